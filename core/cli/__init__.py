@@ -1,0 +1,57 @@
+"""The `hamyar` command line.
+
+Each module in this package adds its commands through `register(app)`; this module finds them,
+so a new command is a new module. User mistakes end as one line on stderr and exit status 2,
+failures as exit status 1: never a traceback for something the user can mend.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+
+import typer
+
+from core.exceptions import HamyarError
+
+app = typer.Typer(
+    name="hamyar",
+    help="Hamyar (همیار): route cases between public agencies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Hamyar (همیار): route cases between public agencies."""
+
+
+class UsageError(HamyarError):
+    """Bad usage or input: exit status 2."""
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise."""
+    typer.echo(f"hamyar: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _register_commands() -> None:
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name.startswith("_"):
+            continue
+        importlib.import_module(f"{__name__}.{module.name}").register(app)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _register_commands()
+    try:
+        app(standalone_mode=True)
+    except HamyarError as exc:
+        typer.echo(f"hamyar: {exc}", err=True)
+        sys.exit(2 if exc.status_code < 500 else 1)

@@ -1,0 +1,39 @@
+"""`hamyar db upgrade`: bring the database up to the newest schema."""
+
+from __future__ import annotations
+
+import typer
+
+from core.cli import fail
+
+
+def register(app: typer.Typer) -> None:
+    db = typer.Typer(help="The database schema.", no_args_is_help=True)
+    app.add_typer(db, name="db")
+
+    @db.command("upgrade")
+    def upgrade_command(
+        revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
+    ) -> None:
+        """Apply migrations to HAMYAR_DATABASE_URL, then mirror the plugins into it."""
+        from sqlalchemy.exc import OperationalError
+
+        from core.config import get_settings
+        from core.migrations import upgrade
+
+        url = get_settings().database_url
+        try:
+            upgrade(url, revision)
+        except OperationalError as exc:
+            raise fail(
+                f"cannot reach the database at {url.split('@')[-1]}: "
+                f"{str(exc.orig).strip().splitlines()[0]}",
+                1,
+            ) from None
+        from core.db import session_scope
+        from core.plugins import get_registry
+        from core.sync import sync_registry
+
+        with session_scope() as session:
+            sync_registry(session, get_registry())
+        typer.echo(f"database is at {revision} ({url.split('@')[-1]})")

@@ -1,0 +1,99 @@
+"""`hamyar workflow list|show|import|export`: workflows from plugins and DCWorkflow XML."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from core.cli import fail
+
+
+class Format(StrEnum):
+    text = "text"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+def register(app: typer.Typer) -> None:
+    wf = typer.Typer(help="Workflow definitions (DCWorkflow semantics).", no_args_is_help=True)
+    app.add_typer(wf, name="workflow")
+
+    @wf.command("list")
+    def list_command() -> None:
+        """The workflows the plugins and the database hold."""
+        from core.db import session_scope
+        from core.plugins import get_registry
+        from core.workflow.store import all_workflows
+
+        with session_scope() as session:
+            for wid, stored in all_workflows(session, get_registry()).items():
+                d = stored.definition
+                typer.echo(
+                    f"{wid}\t{d.title or d.title_en}\t{len(d.states)} states, "
+                    f"{len(d.transitions)} transitions\t{stored.source}"
+                )
+
+    @wf.command("show")
+    def show_command(
+        workflow_id: str,
+        format: Format = typer.Option(Format.text, "--format", help="text, mermaid or dot."),
+    ) -> None:
+        """A workflow's states and transitions, as text or as a diagram source."""
+        from core.db import session_scope
+        from core.exceptions import NotFound
+        from core.plugins import get_registry
+        from core.workflow.render import render_dot, render_mermaid, render_text
+        from core.workflow.store import get_workflow
+
+        render = {Format.text: render_text, Format.mermaid: render_mermaid, Format.dot: render_dot}
+        with session_scope() as session:
+            try:
+                stored = get_workflow(session, get_registry(), workflow_id)
+            except NotFound as exc:
+                raise fail(str(exc)) from None
+        typer.echo(render[format](stored.definition))
+
+    @wf.command("import")
+    def import_command(
+        file: Path = typer.Argument(..., help="A DCWorkflow definition.xml"),
+    ) -> None:
+        """Read a DCWorkflow (GenericSetup) definition.xml into the database."""
+        from core.db import session_scope
+        from core.exceptions import InvalidInput
+        from core.plugins import get_registry
+        from core.workflow.dcworkflow import DefinitionXMLError
+        from core.workflow.store import import_workflow
+
+        try:
+            xml = file.read_bytes()
+        except OSError as exc:
+            raise fail(f"cannot read {file}: {exc.strerror}") from None
+        try:
+            with session_scope() as session:
+                definition = import_workflow(session, get_registry(), xml)
+        except (DefinitionXMLError, InvalidInput) as exc:
+            raise fail(f"{file}: {exc}") from None
+        for warning in definition.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(
+            f"imported {definition.id} ({len(definition.states)} states, "
+            f"{len(definition.transitions)} transitions)"
+        )
+
+    @wf.command("export")
+    def export_command(workflow_id: str) -> None:
+        """Write a workflow as DCWorkflow definition.xml to standard output."""
+        from core.db import session_scope
+        from core.exceptions import NotFound
+        from core.plugins import get_registry
+        from core.workflow.dcworkflow import dump_definition
+        from core.workflow.store import get_workflow
+
+        with session_scope() as session:
+            try:
+                stored = get_workflow(session, get_registry(), workflow_id)
+            except NotFound as exc:
+                raise fail(str(exc)) from None
+        typer.echo(dump_definition(stored.definition), nl=False)

@@ -1,0 +1,1 @@
+"""Plugins the core ships: ordinary plugins, registered first, overridable like any other."""

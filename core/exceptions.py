@@ -1,0 +1,48 @@
+"""Errors the engine raises for callers to translate (HTTP status, CLI exit code).
+
+Each carries the HTTP status the web layer answers with, so that mapping lives in one place.
+"""
+
+
+class HamyarError(Exception):
+    status_code = 400
+
+
+class NotFound(HamyarError):
+    status_code = 404
+
+
+class GuardRefused(HamyarError):
+    """The actor may not take this transition (role, permission or condition)."""
+
+    status_code = 403
+
+
+class StaleVersion(HamyarError):
+    """Someone else changed the object first; reload and decide again."""
+
+    status_code = 409
+
+
+class TransitionNotAvailable(HamyarError):
+    """The transition does not leave the object's current state."""
+
+    status_code = 422
+
+
+class CommentRequired(HamyarError):
+    status_code = 422
+
+
+class InvalidInput(HamyarError):
+    status_code = 422
+
+    def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class AutomaticCycle(HamyarError):
+    """Automatic transitions kept firing: the workflow definition has a loop."""
+
+    status_code = 500

@@ -1,0 +1,84 @@
+"""`/api/queue` and `/api/incidents`: the background work, and the steps that failed.
+
+Queue internals come from `workers.status.queue_status()`; this module only adds who may see
+them. Incidents are listed per case visibility, and retried through `workers.incidents`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
+from sqlalchemy import func
+from sqlmodel import select
+
+from core.access import get_case, may_see_queue, require_writer, visible_cases
+from core.exceptions import GuardRefused, NotFound
+from core.models import Case, Incident, OutboxMessage
+from core.web.dependencies import ActorDep, DbDep
+
+
+def _backlog(db: DbDep) -> dict[str, int]:
+    pending = db.exec(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None))).one()  # type: ignore[union-attr]
+    incidents = db.exec(select(func.count()).select_from(Incident).where(
+        Incident.resolved_at.is_(None))).one()  # type: ignore[union-attr]
+    return {"outbox_backlog": int(pending), "open_incidents": int(incidents)}
+
+
+def incident_view(incident: Incident) -> dict[str, Any]:
+    return {"id": incident.id, "kind": incident.kind, "case_id": incident.case_id,
+            "task_id": incident.task_id, "error": incident.error, "attempts": incident.attempts,
+            "created_at": incident.created_at, "retried_at": incident.retried_at,
+            "resolved_at": incident.resolved_at, "step": incident.outbox_key}
+
+
+@get("/queue", sync_to_thread=True, tags=["queue"])
+def queue(db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    """RQ queues (queued, started, scheduled, failed), live workers, outbox backlog, incidents."""
+    if not may_see_queue(actor):
+        raise GuardRefused("the queue is for coordinators, supervisors, auditors and managers")
+    try:
+        from workers.status import queue_status
+    except ImportError:
+        return {"available": False, "detail": "the workers package has no status yet",
+                **_backlog(db)}
+    status = queue_status()
+    body = dict(status) if isinstance(status, dict) else {"status": status}
+    for key, value in _backlog(db).items():
+        body.setdefault(key, value)
+    return body
+
+
+class IncidentController(Controller):
+    path = "/incidents"
+    tags = ["queue"]  # noqa: RUF012  (Litestar reads a plain list)
+
+    @get("/", sync_to_thread=True)
+    def list(self, db: DbDep, actor: ActorDep, include_resolved: FromQuery[bool] = False,
+             limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
+        """Failed automatic steps on cases you may see, newest first."""
+        query = select(Incident).outerjoin(Case, Case.id == Incident.case_id)  # type: ignore[arg-type]
+        query = query.where(visible_cases(actor) | Incident.case_id.is_(None))  # type: ignore[union-attr]
+        if not include_resolved:
+            query = query.where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+        rows = db.exec(query.order_by(Incident.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+        return [incident_view(i) for i in rows]
+
+    @post("/{incident_id:int}/retry", status_code=202, sync_to_thread=True)
+    def retry(self, incident_id: FromPath[int], db: DbDep, actor: ActorDep) -> dict[str, Any]:
+        """Put the failed step back on the queue; the incident closes when it succeeds."""
+        require_writer(actor)
+        incident = db.get(Incident, incident_id)
+        if incident is None:
+            raise NotFound(f"no incident {incident_id}")
+        if incident.case_id is not None:
+            get_case(db, actor, incident.case_id)  # 404 when the case is not visible to you
+        elif not may_see_queue(actor):
+            raise NotFound(f"no incident {incident_id}")
+        db.rollback()  # retry_incident works in its own transaction
+        from workers.incidents import retry_incident
+
+        retried = retry_incident(incident_id)
+        return incident_view(retried)

@@ -1,0 +1,54 @@
+"""`/api/worklists`: the caller's queues with counts, and a page of each one's items."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery, QueryParameter
+from sqlmodel import select
+
+from core import worklists as W
+from core.access import case_access, task_agencies
+from core.listing import DEFAULT_LIMIT, MAX_LIMIT
+from core.models import Case, Task, utcnow
+from core.web.dependencies import ActorDep, DbDep, PluginsDep
+from core.web.representation import case_summary, task_view
+
+
+class WorklistController(Controller):
+    path = "/worklists"
+    tags = ["worklists"]  # noqa: RUF012  (Litestar reads a plain list)
+
+    @get("/", sync_to_thread=True)
+    def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
+        """Your worklists, each with the number of items in it now."""
+        return [{"id": spec.id, "title": spec.title, "title_en": spec.title_en,
+                 "kind": spec.kind, "count": W.count(db, spec, actor)}
+                for spec in W.worklists_for(actor, plugins.registry)]
+
+    @get("/{worklist_id:str}", sync_to_thread=True)
+    def detail(self, worklist_id: FromPath[str], db: DbDep, actor: ActorDep, plugins: PluginsDep,
+               limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+               cursor: FromQuery[str | None] = None) -> dict[str, Any]:
+        """A page of the worklist's items, newest first."""
+        spec = W.find(actor, plugins.registry, worklist_id)
+        rows, next_cursor = W.items(db, spec, actor, limit=limit, cursor=cursor)
+        now = utcnow()
+        if spec.kind == "case":
+            agencies = task_agencies(db, [c.id for c in rows])
+            items = [case_summary(c, case_access(actor, c, agencies[c.id]), now) for c in rows]
+        else:
+            case_ids = sorted({t.case_id for t in rows})
+            cases = {c.id: c for c in db.exec(select(Case).where(Case.id.in_(case_ids)))}  # type: ignore[union-attr]
+            agencies = task_agencies(db, case_ids)
+            items = []
+            for task in rows:
+                assert isinstance(task, Task)
+                case = cases[task.case_id]
+                access = case_access(actor, case, agencies[case.id])  # type: ignore[index]
+                view = task_view(task, access, now)
+                view["case"] = case_summary(case, access, now)
+                items.append(view)
+        return {"id": spec.id, "title": spec.title, "title_en": spec.title_en, "kind": spec.kind,
+                "count": W.count(db, spec, actor), "items": items, "next_cursor": next_cursor}

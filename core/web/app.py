@@ -1,0 +1,138 @@
+"""The one place the web application is assembled.
+
+`create_app()` gathers the JSON API controllers, the UI router (when `core.web.ui` offers
+`ui_router()`), every plugin's routes (`register_routes`), templates (plugin folders first),
+static files, sessions, CSRF, error handling, metrics and the OpenAPI schema at `/schema`.
+Everything it needs can be handed in, so tests and benchmarks build apps on their own database
+and plugin set; by default it uses the process's settings, engine and plugins.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.config import Settings, get_settings
+from core.db import get_engine
+from core.plugins import Plugins, load_plugins
+from core.web.api import api_handlers
+from core.web.auth import session_config
+from core.web.csrf import csrf_middleware
+from core.web.dependencies import DEPENDENCIES
+from core.web.errors import EXCEPTION_HANDLERS
+from core.web.metrics import MetricsMiddleware, metrics_handler
+from core.web.probes import health_handler
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+"""Case descriptions are at most 20,000 characters; 2 MB leaves room and stops abuse (413)."""
+
+
+def _ui_handlers() -> list[Any]:
+    """The UI engineer's router, if present; the API works without it."""
+    try:
+        from core.web.ui import ui_router  # type: ignore[attr-defined]
+    except ImportError as exc:
+        log.warning("web UI not loaded: %s", exc)
+        return []
+    return [ui_router()]
+
+
+def _template_config(template_dirs: Sequence[Path]) -> TemplateConfig[Any]:
+    """Jinja from `litestar.plugins.jinja`: plugin folders, then the core's, and `core:` for
+    the core's own files so an override can extend the page it replaces."""
+    try:
+        from core.web.ui.templating import template_config
+    except ImportError:
+        from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+        from litestar.plugins.jinja import JinjaTemplateEngine
+
+        core = FileSystemLoader(TEMPLATES_DIR)
+        loader = ChoiceLoader([*(FileSystemLoader(d) for d in template_dirs), core,
+                               PrefixLoader({"core": core})])
+        env = Environment(loader=loader, autoescape=True)
+        return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
+    return template_config(list(template_dirs))
+
+
+def _htmx_plugins() -> list[Any]:
+    from litestar.plugins.htmx import HTMXPlugin
+
+    return [HTMXPlugin()]
+
+
+def _sync_on_startup(app: Litestar) -> None:
+    """Mirror the registry into the agency/service tables and make sure the search index
+    exists; a database not yet migrated is reported, not fatal (health says so too)."""
+    from core.search import ensure_search_index
+    from core.sync import sync_registry
+
+    try:
+        ensure_search_index(app.state.engine)
+        with Session(app.state.engine) as session:
+            sync_registry(session, app.state.plugins.registry)
+            session.commit()
+    except Exception:
+        log.exception("could not sync the plugin registry into the database; run `hamyar db "
+                      "upgrade`")
+
+
+def create_app(
+    *,
+    plugins: Plugins | None = None,
+    engine: Engine | None = None,
+    settings: Settings | None = None,
+    route_handlers: Sequence[Any] = (),
+    debug: bool = False,
+) -> Litestar:
+    """The Hamyar web application (`hamyar serve` runs it with uvicorn, as a factory)."""
+    settings = settings or get_settings()
+    plugins = plugins or load_plugins()
+    engine = engine or get_engine()
+    secret = settings.effective_secret_key()
+    registry = plugins.registry
+    static = create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                        include_in_schema=False)
+    handlers: list[Any] = [
+        Router(path="/api", route_handlers=api_handlers()),
+        health_handler,
+        metrics_handler,
+        static,
+        *_ui_handlers(),
+        *registry.routes,
+        *route_handlers,
+    ]
+    return Litestar(
+        route_handlers=handlers,
+        dependencies=DEPENDENCIES,
+        middleware=[MetricsMiddleware(), session_config(secret).middleware,
+                    csrf_middleware(secret)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="Hamyar", version="1", path="/schema",
+            description="Route cases between public agencies. Authenticate with "
+                        "POST /api/auth/token and send `Authorization: Bearer <token>`.",
+        ),
+        template_config=_template_config(registry.template_dirs),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
+        plugins=_htmx_plugins(),
+        state=State({"engine": engine, "plugins": plugins, "settings": settings}),
+        on_startup=[_sync_on_startup],
+        debug=debug,
+    )

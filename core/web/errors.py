@@ -1,0 +1,120 @@
+"""Every error as JSON a person can act on: `{"status_code", "detail"}` (and `errors` per field).
+
+The engine's exceptions carry their HTTP status (`core.exceptions`); Litestar's own (validation,
+404 route, 405, 413 body too large, CSRF) get the same shape. Anything unexpected is logged with
+its traceback and answered with a 500 that says so, never a page of internals. Browser page
+requests get the UI's error page when the UI offers one (`core.web.ui.error_page`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from sqlalchemy.exc import OperationalError
+
+from core.exceptions import HamyarError, InvalidInput
+from core.workflow import WorkflowError
+
+log = logging.getLogger(__name__)
+_FIELD_IN_MESSAGE = re.compile(r"field `([^`]+)`")
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_response(request: Request[Any, Any, Any], status_code: int, detail: str,
+                   errors: list[dict[str, str]] | None = None,
+                   headers: dict[str, str] | None = None) -> Response[Any]:
+    if _wants_html(request):
+        try:
+            from core.web.ui import error_page  # type: ignore[attr-defined]
+        except ImportError:
+            error_page = None
+        if error_page is not None:
+            page = error_page(request, status_code, detail, errors or [])
+            if page is not None:
+                return page  # type: ignore[no-any-return]
+    body: dict[str, Any] = {"status_code": status_code, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
+
+
+def _validation_errors(extra: Any) -> list[dict[str, str]]:
+    """Litestar's `extra` as `{field, message}`; the body is Litestar's `data` kwarg, so a
+    field named in msgspec's message (`Object missing required field `title``) is preferred."""
+    errors = []
+    for item in extra if isinstance(extra, list) else []:
+        if isinstance(item, dict):
+            message = str(item.get("message", "invalid"))
+            field = str(item.get("key") or item.get("source") or "body")
+            if field == "data":
+                named = _FIELD_IN_MESSAGE.search(message)
+                field = named.group(1) if named else "body"
+            errors.append({"field": field, "message": message})
+    return errors
+
+
+def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = _validation_errors(exc.extra)
+    if errors:
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    else:  # msgspec could not even decode it
+        detail = f"the request body is not valid JSON ({exc.detail})"
+    return error_response(request, 400, detail, errors)
+
+
+def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    detail = exc.detail
+    if isinstance(exc.__cause__, SerializationException):
+        detail = f"the request body is not valid JSON ({detail})"
+    elif exc.status_code == 413:
+        detail = "the request body is too large"
+    elif exc.status_code == 404 and detail in ("Not Found", ""):
+        detail = f"no such page or route: {request.url.path}"
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    elif "CSRF" in detail:
+        detail = ("the form's security token is missing or stale (CSRF); reload the page and "
+                  "submit again")
+    return error_response(request, exc.status_code, detail, headers=exc.headers)
+
+
+def handle_hamyar(request: Request[Any, Any, Any], exc: HamyarError) -> Response[Any]:
+    errors = exc.errors if isinstance(exc, InvalidInput) else None
+    if exc.status_code >= 500:
+        log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    return error_response(request, exc.status_code, str(exc), errors)
+
+
+def handle_workflow(request: Request[Any, Any, Any], exc: WorkflowError) -> Response[Any]:
+    log.error("workflow error on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, 503, f"{exc}; the plugin that provides it may be disabled")
+
+
+def handle_database(request: Request[Any, Any, Any], exc: OperationalError) -> Response[Any]:
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, 503, "the database is busy or unreachable; try again shortly",
+                          headers={"Retry-After": "5"})
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, 500, "an internal error occurred; it has been logged")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ValidationException: handle_validation,
+    HTTPException: handle_http,
+    HamyarError: handle_hamyar,
+    WorkflowError: handle_workflow,
+    OperationalError: handle_database,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,109 @@
+"""Prometheus metrics at `/metrics`: request counts and latencies, and the work waiting.
+
+Request metrics are labelled by route template (`/api/cases/{case_id:int}`), never by the raw
+path, so the number of series stays small. The gauges are read from the database at scrape time:
+cases per state, open and overdue tasks, the outbox backlog and open incidents.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from litestar import Response, get
+from litestar.datastructures import State
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import generate_latest
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.models import Case, Incident, OutboxMessage, Task, utcnow
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter("hamyar_http_requests_total", "HTTP requests answered",
+                   ["method", "route", "status"], registry=REGISTRY)
+LATENCY = Histogram("hamyar_http_request_duration_seconds", "Time to answer an HTTP request",
+                    ["method", "route"], registry=REGISTRY,
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+
+
+def _route(scope: Scope) -> str:
+    handler = scope.get("route_handler")
+    template = scope.get("path_template")
+    if template:
+        return str(template)
+    if handler is not None and getattr(handler, "paths", None):
+        return sorted(handler.paths)[0]
+    return "unmatched"
+
+
+class MetricsMiddleware(ASGIMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if scope["type"] != "http":
+            await next_app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = [500]
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await next_app(scope, receive, sending)
+        finally:
+            route = _route(scope)
+            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - start)
+            REQUESTS.labels(scope["method"], route, str(status[0])).inc()
+
+
+class WorkCollector(Collector):
+    """Gauges computed from the database on each scrape."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = utcnow()
+        with Session(self.engine) as session:
+            cases = GaugeMetricFamily("hamyar_cases", "Cases by state", labels=["state"])
+            for state, count in session.execute(
+                    select(Case.state, func.count()).group_by(Case.state)):
+                cases.add_metric([state], count)
+            yield cases
+            open_tasks = select(func.count()).select_from(Task).where(
+                Task.resolved_at.is_(None))  # type: ignore[union-attr]
+            yield GaugeMetricFamily("hamyar_tasks_open", "Tasks not finished",
+                                    value=session.execute(open_tasks).scalar_one())
+            overdue = open_tasks.where(Task.due_at < now)  # type: ignore[operator]
+            yield GaugeMetricFamily("hamyar_tasks_overdue", "Open tasks past their due date",
+                                    value=session.execute(overdue).scalar_one())
+            backlog = select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+            yield GaugeMetricFamily("hamyar_outbox_backlog", "Steps not yet handed to a worker",
+                                    value=session.execute(backlog).scalar_one())
+            incidents = select(func.count()).select_from(Incident).where(
+                Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+            yield GaugeMetricFamily("hamyar_incidents_open", "Failed steps awaiting a retry",
+                                    value=session.execute(incidents).scalar_one())
+
+
+@get("/metrics", include_in_schema=False, sync_to_thread=True)
+def metrics_handler(state: State) -> Response[bytes]:
+    """Request metrics of this process and work gauges of the whole deployment."""
+    work = CollectorRegistry()
+    work.register(WorkCollector(state.engine))
+    body = generate_latest(REGISTRY) + generate_latest(work)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def sample(name: str, **labels: Any) -> float | None:
+    """A metric's current value in this process (for tests)."""
+    return REGISTRY.get_sample_value(name, labels)

@@ -1,0 +1,107 @@
+"""Cases, tasks and history as JSON-ready dicts, with what the caller may not read left out.
+
+`core.access` decides how much an actor may see; this module only obeys it: a case whose content
+is hidden keeps its routing (service, agencies, states, dates) and loses its title, description,
+form data, task reasons and history comments, and says so with `"redacted": true`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from core.access import CaseAccess
+from core.listing import RESOLVED_STATES
+from core.models import Case, HistoryEntry, Task
+from core.workflow import Transition
+
+
+def _overdue(due_at: datetime | None, resolved_at: datetime | None, now: datetime,
+             state: str = "") -> bool:
+    return (due_at is not None and resolved_at is None and state not in RESOLVED_STATES
+            and due_at < now)
+
+
+def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "tracking_code": case.tracking_code,
+        "service": case.service_code,
+        "agency": case.agency_code,
+        "neighbourhood_id": case.neighbourhood_id,
+        "title": case.title if access.content else None,
+        "state": case.state,
+        "version": case.version,
+        "priority": case.priority,
+        "confidential": case.confidential,
+        "channel": case.channel,
+        "category": case.category,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "due_at": case.due_at,
+        "resolved_at": case.resolved_at,
+        "overdue": _overdue(case.due_at, case.resolved_at, now, case.state),
+        "redacted": not access.content,
+    }
+
+
+def case_detail(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:
+    body = case_summary(case, access, now)
+    body.update({
+        "description": case.description if access.content else None,
+        "data": case.data if access.content else None,
+        "variables": case.variables if access.content else None,
+        "duplicate_of_id": case.duplicate_of_id,
+        "reporter": case.reporter if access.reporter else None,
+        "created_by": case.created_by if access.content else None,
+        "workflow": case.workflow_id,
+    })
+    return body
+
+
+def task_view(task: Task, access: CaseAccess, now: datetime) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "case_id": task.case_id,
+        "agency": task.agency_code,
+        "service": task.service_code,
+        "workflow": task.workflow_id,
+        "state": task.state,
+        "version": task.version,
+        "kind": task.kind,
+        "reason": task.reason if access.content else None,
+        "referred_by": task.referred_by,
+        "consent": task.consent,
+        "assignee": task.assignee,
+        "confidential": task.confidential,
+        "created_at": task.created_at,
+        "updated_at": task.updated_at,
+        "due_at": task.due_at,
+        "resolved_at": task.resolved_at,
+        "overdue": _overdue(task.due_at, task.resolved_at, now),
+    }
+
+
+def history_view(entry: HistoryEntry, access: CaseAccess) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "task_id": entry.task_id,
+        "action": entry.action,
+        "actor": entry.actor,
+        "comment": entry.comment if access.content else None,
+        "from_state": entry.from_state,
+        "to_state": entry.to_state,
+        "version": entry.version,
+        "automatic": entry.automatic,
+        "at": entry.created_at,
+    }
+
+
+def transition_view(transition: Transition) -> dict[str, Any]:
+    return {
+        "id": transition.id,
+        "title": transition.title,
+        "title_en": transition.title_en,
+        "to_state": transition.new_state or None,
+        "requires_comment": transition.requires_comment,
+    }

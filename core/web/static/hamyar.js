@@ -1,0 +1,10 @@
+// Small helpers for htmx attributes; no framework, no build step.
+
+// A live refresh must not wipe a comment someone is typing: the case page's SSE trigger asks
+// this first, and skips the refresh while any comment box holds text (a stale submit then
+// gets the clear "someone else changed it first" answer instead).
+function hamyarTyping() {
+  return Array.from(document.querySelectorAll("#case textarea")).some(function (box) {
+    return box.value.trim() !== "";
+  });
+}

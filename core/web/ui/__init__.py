@@ -1,0 +1,97 @@
+"""The caseworkers' web UI: server-rendered Jinja pages, htmx for partial updates, Persian
+right-to-left by default with an English switch.
+
+`create_app()` mounts `ui_router()` and asks `error_page()` for the HTML answer to a failed
+browser request. Controllers are thin, one module per page; what they show comes from the
+engine (`core.transition`, `core.cases`, `core.access`, `core.search`, `core.reports`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router
+
+from core.web.auth import NotAuthenticated
+
+
+def ui_router() -> Router:
+    """Every UI page, with anonymous visitors sent to the login page instead of a 401."""
+    from core.web.ui import (
+        admin,
+        admin_calendar,
+        admin_rules,
+        admin_users,
+        case_page,
+        live,
+        locale,
+        login,
+        new_case,
+        queue,
+        reports,
+        search,
+        worklists,
+    )
+    from core.web.ui.page import login_redirect
+
+    handlers = [
+        login.login_page,
+        login.login_submit,
+        login.logout,
+        locale.switch_locale,
+        live.events,
+        worklists.home,
+        worklists.counts,
+        worklists.worklist_page,
+        new_case.new_case_form,
+        new_case.new_case_submit,
+        case_page.case_page,
+        case_page.take,
+        search.search_page,
+        reports.reports_page,
+        queue.queue_page,
+        queue.retry_incident,
+        admin.plugins_page,
+        admin.workflow_page,
+        admin_rules.rules_page,
+        admin_rules.add_rule_submit,
+        admin_rules.delete_rule_submit,
+        admin_calendar.calendar_page,
+        admin_calendar.add_override_submit,
+        admin_calendar.delete_override_submit,
+        admin_users.users_page,
+        admin_users.add_user_submit,
+        admin_users.add_role_submit,
+        admin_users.remove_role_submit,
+        admin_users.deactivate_submit,
+    ]
+    return Router(
+        path="/",
+        route_handlers=handlers,
+        include_in_schema=False,
+        exception_handlers={NotAuthenticated: login_redirect},
+    )
+
+
+def error_page(
+    request: Request[Any, Any, Any], status_code: int, detail: str, errors: list[dict[str, str]]
+) -> Response[Any] | None:
+    """The HTML page for a failed browser request (see `core.web.errors`)."""
+    from core.web.ui.page import login_redirect, render
+
+    if status_code == 401:
+        return login_redirect(request, NotAuthenticated(detail))
+    actor = request.scope.get("state", {}).get("hamyar_actor")
+    return render(
+        request,
+        "error.html",
+        actor=actor,
+        status_code=status_code,
+        code=status_code,
+        detail=detail,
+        errors=errors,
+        page_title=str(status_code),
+    )
+
+
+__all__ = ["error_page", "ui_router"]

@@ -1,0 +1,108 @@
+"""`/admin/calendar`: the coming official holidays and the Manager's overrides of them.
+
+Holidays come from `core.calendar`; overrides are kept by `core.calendar_overrides`, which
+also reads the Jalali date as it was typed. A date that does not parse, or a second override
+for the same day and agency, comes back beside its field. Auditors read the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from core import access, jalali
+from core.actor import Actor
+from core.calendar import tehran_day
+from core.calendar_overrides import add_override, delete_override, list_overrides, upcoming_holidays
+from core.registry import Registry
+from core.web.dependencies import ActorDep, DbDep
+from core.web.ui.page import (
+    FormData,
+    commit_form,
+    correction_banner,
+    form_value,
+    plugins_of,
+    render,
+    t,
+)
+
+PATH = "/admin/calendar"
+FIELDS = ("day", "closed", "name", "agency")
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    db: Session,
+    registry: Registry,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    today = tehran_day(jalali.utcnow())
+    messages = correction_banner(request, errors)
+    return render(
+        request,
+        "admin/calendar.html",
+        actor=actor,
+        status_code=status_code,
+        page_title=t(request, "Calendar"),
+        holidays=upcoming_holidays(today),
+        overrides=list_overrides(db),
+        today=today,
+        agencies=list(registry.agencies.values()),
+        agency_specs=registry.agencies,
+        may_edit=access.may_administer(actor),
+        values=values or {"closed": "1"},
+        errors=errors or {},
+        messages=messages,
+    )
+
+
+@get(PATH, name="ui:admin-calendar", sync_to_thread=True)
+def calendar_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> Template:
+    access.require_administration_reader(actor)
+    return _page(request, db, plugins_of(request).registry, actor)
+
+
+@post(PATH, name="ui:admin-calendar-add", sync_to_thread=True, status_code=303)
+def add_override_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+) -> Template | Redirect:
+    access.require_administrator(actor)
+    registry = plugins_of(request).registry
+    values = {name: form_value(data, name) for name in FIELDS}
+    errors = commit_form(
+        db,
+        lambda: add_override(
+            db,
+            registry,
+            day=values["day"],
+            closed=values["closed"] != "0",
+            name=values["name"],
+            agency=values["agency"] or None,
+        ),
+    )
+    if errors:
+        return _page(request, db, registry, actor, values=values, errors=errors, status_code=422)
+    return Redirect(PATH, status_code=303)
+
+
+@post(
+    PATH + "/{override_id:int}/delete",
+    name="ui:admin-calendar-delete",
+    sync_to_thread=True,
+    status_code=303,
+)
+def delete_override_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, override_id: FromPath[int]
+) -> Redirect:
+    access.require_administrator(actor)
+    delete_override(db, override_id)
+    db.commit()
+    return Redirect(PATH, status_code=303)

@@ -1,0 +1,99 @@
+"""`/admin/routing-rules`: the Manager's routing rules (category × region → agency service).
+
+The rules themselves, and what makes one valid, live in `core.routing_rules`; this page lists
+them, adds one from a form (each refusal beside its field) and deletes one. Auditors read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from core import access
+from core.actor import Actor
+from core.registry import Registry
+from core.routing_rules import add_rule, delete_rule, list_rules, region_of, regions
+from core.web.dependencies import ActorDep, DbDep
+from core.web.ui.page import (
+    FormData,
+    commit_form,
+    correction_banner,
+    form_value,
+    plugins_of,
+    render,
+    t,
+)
+
+PATH = "/admin/routing-rules"
+FIELDS = ("service", "category", "region", "kind", "note")
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    db: Session,
+    registry: Registry,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    services = sorted(registry.services.values(), key=lambda s: (s.agency, s.code))
+    places = regions(db)
+    messages = correction_banner(request, errors)
+    return render(
+        request,
+        "admin/routing_rules.html",
+        actor=actor,
+        status_code=status_code,
+        page_title=t(request, "Routing rules"),
+        rules=list_rules(db),
+        region_of=region_of,
+        region_names={r.key: r for r in places},
+        regions=places,
+        services=services,
+        registry=registry,
+        categories=sorted({c for s in services for c in s.categories}),
+        may_edit=access.may_administer(actor),
+        values=values or {"kind": "primary"},
+        errors=errors or {},
+        messages=messages,
+    )
+
+
+@get(PATH, name="ui:admin-routing-rules", sync_to_thread=True)
+def rules_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> Template:
+    access.require_administration_reader(actor)
+    return _page(request, db, plugins_of(request).registry, actor)
+
+
+@post(PATH, name="ui:admin-routing-rule-add", sync_to_thread=True, status_code=303)
+def add_rule_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+) -> Template | Redirect:
+    access.require_administrator(actor)
+    registry = plugins_of(request).registry
+    values = {name: form_value(data, name) for name in FIELDS}
+    errors = commit_form(db, lambda: add_rule(db, registry, **values, created_by=actor.username))
+    if errors:
+        return _page(request, db, registry, actor, values=values, errors=errors, status_code=422)
+    return Redirect(PATH, status_code=303)
+
+
+@post(
+    PATH + "/{rule_id:int}/delete",
+    name="ui:admin-routing-rule-delete",
+    sync_to_thread=True,
+    status_code=303,
+)
+def delete_rule_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, rule_id: FromPath[int]
+) -> Redirect:
+    access.require_administrator(actor)
+    delete_rule(db, rule_id)
+    db.commit()
+    return Redirect(PATH, status_code=303)

@@ -1,0 +1,181 @@
+"""`/admin/users`: people who sign in, their roles, adding them and switching them off.
+
+Every rule (unique usernames, which roles need an agency, hashing the password) is in
+`core.users`, shared with `hamyar user add`; this page turns its refusals into messages beside
+the fields. Users are deactivated, never deleted. Auditors read the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from core import access
+from core import roles as R
+from core.actor import Actor
+from core.registry import Registry
+from core.users import (
+    assign_role,
+    create_user,
+    deactivate_user,
+    get_user,
+    list_users,
+    remove_role,
+)
+from core.web.dependencies import ActorDep, DbDep
+from core.web.ui.page import (
+    FormData,
+    Message,
+    commit_form,
+    correction_banner,
+    form_value,
+    plugins_of,
+    render,
+    t,
+)
+
+PATH = "/admin/users"
+FIELDS = ("username", "full_name", "role", "agency")
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    db: Session,
+    registry: Registry,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    role_errors: dict[int, dict[str, str]] | None = None,
+    messages: list[Message] | None = None,
+    status_code: int = 200,
+) -> Template:
+    if not messages:
+        messages = correction_banner(request, errors or role_errors)
+    return render(
+        request,
+        "admin/users.html",
+        actor=actor,
+        status_code=status_code,
+        page_title=t(request, "Users"),
+        users=list_users(db),
+        roles=R.ROLES,
+        agency_roles=R.AGENCY_ROLES,
+        agencies=list(registry.agencies.values()),
+        agency_specs=registry.agencies,
+        may_edit=access.may_administer(actor),
+        values=values or {},
+        errors=errors or {},
+        role_errors=role_errors or {},
+        messages=messages or [],
+    )
+
+
+@get(PATH, name="ui:admin-users", sync_to_thread=True)
+def users_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> Template:
+    access.require_administration_reader(actor)
+    return _page(request, db, plugins_of(request).registry, actor)
+
+
+@post(PATH, name="ui:admin-user-add", sync_to_thread=True, status_code=303)
+def add_user_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+) -> Template | Redirect:
+    access.require_administrator(actor)
+    registry = plugins_of(request).registry
+    values = {name: form_value(data, name) for name in FIELDS}
+    errors = commit_form(
+        db,
+        lambda: create_user(
+            db,
+            values["username"],
+            form_value(data, "password"),
+            roles=[values["role"]] if values["role"] else [],
+            agency=values["agency"] or None,
+            full_name=values["full_name"],
+        ),
+    )
+    if errors:
+        return _page(request, db, registry, actor, values=values, errors=errors, status_code=422)
+    return Redirect(PATH, status_code=303)
+
+
+@post(
+    PATH + "/{user_id:int}/roles",
+    name="ui:admin-user-role-add",
+    sync_to_thread=True,
+    status_code=303,
+)
+def add_role_submit(
+    request: Request[Any, Any, Any],
+    db: DbDep,
+    actor: ActorDep,
+    user_id: FromPath[int],
+    data: FormData,
+) -> Template | Redirect:
+    access.require_administrator(actor)
+    registry = plugins_of(request).registry
+    user = get_user(db, user_id)
+    errors = commit_form(
+        db,
+        lambda: assign_role(db, user, form_value(data, "role"), form_value(data, "agency") or None),
+    )
+    if errors:
+        return _page(request, db, registry, actor, role_errors={user_id: errors}, status_code=422)
+    return Redirect(PATH, status_code=303)
+
+
+@post(
+    PATH + "/{user_id:int}/roles/{assignment_id:int}/delete",
+    name="ui:admin-user-role-remove",
+    sync_to_thread=True,
+    status_code=303,
+)
+def remove_role_submit(
+    request: Request[Any, Any, Any],
+    db: DbDep,
+    actor: ActorDep,
+    user_id: FromPath[int],
+    assignment_id: FromPath[int],
+) -> Template | Redirect:
+    access.require_administrator(actor)
+    errors = commit_form(
+        db, lambda: remove_role(db, assignment_id, user_id=user_id, by=actor.username)
+    )
+    if errors:
+        return _refused(request, db, actor, errors)
+    return Redirect(PATH, status_code=303)
+
+
+@post(
+    PATH + "/{user_id:int}/deactivate",
+    name="ui:admin-user-deactivate",
+    sync_to_thread=True,
+    status_code=303,
+)
+def deactivate_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, user_id: FromPath[int]
+) -> Template | Redirect:
+    access.require_administrator(actor)
+    errors = commit_form(db, lambda: deactivate_user(db, get_user(db, user_id), by=actor.username))
+    if errors:
+        return _refused(request, db, actor, errors)
+    return Redirect(PATH, status_code=303)
+
+
+def _refused(
+    request: Request[Any, Any, Any], db: Session, actor: Actor, errors: dict[str, str]
+) -> Template:
+    message = next(iter(errors.values()))
+    return _page(
+        request,
+        db,
+        plugins_of(request).registry,
+        actor,
+        messages=[Message(t(request, message), "error")],
+        status_code=422,
+    )

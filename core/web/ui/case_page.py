@@ -1,0 +1,351 @@
+"""The case page: details, each agency's task, the history, and the buttons I may press.
+
+A button press is a form post (it works without JavaScript; htmx swaps the case in place).
+Whatever the engine refuses comes back as the same page with a banner saying why — above all a
+stale version (409): someone else moved the case first, and the page now shows what they did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session, select
+
+from core import access
+from core.access import CaseAccess
+from core.actor import Actor
+from core.exceptions import (
+    CommentRequired,
+    GuardRefused,
+    HamyarError,
+    NotFound,
+    StaleVersion,
+    TransitionNotAvailable,
+)
+from core.i18n import format_number, gettext, localized
+from core.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
+from core.plugins import Plugins
+from core.registry import Registry
+from core.transition import available_transitions, take_transition
+from core.web.dependencies import ActorDep, DbDep
+from core.web.ui.page import (
+    FormData,
+    Message,
+    form_value,
+    is_htmx,
+    locale_of,
+    plugins_of,
+    render,
+    t,
+)
+from core.workflow import State, Transition
+
+
+@dataclass
+class TaskView:
+    task: Task
+    agency: Any
+    service: Any
+    state: State
+    terminal: bool
+    overdue: bool
+    transitions: list[Transition]
+
+
+@dataclass
+class HistoryView:
+    action_title: str
+    to_state_title: str
+    actor: str
+    comment: str
+    automatic: bool
+    created_at: Any
+    to_state: str | None
+    agency: Any = None
+
+
+@dataclass
+class CaseView:
+    case_state: State
+    case_state_terminal: bool
+    service: Any
+    agency: Any
+    neighbourhood: Neighbourhood | None
+    case_transitions: list[Transition]
+    tasks: list[TaskView] = field(default_factory=list)
+    history: list[HistoryView] = field(default_factory=list)
+    data_rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _state(registry: Registry, workflow_id: str, state_id: str) -> tuple[State, bool]:
+    definition = registry.workflows.get(workflow_id)
+    if definition is None or state_id not in definition.states:
+        return State(id=state_id, title=state_id, title_en=state_id), False
+    return definition.states[state_id], state_id in definition.terminal_states
+
+
+def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale: str) -> str:
+    definition = registry.workflows.get(workflow_id)
+    found = None
+    if definition is not None:
+        found = (definition.transitions if kind == "transition" else definition.states).get(item)
+    if found is None:
+        return item
+    return localized(locale, found.title, found.title_en) or item
+
+
+def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str]]:
+    """The service form's answers, labelled with the form's own titles."""
+    spec = registry.services.get(case.service_code)
+    properties = spec.form_schema().get("properties", {}) if spec else {}
+    rows = []
+    for name, value in (case.data or {}).items():
+        if value is None or value == "" or value == []:
+            continue
+        node = properties.get(name, {})
+        label = (
+            localized(
+                locale,
+                node.get("title_fa") or node.get("title"),
+                node.get("title_en") or node.get("title"),
+            )
+            or name
+        )
+        if isinstance(value, bool):
+            value = "✓" if value else "✗"
+        elif isinstance(value, int | float):
+            value = format_number(value, locale)
+        elif isinstance(value, list):
+            value = "، ".join(gettext(locale, str(v)) for v in value)
+        else:
+            value = gettext(locale, str(value))
+        rows.append((label, str(value)))
+    return rows
+
+
+def build_view(
+    db: Session, plugins: Plugins, actor: Actor, case: Case, allowed: CaseAccess, locale: str
+) -> CaseView:
+    """Everything the page shows, cut to what `allowed` lets the actor read."""
+    registry = plugins.registry
+    writer = access.may_write(actor)
+    agencies = {a.code: a for a in db.exec(select(Agency)).all()}
+    state, terminal = _state(registry, case.workflow_id, case.state)
+    view = CaseView(
+        case_state=state,
+        case_state_terminal=terminal,
+        service=registry.services.get(case.service_code),
+        agency=agencies.get(case.agency_code or ""),
+        neighbourhood=db.get(Neighbourhood, case.neighbourhood_id)
+        if case.neighbourhood_id
+        else None,
+        case_transitions=(
+            available_transitions(db, case, actor, registry)
+            if writer and case.workflow_id in registry.workflows
+            else []
+        ),
+        data_rows=_data_rows(registry, case, locale) if allowed.content else [],
+    )
+    now = utcnow()
+    tasks = _tasks(db, case)
+    for task in tasks:
+        task_state, task_terminal = _state(registry, task.workflow_id, task.state)
+        view.tasks.append(
+            TaskView(
+                task=task,
+                agency=agencies.get(task.agency_code),
+                service=registry.services.get(task.service_code),
+                state=task_state,
+                terminal=task_terminal,
+                overdue=bool(task.due_at and not task_terminal and task.due_at < now),
+                transitions=(
+                    available_transitions(db, task, actor, registry)
+                    if writer and task.workflow_id in registry.workflows
+                    else []
+                ),
+            )
+        )
+    workflows = {task.id: (task.workflow_id, task.agency_code) for task in tasks}
+    entries = db.exec(
+        select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.id)
+    ).all()  # type: ignore[arg-type]
+    for entry in entries:
+        workflow_id, agency = workflows.get(entry.task_id, (case.workflow_id, None))
+        view.history.append(
+            HistoryView(
+                action_title=(
+                    t_create(locale)
+                    if entry.action == "create"
+                    else _title_of(registry, workflow_id, entry.action, "transition", locale)
+                ),
+                to_state_title=_title_of(
+                    registry, workflow_id, entry.to_state or "", "state", locale
+                ),
+                actor=entry.actor,
+                comment=entry.comment if allowed.content else "",
+                automatic=entry.automatic,
+                created_at=entry.created_at,
+                to_state=entry.to_state,
+                agency=agencies.get(agency) if agency else None,
+            )
+        )
+    return view
+
+
+def _tasks(db: Session, case: Case) -> list[Task]:
+    return list(db.exec(select(Task).where(Task.case_id == case.id).order_by(Task.id)).all())  # type: ignore[arg-type]
+
+
+def t_create(locale: str) -> str:
+    return gettext(locale, "Case opened")
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    db: Session,
+    plugins: Plugins,
+    actor: Actor,
+    case_id: int,
+    *,
+    status_code: int = 200,
+    messages: list[Message] | None = None,
+    comment: str = "",
+    task_id: int | None = None,
+) -> Template:
+    case, allowed = access.get_case(db, actor, case_id)
+    view = build_view(db, plugins, actor, case, allowed, locale_of(request))
+    title = case.title if allowed.content else t(request, "Confidential case")
+    return render(
+        request,
+        "case.html",
+        actor=actor,
+        status_code=status_code,
+        case=case,
+        view=view,
+        allowed=allowed,
+        title=title,
+        messages=messages or [],
+        comment=comment,
+        task_id=task_id,
+        page_title=title,
+    )
+
+
+@get("/cases/{case_id:int}", name="ui:case", sync_to_thread=True)
+def case_page(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, case_id: FromPath[int]
+) -> Template:
+    plugins = plugins_of(request)
+    return _page(request, db, plugins, actor, case_id)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@post(
+    "/cases/{case_id:int}/transitions",
+    name="ui:case-transition",
+    sync_to_thread=True,
+    status_code=303,
+)
+def take(
+    request: Request[Any, Any, Any],
+    db: DbDep,
+    actor: ActorDep,
+    case_id: FromPath[int],
+    data: FormData,
+) -> Template | Redirect:
+    """Take the pressed transition on the case or one of its tasks, at the version shown."""
+    plugins = plugins_of(request)
+    case, _allowed = access.get_case(db, actor, case_id)
+    access.require_writer(actor)
+    task_id = _int(form_value(data, "task"))
+    if task_id is not None and task_id not in {task.id for task in _tasks(db, case)}:
+        raise NotFound(f"case {case_id} has no task {task_id}")
+    comment = form_value(data, "comment")
+    version = _int(form_value(data, "version"))
+    target: Case | Task | None = db.get(Task, task_id) if task_id else case
+    current = target.version if target is not None else None
+    try:
+        take_transition(
+            "task" if task_id else "case",
+            task_id or case_id,
+            form_value(data, "transition"),
+            actor,
+            comment=comment,
+            expected_version=version,
+            session=db,
+        )
+    except (StaleVersion, TransitionNotAvailable, GuardRefused, CommentRequired) as exc:
+        db.rollback()
+        if not isinstance(exc, StaleVersion) and (version is None or version == current):
+            return _page(
+                request,
+                db,
+                plugins,
+                actor,
+                case_id,
+                status_code=exc.status_code,
+                messages=[Message(_refusal(request, exc), "error")],
+                comment=comment,
+                task_id=task_id,
+            )
+        # The page was stale: whatever else the engine says, the news is that someone moved
+        # the case first (the step may simply no longer leave the state they moved it to).
+        message = Message(
+            t(
+                request,
+                "Someone else changed this case first. The page now shows "
+                "the latest version: check it, then try again.",
+            ),
+            "conflict",
+        )
+        return _page(
+            request,
+            db,
+            plugins,
+            actor,
+            case_id,
+            status_code=409,
+            messages=[message],
+            comment=comment,
+            task_id=task_id,
+        )
+    except NotFound:
+        raise
+    except HamyarError as exc:
+        db.rollback()
+        message = Message(_refusal(request, exc), "error")
+        return _page(
+            request,
+            db,
+            plugins,
+            actor,
+            case_id,
+            status_code=exc.status_code,
+            messages=[message],
+            comment=comment,
+            task_id=task_id,
+        )
+    if is_htmx(request):
+        db.expire_all()
+        return _page(request, db, plugins, actor, case_id)
+    return Redirect(f"/cases/{case_id}", status_code=303)
+
+
+def _refusal(request: Request[Any, Any, Any], exc: HamyarError) -> str:
+    if isinstance(exc, CommentRequired):
+        return t(request, "This step needs a comment saying why.")
+    if isinstance(exc, GuardRefused):
+        return t(request, "You may not take this step on this case.")
+    if isinstance(exc, TransitionNotAvailable):
+        return t(request, "This step is no longer available: the case has moved on.")
+    return str(exc)

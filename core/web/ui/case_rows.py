@@ -1,0 +1,86 @@
+"""Rows of a case table (search results, a worklist), cut to what the reader may see."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from core import access
+from core.actor import Actor
+from core.models import Agency, Case, Neighbourhood, Task, utcnow
+from core.registry import Registry
+from core.workflow import State
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    tracking_code: str
+    title: str | None
+    """None when the reader may know the case exists but not read it (confidential)."""
+    service: Any
+    agency: Agency | None
+    neighbourhood: Neighbourhood | None
+    state: State
+    terminal: bool
+    created_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    priority: int
+
+
+def case_rows(
+    db: Session,
+    registry: Registry,
+    actor: Actor,
+    cases: Sequence[Case],
+    *,
+    tasks: Mapping[int, Task] | None = None,
+) -> list[CaseRow]:
+    """One row per case; with `tasks` (case id → task), a row shows that task's agency, state
+    and deadline instead of the case's (a task worklist)."""
+    tasks = tasks or {}
+    ids = [c.id for c in cases if c.id is not None]
+    agencies_of = access.task_agencies(db, ids)
+    agencies = {a.code: a for a in db.exec(select(Agency)).all()}
+    place_ids = {c.neighbourhood_id for c in cases if c.neighbourhood_id}
+    places = (
+        {
+            p.id: p
+            for p in db.exec(select(Neighbourhood).where(Neighbourhood.id.in_(place_ids))).all()
+        }
+        if place_ids
+        else {}
+    )  # type: ignore[union-attr]
+    now = utcnow()
+    rows = []
+    for case in cases:
+        assert case.id is not None
+        allowed = access.case_access(actor, case, agencies_of.get(case.id, set()))
+        subject: Case | Task = tasks.get(case.id, case)
+        definition = registry.workflows.get(subject.workflow_id)
+        state = (definition.states.get(subject.state) if definition else None) or State(
+            id=subject.state, title=subject.state, title_en=subject.state
+        )
+        terminal = bool(definition and subject.state in definition.terminal_states)
+        rows.append(
+            CaseRow(
+                id=case.id,
+                tracking_code=case.tracking_code,
+                title=case.title if allowed.content else None,
+                service=registry.services.get(subject.service_code),
+                agency=agencies.get(subject.agency_code or ""),
+                neighbourhood=places.get(case.neighbourhood_id) if case.neighbourhood_id else None,
+                state=state,
+                terminal=terminal,
+                created_at=case.created_at,
+                due_at=subject.due_at,
+                overdue=bool(subject.due_at and not terminal and subject.due_at < now),
+                priority=case.priority,
+            )
+        )
+    return rows

@@ -1,0 +1,162 @@
+"""Opening a case by hand: pick a service, fill in the form its JSON Schema describes.
+
+The engine validates (`core.cases.open_case`); each error it names comes back beside its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from sqlmodel import Session, select
+
+from core import access
+from core.actor import Actor
+from core.cases import CHANNELS, open_case
+from core.exceptions import InvalidInput
+from core.i18n import localized
+from core.models import County, Neighbourhood
+from core.registry import Registry
+from core.web.dependencies import ActorDep, DbDep
+from core.web.ui.page import (
+    FormData,
+    Message,
+    correction_banner,
+    field_errors,
+    locale_of,
+    plugins_of,
+    render,
+    t,
+)
+from core.web.ui.schema_form import PREFIX, data_from_form, fields_for
+
+CASE_FIELDS = ("service", "title", "description", "neighbourhood", "category", "channel")
+UI_CHANNELS = ("caseworker", "phone", "facilitation", "web", "sms", "app")
+
+
+def _services(registry: Registry, locale: str) -> list[tuple[str, list[Any]]]:
+    """Services grouped by agency, in the agencies' registration order."""
+    groups = []
+    for agency in registry.agencies.values():
+        services = registry.services_of(agency.code)
+        if services:
+            groups.append((localized(locale, agency.title_fa, agency.title_en), services))
+    return groups
+
+
+def _neighbourhoods(db: Session, locale: str) -> list[tuple[str, list[Neighbourhood]]]:
+    counties = {c.id: c for c in db.exec(select(County)).all()}
+    groups: dict[str, list[Neighbourhood]] = {}
+    for row in db.exec(
+        select(Neighbourhood).order_by(Neighbourhood.county_id, Neighbourhood.name_fa)
+    ).all():  # type: ignore[arg-type]
+        county = counties.get(row.county_id)
+        name = localized(locale, county.name_fa, county.name_en) if county else ""
+        groups.setdefault(name, []).append(row)
+    return list(groups.items())
+
+
+def _one(values: dict[str, Any], name: str) -> str:
+    value = values.get(name, "")
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return str(value).strip()
+
+
+def _form_page(
+    request: Request[Any, Any, Any],
+    db: Session,
+    registry: Registry,
+    actor: Actor,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+    messages: list[Message] | None = None,
+) -> Template:
+    locale = locale_of(request)
+    service_code = _one(values, "service")
+    spec = registry.services.get(service_code)
+    data_values = {k.removeprefix(PREFIX): v for k, v in values.items() if k.startswith(PREFIX)}
+    schema = spec.form_schema() if spec else {}
+    return render(
+        request,
+        "new_case.html",
+        actor=actor,
+        status_code=status_code,
+        page_title=t(request, "New case"),
+        services=_services(registry, locale),
+        spec=spec,
+        fields=fields_for(schema, data_values, errors) if spec else [],
+        neighbourhoods=_neighbourhoods(db, locale),
+        channels=UI_CHANNELS,
+        values={name: _one(values, name) for name in CASE_FIELDS},
+        errors=errors,
+        messages=messages or [],
+    )
+
+
+@get("/cases/new", name="ui:new-case", sync_to_thread=True)
+def new_case_form(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, service: FromQuery[str] = ""
+) -> Template:
+    plugins = plugins_of(request)
+    return _form_page(
+        request, db, plugins.registry, actor, {"service": service, "channel": "caseworker"}, {}
+    )
+
+
+@post("/cases/new", name="ui:new-case-submit", sync_to_thread=True, status_code=303)
+def new_case_submit(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+) -> Template | Redirect:
+    plugins = plugins_of(request)
+    access.require_writer(actor)
+    registry = plugins.registry
+    service = _one(data, "service")
+    spec = registry.services.get(service)
+    if spec is None:
+        return _form_page(
+            request,
+            db,
+            registry,
+            actor,
+            data,
+            {"service": t(request, "Choose a service.")},
+            status_code=422,
+        )
+    form = {k: v if isinstance(v, list) else [v] for k, v in data.items()}
+    neighbourhood = _one(data, "neighbourhood")
+    try:
+        case = open_case(
+            db,
+            registry,
+            actor,
+            service=service,
+            title=_one(data, "title"),
+            neighbourhood_id=int(neighbourhood) if neighbourhood.isdigit() else None,
+            description=_one(data, "description"),
+            data=data_from_form(spec.form_schema(), form),
+            channel=_one(data, "channel") or "caseworker",
+            category=_one(data, "category") or None,
+        )
+        db.commit()
+    except InvalidInput as exc:
+        db.rollback()
+        errors = field_errors(exc)
+        return _form_page(
+            request,
+            db,
+            registry,
+            actor,
+            data,
+            errors,
+            status_code=422,
+            messages=correction_banner(request, errors),
+        )
+    return Redirect(f"/cases/{case.id}", status_code=303)
+
+
+__all__ = ["CHANNELS", "new_case_form", "new_case_submit"]

@@ -1,0 +1,88 @@
+"""Search and filter cases: the same listing the API serves (`core.listing.list_cases`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get
+from litestar.params import FromQuery, QueryParameter
+from litestar.response import Template
+from sqlmodel import select
+
+from core.exceptions import InvalidInput
+from core.listing import CaseFilters, list_cases
+from core.models import Neighbourhood
+from core.web.dependencies import ActorDep, DbDep
+from core.web.ui.case_rows import case_rows
+from core.web.ui.page import Message, plugins_of, render, t
+
+PAGE_SIZE = 25
+
+
+@get("/search", name="ui:search", sync_to_thread=True)
+def search_page(
+    request: Request[Any, Any, Any],
+    db: DbDep,
+    actor: ActorDep,
+    q: FromQuery[str] = "",
+    state_filter: Annotated[str, QueryParameter(name="state")] = "",
+    agency: FromQuery[str] = "",
+    service: FromQuery[str] = "",
+    neighbourhood: FromQuery[str] = "",
+    overdue: FromQuery[str] = "",
+    cursor: FromQuery[str] = "",
+) -> Template:
+    plugins = plugins_of(request)
+    registry = plugins.registry
+    state = state_filter
+    filters = CaseFilters(
+        state=state or None,
+        agency=agency or None,
+        service=service or None,
+        neighbourhood=neighbourhood or None,
+        q=q or None,
+        overdue=True if overdue == "1" else None,
+    )
+    messages: list[Message] = []
+    rows: list[Any] = []
+    next_cursor = None
+    status = 200
+    try:
+        page = list_cases(db, actor, filters, limit=PAGE_SIZE, cursor=cursor or None)
+        rows, next_cursor = case_rows(db, registry, actor, page.items), page.next_cursor
+    except InvalidInput as exc:
+        messages.append(Message(str(exc), "error"))
+        status = 422
+    states = {
+        s.id: s
+        for w in registry.workflows.values()
+        for s in w.states.values()
+        if w.id == "hamyar.case"
+    }
+    query = {
+        k: v
+        for k, v in {
+            "q": q,
+            "state": state,
+            "agency": agency,
+            "service": service,
+            "neighbourhood": neighbourhood,
+            "overdue": overdue,
+        }.items()
+        if v
+    }
+    return render(
+        request,
+        "search.html",
+        actor=actor,
+        status_code=status,
+        page_title=t(request, "Search"),
+        rows=rows,
+        next_cursor=next_cursor,
+        filters=query,
+        messages=messages,
+        states=list(states.values()),
+        agencies=list(registry.agencies.values()),
+        services=sorted(registry.services.values(), key=lambda s: s.code),
+        neighbourhoods=db.exec(select(Neighbourhood).order_by(Neighbourhood.name_fa)).all(),
+    )  # type: ignore[arg-type]

@@ -1,0 +1,114 @@
+"""Short constructors for the states and transitions Hamyar's workflows are made of.
+
+Every workflow the core and the agency plugins ship follows the same conventions: a Persian
+title with an English one beside it, every reader may view an object in any state, a state's
+modifiers are named once, and a terminal state grants nobody Modify because nothing is left to
+change. Writing them through these helpers keeps the conventions in one place, so a workflow
+module reads as its states and transitions and nothing else. A definition that needs something
+else (a guard mixing roles and an expression, worklists) builds `State` and `Transition` directly.
+"""
+
+from __future__ import annotations
+
+from core import roles as R
+from core.workflow.definition import Guard, State, Transition, Trigger
+from core.workflow.expression import Expression
+
+NOT_RESPONSIBLE = "not_responsible"
+"""The transition `core.routing.return_to_triage` takes: every task workflow needs it."""
+
+
+def when(expression_text: str) -> Guard:
+    """A guard that holds when the expression does (`"open_tasks == 0"`); raises on bad syntax."""
+    return Guard(expression=Expression.parse(expression_text))
+
+
+def agency_state(
+    id: str,
+    fa: str,
+    en: str,
+    exits: tuple[str, ...] = (),
+    *,
+    modify: tuple[str, ...] = R.WORKERS,
+    terminal: bool = False,
+) -> State:
+    """A state every reader may view and `modify` may change (the agency's workers by default).
+
+    `exits` are the transitions leaving it, in the order automatic ones are tried.
+    """
+    return State(
+        id=id,
+        title=fa,
+        title_en=en,
+        transitions=exits,
+        permission_roles={R.VIEW: R.READERS, R.MODIFY: () if terminal else modify},
+        terminal=terminal,
+    )
+
+
+def user_transition(
+    id: str,
+    fa: str,
+    en: str,
+    to: str,
+    roles: tuple[str, ...],
+    *,
+    comment: bool = False,
+    handler: str | None = None,
+) -> Transition:
+    """A transition a person holding one of `roles` takes; `comment` makes them say why."""
+    return Transition(
+        id=id,
+        title=fa,
+        title_en=en,
+        new_state=to,
+        guard=Guard(roles=roles),
+        requires_comment=comment,
+        handler=handler,
+    )
+
+
+def automatic_transition(
+    id: str,
+    fa: str,
+    en: str,
+    to: str,
+    *,
+    condition: str | None = None,
+    handler: str | None = None,
+) -> Transition:
+    """A transition the engine takes by itself as soon as `condition` holds (always, if none).
+
+    With a `handler`, a worker runs it after the move commits; the handler usually takes the
+    next step, so a state such as "booking" or "assessing" is left without anyone acting.
+    """
+    return Transition(
+        id=id,
+        title=fa,
+        title_en=en,
+        new_state=to,
+        trigger=Trigger.AUTOMATIC,
+        guard=when(condition) if condition is not None else Guard(),
+        handler=handler,
+    )
+
+
+def not_responsible() -> Transition:
+    """An agency hands its task back, saying why ("not responsible"), into `returned_state`.
+
+    The case's coordinators see the reason, and the case returns to triage when no other agency
+    is still working on it.
+    """
+    return user_transition(
+        NOT_RESPONSIBLE,
+        "خارج از حیطه مسئولیت",
+        "Not responsible",
+        "returned",
+        R.WORKERS,
+        comment=True,
+    )
+
+
+def returned_state() -> State:
+    """Where a task rests once its agency handed it back."""
+    return agency_state("returned", "عدم مسئولیت", "Not responsible", terminal=True)
