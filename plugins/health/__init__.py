@@ -1,0 +1,103 @@
+"""Health (دانشگاه علوم پزشکی): screenings, mental-health counselling, maternal and child care.
+
+Every health service is confidential: a case is seen by the health agency and the coordinators
+who route it, and is referred elsewhere only with the family's recorded consent. In the seeds'
+joint programme, health brings a screening station to the neighbourhood.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from core.hookspecs import hookimpl
+from core.models import Case
+from core.proposals import JOINT_SCORE, direct_request, is_joint_partner
+from core.registry import Registry
+from core.routing import RouteProposal
+from core.specs import AgencySpec, ServiceSpec
+from plugins.health import forms
+
+AGENCY = "health"
+
+SERVICES = (
+    ServiceSpec(
+        code="health.screening",
+        agency=AGENCY,
+        workflow="hamyar.task",
+        title_fa="غربالگری سلامت",
+        title_en="Health screening",
+        form=forms.ScreeningForm,
+        sla_days=10,
+        confidential=True,
+        categories=("health_screening",),
+        keywords=("غربالگری", "فشار خون", "دیابت"),
+    ),
+    ServiceSpec(
+        code="health.counselling",
+        agency=AGENCY,
+        workflow="hamyar.task",
+        title_fa="مشاوره سلامت روان",
+        title_en="Mental-health counselling",
+        form=forms.CounsellingForm,
+        sla_days=3,
+        confidential=True,
+        priority=1,
+        categories=("mental_health",),
+        keywords=("مشاوره", "سلامت روان"),
+    ),
+    ServiceSpec(
+        code="health.maternal_child",
+        agency=AGENCY,
+        workflow="hamyar.task",
+        title_fa="سلامت مادر و کودک",
+        title_en="Maternal and child health",
+        form=forms.MaternalChildForm,
+        sla_days=5,
+        confidential=True,
+        categories=("maternal_child",),
+        keywords=("بارداری", "مادر و کودک", "واکسن"),
+    ),
+)
+
+
+@hookimpl
+def register_agencies(register: Any) -> None:
+    register(
+        AgencySpec(
+            code=AGENCY,
+            title_fa="معاونت بهداشت دانشگاه علوم پزشکی",
+            title_en="University of Medical Sciences, health deputy",
+        )
+    )
+
+
+@hookimpl
+def register_services(register: Any) -> None:
+    for spec in SERVICES:
+        register(spec)
+
+
+@hookimpl
+def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
+    if direct := direct_request(case, AGENCY, reason="درخواست مستقیم از بهداشت"):
+        return [direct]
+    if is_joint_partner(case, AGENCY):
+        return [
+            RouteProposal(
+                service="health.screening",
+                joint=True,
+                score=JOINT_SCORE,
+                reason="ایستگاه غربالگری سلامت در برنامه مشترک محله",
+            )
+        ]
+    return []
+
+
+@hookimpl
+def load_demo_data(session: Session, registry: Registry) -> None:
+    from core.demo_data import add_cases
+    from plugins.health.demo import demo_cases
+
+    add_cases(session, registry, demo_cases())

@@ -1,0 +1,146 @@
+"""Welfare (بهزیستی / سازمان خدمات اجتماعی): programmes for families at risk.
+
+From the seeds: empowerment of female-headed households through home-based job training,
+life-skills and parenting workshops, Partow centres for working and street children, and
+social-resilience workshops in less-developed neighbourhoods. Every service is confidential;
+two of them check eligibility (the `welfare.check_eligibility` handler) before work starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from core.handlers import HandlerContext
+from core.hookspecs import hookimpl
+from core.models import Case
+from core.proposals import JOINT_SCORE, direct_request, is_joint_partner
+from core.registry import Registry
+from core.routing import RouteProposal
+from core.specs import AgencySpec, ServiceSpec
+from plugins.welfare import forms
+from plugins.welfare.eligibility import decide
+from plugins.welfare.workflows import ASSESSED_WORKFLOW, assessed_workflow
+
+AGENCY = "welfare"
+
+SERVICES = (
+    ServiceSpec(
+        code="welfare.household_empowerment",
+        agency=AGENCY,
+        workflow=ASSESSED_WORKFLOW,
+        title_fa="توانمندسازی زنان سرپرست خانوار",
+        title_en="Empowerment of female-headed households",
+        form=forms.HouseholdEmpowermentForm,
+        sla_days=15,
+        confidential=True,
+        categories=("household_empowerment",),
+        keywords=("سرپرست خانوار", "مشاغل خانگی"),
+    ),
+    ServiceSpec(
+        code="welfare.life_skills",
+        agency=AGENCY,
+        workflow="hamyar.task",
+        title_fa="کارگاه مهارت‌های زندگی و فرزندپروری",
+        title_en="Life-skills and parenting workshops",
+        form=forms.WorkshopForm,
+        sla_days=20,
+        confidential=True,
+        categories=("life_skills", "parenting"),
+        keywords=("مهارت زندگی", "فرزندپروری"),
+    ),
+    ServiceSpec(
+        code="welfare.working_children",
+        agency=AGENCY,
+        workflow=ASSESSED_WORKFLOW,
+        title_fa="کودکان کار و خیابان (مرکز پرتو)",
+        title_en="Working and street children (Partow)",
+        form=forms.WorkingChildForm,
+        sla_days=5,
+        confidential=True,
+        priority=1,
+        categories=("working_children",),
+        keywords=("کودک کار", "پرتو"),
+    ),
+    ServiceSpec(
+        code="welfare.resilience",
+        agency=AGENCY,
+        workflow="hamyar.task",
+        title_fa="کارگاه تاب‌آوری اجتماعی",
+        title_en="Social-resilience workshop",
+        form=forms.ResilienceForm,
+        sla_days=20,
+        confidential=True,
+        categories=("social_resilience",),
+        keywords=("تاب آوری", "آسیب اجتماعی"),
+    ),
+)
+
+
+@hookimpl
+def register_agencies(register: Any) -> None:
+    register(
+        AgencySpec(
+            code=AGENCY,
+            title_fa="سازمان بهزیستی و خدمات اجتماعی",
+            title_en="Welfare and social services",
+            thursday_closed=True,
+        )
+    )
+
+
+@hookimpl
+def register_workflows(register: Any) -> None:
+    register(assessed_workflow())
+
+
+@hookimpl
+def register_services(register: Any) -> None:
+    for spec in SERVICES:
+        register(spec)
+
+
+def check_eligibility(ctx: HandlerContext) -> None:
+    """Decide from the case's form; eligible tasks move on, others wait for a supervisor.
+
+    Idempotent: a task no longer `assessing` was decided already.
+    """
+    task = ctx.task
+    if task is None or task.state != "assessing":
+        return
+    data = ctx.case.data if ctx.case.service_code == task.service_code else {}
+    decision = decide(task.service_code, data)
+    task.variables = {**task.variables, "eligible": decision.eligible}
+    ctx.transition(
+        task, "found_eligible" if decision.eligible else "found_ineligible", comment=decision.reason
+    )
+
+
+@hookimpl
+def register_handlers(register: Any) -> None:
+    register("welfare.check_eligibility", check_eligibility)
+
+
+@hookimpl
+def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
+    if direct := direct_request(case, AGENCY, reason="درخواست مستقیم از بهزیستی"):
+        return [direct]
+    if is_joint_partner(case, AGENCY):
+        return [
+            RouteProposal(
+                service="welfare.life_skills",
+                joint=True,
+                score=JOINT_SCORE,
+                reason="کارگاه مهارت‌های زندگی برای مادران در برنامه مشترک محله",
+            )
+        ]
+    return []
+
+
+@hookimpl
+def load_demo_data(session: Session, registry: Registry) -> None:
+    from core.demo_data import add_cases
+    from plugins.welfare.demo import demo_cases
+
+    add_cases(session, registry, demo_cases())
