@@ -1,0 +1,34 @@
+"""The benchmark's agency: one service, one routing proposal, no handler.
+
+Installed through a real `hamyar` entry point (a dist-info folder the benchmark writes), so
+the worker processes load it exactly as they load an agency plugin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.hookspecs import hookimpl
+from core.models import Case
+from core.routing import RouteProposal
+from core.specs import AgencySpec, ServiceSpec
+
+SERVICE = "bench.report"
+
+
+@hookimpl
+def register_agencies(register: Any) -> None:
+    register(AgencySpec(code="bench", title_fa="سنجش", title_en="Benchmark"))
+
+
+@hookimpl
+def register_services(register: Any) -> None:
+    register(ServiceSpec(code=SERVICE, agency="bench", title_fa="گزارش", title_en="Report",
+                         workflow="hamyar.task", sla_days=3, categories=("bench",)))
+
+
+@hookimpl
+def propose_routes(case: Case, registry: Any) -> list[RouteProposal]:
+    if case.service_code != SERVICE:
+        return []
+    return [RouteProposal(service=SERVICE, reason="سنجش", score=1.0)]

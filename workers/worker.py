@@ -1,0 +1,199 @@
+"""Worker start-up: plugins loaded, queues in priority order, the relay and the reconciler.
+
+The worker is RQ's `SimpleWorker`: it runs jobs in its own process instead of forking one per
+job. Our jobs are short database steps, and a fork costs more than the step itself (on a
+2-core machine the forking worker manages ~100 no-op jobs/s, the simple one ~350). What the
+fork bought — a crashed job cannot take the worker down — matters less here, because a dead
+worker's step is found and re-run from the outbox (see reconcile.py). Run several worker
+processes to use several cores.
+
+Each worker also runs a small courier thread: it says the worker is alive (a key with a short
+expiry the reconciler checks), relays unsent outbox rows, and reconciles lost steps. Only one
+process relays or reconciles at a time (a Redis lock), so many workers add no contention.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Sequence
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from core.broker import get_redis
+from core.db import session_scope
+from core.plugins import load_plugins
+from workers.config import QUEUES, get_worker_settings
+from workers.reconcile import ALIVE_KEY, reconcile
+from workers.relay import relay_pending
+
+log = logging.getLogger(__name__)
+
+RELAY_LOCK = "hamyar:lock:relay"
+RECONCILE_LOCK = "hamyar:lock:reconcile"
+
+
+class Courier(threading.Thread):
+    """Heartbeat, relay and reconcile, beside the worker's job loop."""
+
+    def __init__(self, connection: Redis, worker_name: str) -> None:
+        super().__init__(name=f"courier-{worker_name}", daemon=True)
+        self.connection, self.worker_name = connection, worker_name
+        self.stopping = threading.Event()
+        self.settings = get_worker_settings()
+
+    def run(self) -> None:
+        last_beat = last_reconcile = 0.0
+        while not self.stopping.is_set():
+            busy = False
+            try:
+                now = time.monotonic()
+                if now - last_beat >= self.settings.heartbeat_ttl / 3:
+                    self.beat()
+                    last_beat = now
+                busy = self.relay()
+                if now - last_reconcile >= self.settings.reconcile_interval:
+                    last_reconcile = now
+                    self.reconcile()
+            except (RedisError, OperationalError) as exc:  # Redis or the database is away
+                log.warning("courier: %s; trying again shortly", exc)
+                self.stopping.wait(1.0)
+            except Exception:
+                log.exception("courier failed; trying again shortly")
+                self.stopping.wait(1.0)
+            if not busy:
+                self.stopping.wait(self.settings.relay_interval)
+
+    def beat(self) -> None:
+        self.connection.set(ALIVE_KEY.format(self.worker_name), "1",
+                            ex=self.settings.heartbeat_ttl)
+
+    def relay(self) -> bool:
+        """Relay one batch if no other process is relaying; True when there may be more."""
+        lock = self.connection.lock(RELAY_LOCK, timeout=30, blocking=False)
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            return relay_pending(connection=self.connection) >= self.settings.relay_batch
+        finally:
+            lock.release()
+
+    def reconcile(self) -> None:
+        lock = self.connection.lock(RECONCILE_LOCK, timeout=60, blocking=False)
+        if lock.acquire(blocking=False):
+            try:
+                reconcile(self.connection)
+            finally:
+                lock.release()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=5)
+        with contextlib.suppress(RedisError):
+            self.connection.delete(ALIVE_KEY.format(self.worker_name))
+
+
+class HamyarWorker(SimpleWorker):
+    """RQ's in-process worker plus the courier thread for as long as it works."""
+
+    courier: Courier | None = None
+
+    def bootstrap(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().bootstrap(*args, **kwargs)
+        self.courier = Courier(self.connection, self.name)
+        self.courier.beat()
+        self.courier.start()
+
+    def teardown(self) -> None:
+        if self.courier is not None:
+            self.courier.stop()
+            self.courier = None
+        super().teardown()
+
+
+def prepare() -> None:
+    """Load every plugin and mirror the registry into the database, before the first job."""
+    plugins = load_plugins()
+    for failure in plugins.registry.failures:
+        log.error("plugin %s failed in %s: %s", failure.plugin, failure.hook, failure.error)
+    from core.sync import sync_registry
+
+    try:
+        with session_scope() as session:
+            sync_registry(session, plugins.registry)
+    except IntegrityError:  # another worker starting at the same moment wrote the rows
+        log.info("registry already synchronised by another process")
+
+
+def make_worker(queue_names: Sequence[str] = QUEUES, connection: Redis | None = None,
+                name: str | None = None) -> HamyarWorker:
+    settings = get_worker_settings()
+    connection = connection or get_redis()
+    queues = [Queue(q, connection=connection) for q in queue_names]
+    return HamyarWorker(queues, connection=connection, name=name,
+                        worker_ttl=max(settings.heartbeat_ttl, 20),
+                        maintenance_interval=settings.maintenance_interval)
+
+
+def run_worker(queue_names: Sequence[str] = QUEUES, *, burst: bool = False,
+               with_scheduler: bool = False, name: str | None = None) -> bool:
+    """Work the queues until stopped (or, with `burst`, until nothing is left to do)."""
+    unknown = [q for q in queue_names if q not in QUEUES]
+    if unknown:
+        raise ValueError(f"unknown queue {unknown[0]!r}; the queues are {', '.join(QUEUES)}")
+    prepare()
+    scheduler = _start_scheduler() if with_scheduler else None
+    try:
+        if burst:
+            return work_until_idle(queue_names, name=name)
+        return make_worker(queue_names, name=name).work(
+            with_scheduler=True, logging_level=get_worker_settings().worker_log_level)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.join(timeout=10)
+
+
+def work_until_idle(queue_names: Sequence[str] = QUEUES, *, name: str | None = None,
+                    timeout: float = 300.0) -> bool:
+    """Relay and work until no row is unsent and no job is queued, scheduled or retried.
+
+    Used by `hamyar worker --burst`, the tests and the benchmark; a retry scheduled for later
+    is waited for, up to `timeout` seconds.
+    """
+    connection = get_redis()
+    deadline = time.monotonic() + timeout
+    worked = False
+    while time.monotonic() < deadline:
+        while relay_pending(connection=connection):
+            pass
+        worker = make_worker(queue_names, connection=connection, name=name)
+        worked |= worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
+        queues = [Queue(q, connection=connection) for q in queue_names]
+        if any(q.count for q in queues):
+            continue
+        scheduled = sum(q.scheduled_job_registry.count for q in queues)
+        from core.db import session_scope as scope
+        from workers.relay import backlog
+
+        with scope() as session:
+            pending = backlog(session)
+        if not scheduled and not pending:
+            return worked
+        time.sleep(0.2)
+    return worked
+
+
+def _start_scheduler() -> multiprocessing.process.BaseProcess:
+    from workers.scheduler import run_scheduler
+
+    process = multiprocessing.get_context("spawn").Process(target=run_scheduler,
+                                                           name="hamyar-scheduler", daemon=True)
+    process.start()
+    return process
