@@ -68,9 +68,19 @@ def database_url(
 
 
 def _empty_tables(engine: Engine) -> None:
+    """Empty every table before a test.
+
+    On PostgreSQL, TRUNCATE waits for every lock on the tables. A failed test's traceback keeps
+    its sessions alive, some of them inside a transaction, and a worker process a test started
+    may still be dying; waiting for them would hang the run. The database belongs to this test
+    process alone, so any other connection to it is a leftover and is ended first.
+    """
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                              " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
             quoted = ", ".join(f'"{t}"' for t in tables)
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
