@@ -8,8 +8,15 @@ worker's step is found and re-run from the outbox (see reconcile.py). Run severa
 processes to use several cores.
 
 Each worker also runs a small courier thread: it says the worker is alive (a key with a short
-expiry the reconciler checks), relays unsent outbox rows, and reconciles lost steps. Only one
-process relays or reconciles at a time (a Redis lock), so many workers add no contention.
+expiry the reconciler checks), relays unsent outbox rows, reconciles lost steps, and moves
+retries whose backoff has passed back into their queues. Only one process relays, reconciles or
+promotes retries at a time (Redis locks), so many workers add no contention.
+
+That last duty is RQ's scheduler's, which `Worker.work(with_scheduler=True)` runs in a *forked*
+child. A fork inherits the worker's database connections: when the worker is killed, the child
+keeps the socket of a transaction open, its row locks are never released, and the step the
+reconciler re-sends waits on them forever. So the long-running worker never forks; the courier
+does the scheduler's work in a thread, under the scheduler's own per-queue locks.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from collections.abc import Sequence
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.scheduler import RQScheduler
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.broker import get_redis
@@ -40,16 +48,21 @@ RECONCILE_LOCK = "hamyar:lock:reconcile"
 
 
 class Courier(threading.Thread):
-    """Heartbeat, relay and reconcile, beside the worker's job loop."""
+    """Heartbeat, relay, retries and reconcile, beside the worker's job loop."""
 
-    def __init__(self, connection: Redis, worker_name: str) -> None:
+    retry_interval = 1.0
+    """Seconds between looks for retries whose backoff has passed, as RQ's own scheduler."""
+
+    def __init__(self, connection: Redis, worker_name: str, queue_names: Sequence[str]) -> None:
         super().__init__(name=f"courier-{worker_name}", daemon=True)
         self.connection, self.worker_name = connection, worker_name
         self.stopping = threading.Event()
         self.settings = get_worker_settings()
+        self.retries = RQScheduler(list(queue_names), connection=connection,
+                                   name=f"courier-{worker_name}")
 
     def run(self) -> None:
-        last_beat = last_reconcile = 0.0
+        last_beat = last_retries = last_reconcile = 0.0
         while not self.stopping.is_set():
             busy = False
             try:
@@ -58,6 +71,9 @@ class Courier(threading.Thread):
                     self.beat()
                     last_beat = now
                 busy = self.relay()
+                if now - last_retries >= self.retry_interval:
+                    last_retries = now
+                    self.promote_retries()
                 if now - last_reconcile >= self.settings.reconcile_interval:
                     last_reconcile = now
                     self.reconcile()
@@ -84,6 +100,12 @@ class Courier(threading.Thread):
         finally:
             lock.release()
 
+    def promote_retries(self) -> None:
+        """Queue the retries whose backoff has passed, for each queue whose scheduler lock this
+        worker holds (taken, or refreshed, on every call; another worker's lock is left alone)."""
+        if self.retries.acquire_locks():
+            self.retries.enqueue_scheduled_jobs()
+
     def reconcile(self) -> None:
         lock = self.connection.lock(RECONCILE_LOCK, timeout=60, blocking=False)
         if lock.acquire(blocking=False):
@@ -96,6 +118,7 @@ class Courier(threading.Thread):
         self.stopping.set()
         self.join(timeout=5)
         with contextlib.suppress(RedisError):
+            self.retries.release_locks()
             self.connection.delete(ALIVE_KEY.format(self.worker_name))
 
 
@@ -106,7 +129,7 @@ class HamyarWorker(SimpleWorker):
 
     def bootstrap(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().bootstrap(*args, **kwargs)
-        self.courier = Courier(self.connection, self.name)
+        self.courier = Courier(self.connection, self.name, self.queue_names())
         self.courier.beat()
         self.courier.start()
 
@@ -153,7 +176,8 @@ def run_worker(queue_names: Sequence[str] = QUEUES, *, burst: bool = False,
         if burst:
             return work_until_idle(queue_names, name=name)
         return make_worker(queue_names, name=name).work(
-            with_scheduler=True, logging_level=get_worker_settings().worker_log_level)
+            with_scheduler=False,  # the courier promotes retries; see the module's docstring
+            logging_level=get_worker_settings().worker_log_level)
     finally:
         if scheduler is not None:
             scheduler.terminate()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from rq import Queue
 from rq.job import Job, JobStatus
@@ -33,6 +35,10 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
 
     doomed.kill()  # SIGKILL: no clean-up, the job stays "started" in Redis
     assert snapshot(engine, case_id)["tasks"] == [("workertest.slow", "processing")]
+    # Nothing the worker started outlives it: a child holding its database connection would
+    # keep the step's row locked and the re-run below waiting forever.
+    with pytest.raises(ProcessLookupError):
+        os.killpg(doomed.process.pid, 0)
 
     start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "0"})
     wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45, "the re-run")

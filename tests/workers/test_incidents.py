@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.exceptions import InvalidInput, NotFound
 from core.models import Incident, OutboxMessage
-from tests.workers.world import open_test_case, snapshot
+from tests.workers.world import open_test_case, snapshot, wait_for
 from workers.incidents import open_incidents, retry_incident
 from workers.worker import work_until_idle
 
@@ -93,3 +93,27 @@ def test_retrying_an_unknown_or_resolved_incident_is_refused(hamyar: dict[str, s
     with pytest.raises(InvalidInput) as refused:
         retry_incident(incident.id)
     assert refused.value.status_code == 422
+
+
+@pytest.mark.slow
+def test_a_running_worker_retries_a_failed_step_once_its_backoff_has_passed(
+        hamyar: dict[str, str], engine: Engine, tmp_path: Path, start_worker) -> None:  # type: ignore[no-untyped-def]
+    fault = tmp_path / "blip"
+    fault.touch()
+    worker = start_worker(env={"HAMYAR_TEST_FAULT_FILE": str(fault),
+                               "HAMYAR_RETRY_INTERVALS": "2,2"})
+    case_id = open_test_case(engine, service="workertest.flaky")
+    wait_for(lambda: any(e.startswith("ConnectionError") or "booking" in e
+                         for e in _errors(engine)), 30, f"the first failure\n{worker.output()}")
+    fault.unlink()  # the agency's system is back before the retry is due
+
+    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 30,
+             f"the retry\n{worker.output()}")
+    assert snapshot(engine, case_id)["actions"].count("handled") == 1
+    assert _incidents(engine) == []
+
+
+def _errors(engine: Engine) -> list[str]:
+    with Session(engine.execution_options(sqlite_read_only=True)) as session:
+        return [row.last_error for row in session.exec(select(OutboxMessage)).all()
+                if row.last_error]
