@@ -27,6 +27,8 @@ class WorkerSettings(BaseSettings):
     reconcile_interval: float = 10.0
     relay_interval: float = 0.2
     relay_batch: int = 500
+    job_batch: int = 20
+    """Short steps (routing, automatic transitions) carried by one job when that many wait."""
     maintenance_interval: int = 30
     """RQ's own registry clean-up (abandoned jobs, intermediate queue); RQ's default is 10 min."""
     escalation_cron: str = "* * * * *"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -136,6 +137,29 @@ def escalate_overdue(slot: str = "", key: str | None = None) -> int:
     return len(notices)
 
 
+def run_steps(steps: list[dict[str, Any]]) -> int:
+    """Apply several short steps, each in its own transaction, as if each had its own job.
+
+    One failing step does not hold back the others: they all run, then the job fails naming
+    the ones that failed, and RQ's retry runs the job again, in which the done ones are
+    skipped. Returns how many were applied.
+    """
+    done, failed = 0, []
+    for step in steps:
+        try:
+            if BATCHED[step["kind"]](**step["payload"], key=step["key"]) == "done":
+                done += 1
+        except Exception as exc:  # recorded on the step's row by run_step
+            failed.append(f"{step['key']} ({type(exc).__name__}: {exc})")
+    if failed:
+        raise StepsFailed(f"{len(failed)} of {len(steps)} steps failed: " + "; ".join(failed))
+    return done
+
+
+class StepsFailed(Exception):
+    """Some steps of a batch failed; each one's error is on its outbox row."""
+
+
 def noop() -> None:
     """Does nothing: the benchmark's measure of what the queue itself costs."""
 
@@ -178,3 +202,7 @@ def _publish(notices: list[dict[str, object]]) -> None:
             connection.publish(events_channel(), json.dumps(notice, ensure_ascii=False))
     except Exception:
         log.warning("could not publish %d escalation notices", len(notices), exc_info=True)
+
+
+BATCHED: dict[str, Any] = {"route_case": route_case, "fire_automatic": fire_automatic}
+"""The job of each kind that `workers.relay.BATCHED_KINDS` lets travel in batches."""

@@ -52,7 +52,8 @@ def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
                 Incident.outbox_key.in_([r.key for r in rows]),  # type: ignore[attr-defined]
             )
         ).scalars())
-    lost = [row for row in rows if row.key not in open_keys and _is_lost(connection, row.key)]
+    lost = [row for row in rows if row.key not in open_keys
+            and _is_lost(connection, row.job_id or job_id_for(row.key))]
     resent = []
     for row in lost:
         if _count_try(row):
@@ -63,8 +64,8 @@ def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
     return resent
 
 
-def _is_lost(connection: Redis, key: str) -> bool:
-    job = Job.fetch_many([job_id_for(key)], connection=connection)[0]
+def _is_lost(connection: Redis, job_id: str) -> bool:
+    job = Job.fetch_many([job_id], connection=connection)[0]
     if job is None:
         return True
     status = job.get_status(refresh=False)
@@ -91,5 +92,5 @@ def _count_try(row: OutboxMessage) -> bool:
                           "Redis lost it; retry when the cause is fixed")
             return False
         session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)  # type: ignore[arg-type]
-                        .values(sent_at=utcnow()))
+                        .values(sent_at=utcnow(), job_id=job_id_for(row.key)))
     return True

@@ -4,6 +4,12 @@ Rows are read, queued, and only then marked sent, so a crash or a Redis outage b
 two steps leaves a row unsent (sent again later, harmlessly: job ids are stable and steps are
 idempotent) and never a row marked sent that Redis never saw. While Redis is down the rows
 simply wait; the relay catches up when it answers again.
+
+Short database steps (routing, automatic transitions) travel several to a job when several are
+waiting: RQ spends a dozen Redis round trips on every job, more than such a step costs itself.
+Each row records the job that carries it (`job_id`), which is what the reconciler asks Redis
+about. A step alone keeps the job id named after its key. Handlers, which may wait on an
+agency's own systems, and periodic jobs always travel alone.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis import Redis
@@ -20,7 +27,7 @@ from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.scripts import _build_hset_args, get_unique_enqueue_script
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -39,6 +46,9 @@ JOBS = {
 }
 """Outbox kind → the job function that applies it. Unknown kinds end in an incident."""
 
+BATCHED_KINDS = frozenset({"route_case", "fire_automatic"})
+"""Steps short enough to share a job (`workers.jobs.run_steps`)."""
+
 FINISHED_STATES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 RESULT_TTL = 300
 
@@ -49,16 +59,70 @@ def job_id_for(key: str) -> str:
     return f"{readable}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
+@dataclass
+class Carrier:
+    """One RQ job and the outbox rows it carries (one, or a batch of short steps)."""
+
+    queue: str
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+    @property
+    def job_id(self) -> str:
+        if len(self.messages) == 1:
+            return job_id_for(self.messages[0].key)
+        return job_id_for("steps:" + ",".join(m.key for m in self.messages))
+
+    def call(self) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """(function, kwargs, RQ options) of the job."""
+        settings = get_worker_settings()
+        first = self.messages[0]
+        options: dict[str, Any] = {
+            "job_id": self.job_id, "timeout": settings.job_timeout, "result_ttl": RESULT_TTL,
+            "description": f"{first.kind} {first.key}" if len(self.messages) == 1 else
+            f"{first.kind} ×{len(self.messages)}: {first.key} … {self.messages[-1].key}",
+        }
+        if settings.intervals:
+            options["retry"] = Retry(max=len(settings.intervals), interval=settings.intervals)
+        if len(self.messages) > 1:
+            steps = [{"key": m.key, "kind": m.kind, "payload": m.payload} for m in self.messages]
+            return "workers.jobs.run_steps", {"steps": steps}, options
+        function = JOBS.get(first.kind)
+        if function is None:
+            return "workers.jobs.unknown_kind", {"kind": first.kind, "key": first.key}, options
+        return function, {**first.payload, "key": first.key}, options
+
+
+def plan(messages: Sequence[OutboxMessage], batch: int | None = None) -> list[Carrier]:
+    """Group rows into jobs, oldest first, and note each row's job id on it."""
+    batch = batch or get_worker_settings().job_batch
+    carriers: list[Carrier] = []
+    open_batches: dict[tuple[str, str], Carrier] = {}
+    for message in messages:
+        queue = message.queue if message.queue in QUEUES else "default"
+        if message.kind not in BATCHED_KINDS or batch <= 1:
+            carriers.append(Carrier(queue, [message]))
+            continue
+        carrier = open_batches.get((queue, message.kind))
+        if carrier is None or len(carrier.messages) >= batch:
+            carrier = open_batches[(queue, message.kind)] = Carrier(queue)
+            carriers.append(carrier)
+        carrier.messages.append(message)
+    for carrier in carriers:
+        for message in carrier.messages:
+            message.job_id = carrier.job_id
+    return carriers
+
+
 def enqueue_message(message: OutboxMessage, connection: Redis | None = None, *,
                     replace: bool = False) -> Job | None:
-    """Queue the job for one outbox row under its stable id; None if it is already queued.
+    """Queue the job for one outbox row under its own stable id; None if it is already queued.
 
     A job id that still names a finished or failed run (kept for inspection) is replaced, so
     a retried step always runs again; one that is queued or running is left be, unless
     `replace` says the reconciler found it abandoned.
     """
-    return enqueue_step(message.key, message.kind, message.payload, message.queue, connection,
-                        replace=replace)
+    return _enqueue(Carrier(message.queue, [message]), connection or get_redis(),
+                    replace=replace)
 
 
 _queues: weakref.WeakKeyDictionary[Redis, dict[str, Queue]] = weakref.WeakKeyDictionary()
@@ -74,27 +138,9 @@ def _queue(name: str, connection: Redis) -> Queue:
     return by_name[name]
 
 
-def _job_call(key: str, kind: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any],
-                                                                      dict[str, Any]]:
-    """(function, kwargs, RQ options) for one step."""
-    settings = get_worker_settings()
-    options: dict[str, Any] = {
-        "job_id": job_id_for(key), "timeout": settings.job_timeout,
-        "result_ttl": RESULT_TTL, "description": f"{kind} {key}",
-    }
-    if settings.intervals:
-        options["retry"] = Retry(max=len(settings.intervals), interval=settings.intervals)
-    function = JOBS.get(kind, "workers.jobs.unknown_kind")
-    if function == "workers.jobs.unknown_kind":
-        return function, {"kind": kind, "key": key}, options
-    return function, {**payload, "key": key}, options
-
-
-def enqueue_step(key: str, kind: str, payload: dict[str, Any], queue_name: str,
-                 connection: Redis | None = None, *, replace: bool = False) -> Job | None:
-    connection = connection or get_redis()
-    queue = _queue(queue_name, connection)
-    function, kwargs, options = _job_call(key, kind, payload)
+def _enqueue(carrier: Carrier, connection: Redis, *, replace: bool = False) -> Job | None:
+    queue = _queue(carrier.queue, connection)
+    function, kwargs, options = carrier.call()
     job_id = options["job_id"]
     for _ in range(2):
         try:
@@ -145,56 +191,65 @@ def _reader() -> Engine:
 
 
 def enqueue_messages(messages: Sequence[OutboxMessage], connection: Redis | None = None,
-                     sent: list[int] | None = None) -> None:
-    """Queue many outbox rows in one round trip to Redis; ids that reached it go to `sent`.
+                     sent: list[OutboxMessage] | None = None) -> None:
+    """Plan the rows' jobs and queue them in one round trip to Redis; rows that reached it go
+    to `sent`."""
+    enqueue_carriers(plan(messages), connection, sent)
+
+
+def enqueue_carriers(carriers: Sequence[Carrier], connection: Redis | None = None,
+                     sent: list[OutboxMessage] | None = None) -> None:
+    """Queue planned jobs in one round trip to Redis; rows that reached it go to `sent`.
 
     Each job is saved by RQ's own atomic unique-enqueue script, pipelined. A job id that is
     still taken (queued, running, or a finished run kept for inspection) is then handled one
-    by one by `enqueue_message`, exactly as a single enqueue would.
+    by one, exactly as a single enqueue would.
     """
     connection = connection or get_redis()
     sent = sent if sent is not None else []
-    if not messages:
+    if not carriers:
         return
     script = get_unique_enqueue_script(connection)
-    jobs: list[OutboxMessage] = []
     with connection.pipeline(transaction=False) as pipe:
-        for queue in {id(q): q for q in (_queue(m.queue, connection) for m in messages)}.values():
+        for queue in {c.queue: _queue(c.queue, connection) for c in carriers}.values():
             pipe.sadd(queue.redis_queues_keys, queue.key)
         heads = len(pipe)
-        for message in messages:
-            queue = _queue(message.queue, connection)
-            function, kwargs, options = _job_call(message.key, message.kind, message.payload)
+        for carrier in carriers:
+            queue = _queue(carrier.queue, connection)
+            function, kwargs, options = carrier.call()
             job = queue.create_job(function, kwargs=kwargs, status=JobStatus.QUEUED, **options)
             job.origin = queue.name
             queue._prepare_for_queue(job)
             ttl = job.ttl if job.ttl is not None else -1
             script(keys=[job.key, queue.key], args=[job.id, "R", ttl, *_build_hset_args(job)],
                    client=pipe)
-            jobs.append(message)
         results = pipe.execute()[heads:]
-    for message, saved in zip(jobs, results, strict=True):
+    for carrier, saved in zip(carriers, results, strict=True):
         if not saved:  # the id is taken: see whether it is a finished run to replace
-            enqueue_message(message, connection)
-        if message.id is not None:
-            sent.append(message.id)
+            _enqueue(carrier, connection)
+        sent.extend(carrier.messages)
+
+
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("row_id"),  # type: ignore[arg-type]
+           OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+    .values(sent_at=bindparam("now"), job_id=bindparam("carrier"))
+)
 
 
 def _send(rows: list[OutboxMessage], connection: Redis | None) -> int:
     if not rows:
         return 0
-    sent: list[int] = []
+    sent: list[OutboxMessage] = []
     try:
         enqueue_messages(rows, connection, sent)
     finally:  # mark what did reach Redis, even when Redis went away half way
         if sent:
+            now = utcnow()
             with session_scope() as session:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(sent),  # type: ignore[union-attr]
-                           OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-                    .values(sent_at=utcnow())
-                )
+                session.connection().execute(_MARK_SENT, [
+                    {"row_id": m.id, "now": now, "carrier": m.job_id} for m in sent])
     return len(sent)
 
 

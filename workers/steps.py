@@ -23,6 +23,7 @@ from core.events import TransitionEvent
 from core.models import Incident, OutboxMessage, utcnow
 from core.plugins import Plugins, load_plugins
 from core.transition import notify_observers
+from workers.relay import Carrier, enqueue_carriers, plan
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,7 @@ def run_step(key: str, kind: str, effect: Effect, *, payload: dict[str, Any] | N
                                            Incident.resolved_at.is_(None))  # type: ignore[union-attr]
                     .values(resolved_at=now)
                 )
-            for message in spawned:  # sent below, right after the commit (see _send_spawned)
-                if message.sent_at is None:
-                    message.sent_at = now
+            carriers = _plan_spawned(spawned, now)
             session.commit()
     except Exception as exc:
         from workers.incidents import record_failure
@@ -82,7 +81,7 @@ def run_step(key: str, kind: str, effect: Effect, *, payload: dict[str, Any] | N
         record_failure(key, kind, exc, traceback.format_exc(), payload=payload, case_id=case_id)
         raise
     notify_observers(plugins.pm, events)
-    _send_spawned(spawned)
+    _send_spawned(carriers)
     return DONE
 
 
@@ -107,7 +106,10 @@ def _claim(session: Session, key: str, kind: str, payload: dict[str, Any] | None
                 sent_at=now, done_at=now, attempts=0, last_error="",
                 queue="bulk" if kind == "periodic" else "default",
             ))
-    except IntegrityError:  # another worker inserted it first; its transaction has ended
+    except IntegrityError:
+        if session.execute(select(_OUTBOX.c.id).where(_OUTBOX.c.key == key)).first() is None:
+            raise  # not a concurrent insert of this step but a broken reference (no such case)
+        # Another worker inserted it first; its transaction has ended.
         return session.execute(_CLAIM, {"step_key": key, "now": now}).first()
     return _NEW_CLAIM
 
@@ -122,15 +124,22 @@ def _collect_new_outbox_rows(session: Session, into: list[OutboxMessage]) -> Non
             into.append(instance)
 
 
-def _send_spawned(messages: list[OutboxMessage]) -> None:
-    """Queue the follow-up steps this step wrote. They were marked sent in its transaction; if
-    Redis fails us here, the reconciler finds them sent but not queued and queues them again."""
-    if not messages:
-        return
-    from workers.relay import enqueue_messages
+def _plan_spawned(spawned: list[OutboxMessage], now: datetime) -> list[Carrier]:
+    """Mark the follow-up steps this step wrote as sent, with the jobs that will carry them,
+    inside its transaction; they are queued right after the commit (see _send_spawned)."""
+    waiting = [m for m in spawned if m.sent_at is None and m.done_at is None]
+    for message in waiting:
+        message.sent_at = now
+    return plan(waiting)
 
+
+def _send_spawned(carriers: list[Carrier]) -> None:
+    """Queue the follow-up steps this step wrote. If Redis fails us here, the reconciler finds
+    them sent but not queued and queues them again."""
+    if not carriers:
+        return
     try:
-        enqueue_messages([m for m in messages if m.done_at is None])
+        enqueue_carriers(carriers)
     except Exception:
-        log.warning("could not queue %d follow-up steps now; the reconciler will",
-                    len(messages), exc_info=True)
+        log.warning("could not queue %d follow-up jobs now; the reconciler will",
+                    len(carriers), exc_info=True)

@@ -32,6 +32,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
+from rq.scripts import release_lock
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.broker import get_redis
@@ -44,6 +45,8 @@ from workers.relay import relay_pending
 log = logging.getLogger(__name__)
 
 RELAY_LOCK = "hamyar:lock:relay"
+COURIER_NAME = "courier-{}"
+"""The name a worker's courier holds RQ's scheduler locks under."""
 RECONCILE_LOCK = "hamyar:lock:reconcile"
 
 
@@ -58,8 +61,9 @@ class Courier(threading.Thread):
         self.connection, self.worker_name = connection, worker_name
         self.stopping = threading.Event()
         self.settings = get_worker_settings()
-        self.retries = RQScheduler(list(queue_names), connection=connection,
-                                   name=f"courier-{worker_name}")
+        self.queue_names = list(queue_names)
+        self.retries = RQScheduler(self.queue_names, connection=connection,
+                                   name=COURIER_NAME.format(worker_name))
 
     def run(self) -> None:
         last_beat = last_retries = last_reconcile = 0.0
@@ -102,9 +106,24 @@ class Courier(threading.Thread):
 
     def promote_retries(self) -> None:
         """Queue the retries whose backoff has passed, for each queue whose scheduler lock this
-        worker holds (taken, or refreshed, on every call; another worker's lock is left alone)."""
+        worker holds (taken, or refreshed, on every call; a live worker's lock is left alone)."""
+        self.free_locks_of_dead_workers()
         if self.retries.acquire_locks():
             self.retries.enqueue_scheduled_jobs()
+
+    def free_locks_of_dead_workers(self) -> None:
+        """A killed worker's scheduler locks would hold back every retry until they expire, a
+        minute later; a courier whose worker is no longer alive gives them up at once."""
+        for queue in self.queue_names:
+            key = RQScheduler.get_locking_key(queue)
+            holder = self.connection.get(key)
+            if holder is None:
+                continue
+            owner = holder.decode()
+            worker = owner.removeprefix(COURIER_NAME.format(""))
+            dead = worker != owner and not self.connection.exists(ALIVE_KEY.format(worker))
+            if dead and release_lock(self.connection, key, owner):
+                log.warning("freed the retries of queue %s from dead worker %s", queue, worker)
 
     def reconcile(self) -> None:
         lock = self.connection.lock(RECONCILE_LOCK, timeout=60, blocking=False)

@@ -30,6 +30,8 @@ class OutboxMessage(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    job_id: str | None = Field(default=None, max_length=128)
+    """The RQ job carrying the step since it was sent: its own, or a batch of short steps."""
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

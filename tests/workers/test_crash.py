@@ -7,6 +7,7 @@ import os
 import pytest
 from rq import Queue
 from rq.job import Job, JobStatus
+from rq.scheduler import RQScheduler
 from sqlalchemy.engine import Engine
 
 from core.broker import get_redis
@@ -40,8 +41,9 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
     with pytest.raises(ProcessLookupError):
         os.killpg(doomed.process.pid, 0)
 
-    start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "0"})
-    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45, "the re-run")
+    rescuer = start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "0"})
+    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45,
+             f"the re-run\n{rescuer.output()}")
 
     after = snapshot(engine, case_id)
     assert after["tasks"] == [("workertest.slow", "done")]
@@ -87,3 +89,27 @@ def test_a_worker_dying_after_commit_before_ack_does_not_run_the_step_again(
     assert after["actions"].count("routed") == 1
     assert after["actions"].count("handled") == 1
     assert len(after["tasks"]) == 1
+
+
+@pytest.mark.slow
+def test_retries_are_not_held_back_by_a_killed_workers_scheduler_lock(
+        hamyar: dict[str, str], engine: Engine, start_worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doomed = start_worker()
+    wait_for(lambda: get_redis().get(RQScheduler.get_locking_key("default")) is not None, 30,
+             f"the first worker's courier to take the retry lock\n{doomed.output()}")
+    doomed.kill()  # its lock would live on for a minute
+
+    fault = tmp_path / "blip"
+    fault.touch()
+    rescuer = start_worker(env={"HAMYAR_TEST_FAULT_FILE": str(fault)})
+    case_id = open_test_case(engine, service="workertest.flaky")
+    wait_for(lambda: any(row[1] for row in _attempts(engine)), 30,
+             f"the first failure\n{rescuer.output()}")
+    fault.unlink()
+    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 20,
+             f"the retry, well before the dead worker's lock expires\n{rescuer.output()}")
+
+
+def _attempts(engine: Engine) -> list[tuple[str, int]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql("SELECT key, attempts FROM outbox")]
