@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 from redis import Redis
 from redis.exceptions import RedisError
+from redis.lock import Lock
 from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 
 RELAY_LOCK = "hamyar:lock:relay"
 COURIER_NAME = "courier-{}"
-"""The name a worker's courier holds RQ's scheduler locks under."""
+"""The name a worker's courier holds its locks under (relay, reconcile, RQ's scheduler locks)."""
 RECONCILE_LOCK = "hamyar:lock:reconcile"
 
 
@@ -57,13 +58,12 @@ class Courier(threading.Thread):
     """Seconds between looks for retries whose backoff has passed, as RQ's own scheduler."""
 
     def __init__(self, connection: Redis, worker_name: str, queue_names: Sequence[str]) -> None:
-        super().__init__(name=f"courier-{worker_name}", daemon=True)
+        super().__init__(name=COURIER_NAME.format(worker_name), daemon=True)
         self.connection, self.worker_name = connection, worker_name
         self.stopping = threading.Event()
         self.settings = get_worker_settings()
         self.queue_names = list(queue_names)
-        self.retries = RQScheduler(self.queue_names, connection=connection,
-                                   name=COURIER_NAME.format(worker_name))
+        self.retries = RQScheduler(self.queue_names, connection=connection, name=self.name)
 
     def run(self) -> None:
         last_beat = last_retries = last_reconcile = 0.0
@@ -96,8 +96,8 @@ class Courier(threading.Thread):
 
     def relay(self) -> bool:
         """Relay one batch if no other process is relaying; True when there may be more."""
-        lock = self.connection.lock(RELAY_LOCK, timeout=30, blocking=False)
-        if not lock.acquire(blocking=False):
+        lock = self.connection.lock(RELAY_LOCK, timeout=30)
+        if not self.acquire(lock):
             return False
         try:
             return relay_pending(connection=self.connection) >= self.settings.relay_batch
@@ -107,35 +107,49 @@ class Courier(threading.Thread):
     def promote_retries(self) -> None:
         """Queue the retries whose backoff has passed, for each queue whose scheduler lock this
         worker holds (taken, or refreshed, on every call; a live worker's lock is left alone)."""
-        self.free_locks_of_dead_workers()
+        for queue in self.queue_names:
+            self.free_if_dead(RQScheduler.get_locking_key(queue))
         if self.retries.acquire_locks():
             self.retries.enqueue_scheduled_jobs()
 
-    def free_locks_of_dead_workers(self) -> None:
-        """A killed worker's scheduler locks would hold back every retry until they expire, a
-        minute later; a courier whose worker is no longer alive gives them up at once."""
-        for queue in self.queue_names:
-            key = RQScheduler.get_locking_key(queue)
-            holder = self.connection.get(key)
-            if holder is None:
-                continue
-            owner = holder.decode()
-            worker = owner.removeprefix(COURIER_NAME.format(""))
-            dead = worker != owner and not self.connection.exists(ALIVE_KEY.format(worker))
-            if dead and release_lock(self.connection, key, owner):
-                log.warning("freed the retries of queue %s from dead worker %s", queue, worker)
-
     def reconcile(self) -> None:
-        lock = self.connection.lock(RECONCILE_LOCK, timeout=60, blocking=False)
-        if lock.acquire(blocking=False):
+        lock = self.connection.lock(RECONCILE_LOCK, timeout=60)
+        if self.acquire(lock):
             try:
                 reconcile(self.connection)
             finally:
                 lock.release()
 
+    def acquire(self, lock: Lock) -> bool:
+        """Take `lock` without waiting, under this courier's name, freeing it first if it is
+        held by a dead worker's courier."""
+        if lock.acquire(blocking=False, token=self.name):
+            return True
+        return self.free_if_dead(str(lock.name)) and bool(
+            lock.acquire(blocking=False, token=self.name))
+
+    def free_if_dead(self, key: str) -> bool:
+        """Release `key` if a courier whose worker is no longer alive holds it.
+
+        A worker killed mid-relay, mid-reconcile or while holding RQ's scheduler locks would
+        otherwise hold that work back until its locks expire, up to a minute later.
+        """
+        holder = self.connection.get(key)
+        if holder is None:
+            return False
+        owner = holder.decode()
+        worker = owner.removeprefix(COURIER_NAME.format(""))
+        if worker == owner or self.connection.exists(ALIVE_KEY.format(worker)):
+            return False
+        freed = bool(release_lock(self.connection, key, owner))
+        if freed:
+            log.warning("freed %s from dead worker %s", key, worker)
+        return freed
+
     def stop(self) -> None:
         self.stopping.set()
-        self.join(timeout=5)
+        if self.ident is not None:  # started
+            self.join(timeout=5)
         with contextlib.suppress(RedisError):
             self.retries.release_locks()
             self.connection.delete(ALIVE_KEY.format(self.worker_name))

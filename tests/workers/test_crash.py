@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
@@ -16,6 +17,14 @@ from workers.jobs import route_case
 from workers.reconcile import reconcile
 from workers.relay import job_id_for, relay_pending
 from workers.worker import work_until_idle
+
+
+def _job_state(connection: Redis, job_id: str) -> str:
+    job = Job.fetch(job_id, connection=connection)
+    queues = {q: Queue(q, connection=connection) for q in ("urgent", "default", "bulk")}
+    return (f"job {job_id}: {job.get_status()}, retries left {job.retries_left}, worker "
+            f"{job.worker_name}; queued {[q for q, x in queues.items() if job_id in x.job_ids]}, "
+            f"scheduled {[q for q, x in queues.items() if job_id in x.scheduled_job_registry]}")
 
 
 def _handler_key(engine: Engine, case_id: int) -> str:
@@ -42,8 +51,9 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
         os.killpg(doomed.process.pid, 0)
 
     rescuer = start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "0"})
-    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45,
-             f"the re-run\n{rescuer.output()}")
+    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45, "the re-run",
+             logs=lambda: f"{rescuer.output()}\n{snapshot(engine, case_id)}\n"
+                          f"{_job_state(connection, job_id)}")
 
     after = snapshot(engine, case_id)
     assert after["tasks"] == [("workertest.slow", "done")]

@@ -78,13 +78,17 @@ def snapshot(engine: Engine, case_id: int) -> dict[str, Any]:
         }
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "",
+             *, logs: Callable[[], str] | None = None) -> None:
+    """Poll until `condition` holds; on time-out say what was awaited and, from `logs`, what
+    the processes involved printed meanwhile."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+    printed = f"\n{logs()}" if logs is not None else ""
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}{printed}")
 
 
 class WorkerProcess:
