@@ -25,12 +25,11 @@ from sqlalchemy import insert, or_
 from sqlmodel import Session, select
 
 from core.actor import SYSTEM, Actor
-from core.calendar import DayOverride, WorkingCalendar
+from core.deadlines import due_at
 from core.duplicates import find_duplicate, mark_duplicate
 from core.events import TransitionEvent
 from core.exceptions import GuardRefused, InvalidInput, NotFound, TransitionNotAvailable
 from core.models import (
-    CalendarOverride,
     Case,
     County,
     HistoryEntry,
@@ -89,40 +88,6 @@ class RoutingResult:
     @property
     def already_routed(self) -> bool:
         return self.outcome == "already_routed"
-
-
-# -- deadlines -------------------------------------------------------------------------------
-
-
-def working_calendar(session: Session, registry: Registry, agency: str) -> WorkingCalendar:
-    """The agency's calendar: its Thursday setting plus the admin's override rows."""
-    spec = registry.agencies.get(agency)
-    rows = session.exec(
-        select(CalendarOverride)
-        .where(or_(CalendarOverride.agency_code == None, CalendarOverride.agency_code == agency))  # noqa: E711
-        .order_by(CalendarOverride.id)  # type: ignore[arg-type]
-    ).all()
-    overrides = [
-        DayOverride(day=r.day, closed=r.closed, name=r.name, agency=r.agency_code) for r in rows
-    ]
-    return WorkingCalendar(
-        thursday_closed=bool(spec and spec.thursday_closed), overrides=overrides, agency=agency
-    )
-
-
-def due_at(
-    session: Session, registry: Registry, service_code: str, start: datetime
-) -> datetime | None:
-    """When a task of `service_code` opened at `start` falls due: working days, or hours for
-    crisis services (staffed round the clock); None when the service promises no deadline."""
-    spec = registry.service(service_code)
-    if spec.sla_hours is not None:
-        return WorkingCalendar().add_working_hours(start, spec.sla_hours)
-    if spec.sla_days is not None:
-        return working_calendar(session, registry, spec.agency).add_working_days(
-            start, spec.sla_days
-        )
-    return None
 
 
 # -- proposals -------------------------------------------------------------------------------

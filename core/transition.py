@@ -8,11 +8,9 @@ from applying the same step twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, inspect, select, update
+from sqlalchemy import and_, insert, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -25,149 +23,12 @@ from core.exceptions import (
     StaleVersion,
     TransitionNotAvailable,
 )
+from core.guard_names import HEAD_AND_COUNTS, CaseHead, GuardNames, Target, agency_of, tally
 from core.models import Case, HistoryEntry, OutboxMessage, Task, utcnow
 from core.registry import Registry
 from core.workflow import Transition, Trigger, WorkflowDefinition, guard_allows
 
 MAX_AUTOMATIC_STEPS = 25
-
-Target = Case | Task
-
-
-class GuardNames(Mapping[str, Any]):
-    """The names a guard expression may use, computed only when an expression asks for them.
-
-    Counting a case's tasks costs a query; most guards never need it.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        target: Target | CaseHead,
-        actor: Actor,
-        registry: Registry,
-        *,
-        counts: dict[str, int] | None = None,
-    ) -> None:
-        self._session, self._target, self._actor = session, target, actor
-        self._registry = registry
-        self._cache: dict[str, Any] = {}
-        self._counts = counts
-
-    def _full_target(self) -> Target:
-        if isinstance(self._target, CaseHead):  # only the state was read; a guard needs more
-            case = self._session.get(Case, self._target.id)
-            assert case is not None
-            self._target = case
-        return self._target
-
-    def _compute(self, name: str) -> Any:
-        target, actor = self._target, self._actor
-        agency = _agency_of(target)
-        if name == "state":
-            return target.state
-        if name == "agency":
-            return agency
-        if name == "roles":
-            return sorted(actor.roles_in(agency))
-        if name == "user":
-            return actor.username
-        if name == "variables":
-            return self._full_target().variables
-        if name == "referrer_roles":
-            referrer = target.referred_by if isinstance(target, Task) else None
-            return sorted(actor.agency_roles.get(referrer, frozenset())) if referrer else []
-        if name in ("case", "data", "priority", "channel", "category"):
-            full = self._full_target()
-            case = full if isinstance(full, Case) else self._session.get(Case, full.case_id)
-            assert case is not None
-            values = {
-                "data": case.data,
-                "priority": case.priority,
-                "channel": case.channel,
-                "category": case.category,
-                "case": {
-                    "state": case.state,
-                    "priority": case.priority,
-                    "channel": case.channel,
-                    "service": case.service_code,
-                },
-            }
-            return values[name]
-        if name in ("open_tasks", "done_tasks", "tasks") and not isinstance(target, Task):
-            if self._counts is None:
-                self._counts = task_counts(self._session, target, self._registry)
-            return self._counts[name]
-        return None
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._cache:
-            self._cache[name] = self._compute(name)
-        return self._cache[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._cache)
-
-    def __len__(self) -> int:
-        return len(self._cache)
-
-
-@dataclass(frozen=True)
-class CaseHead:
-    """What deciding a case's automatic step usually needs, read without loading the case."""
-
-    id: int
-    workflow_id: str
-    state: str
-    agency_code: str | None
-
-
-def _agency_of(target: Target | CaseHead) -> str | None:
-    return target.agency_code
-
-
-_TASKS = Task.__table__.c  # type: ignore[attr-defined]
-_CASES = Case.__table__.c  # type: ignore[attr-defined]
-_COUNTS = (
-    select(_TASKS.workflow_id, _TASKS.state, func.count())
-    .where(_TASKS.case_id == bindparam("case_id"))
-    .group_by(_TASKS.workflow_id, _TASKS.state)
-)
-_HEAD_AND_COUNTS = (
-    select(
-        _CASES.workflow_id,
-        _CASES.state,
-        _CASES.agency_code,
-        _TASKS.workflow_id,
-        _TASKS.state,
-        func.count(_TASKS.id),
-    )
-    .select_from(Case.__table__.outerjoin(Task.__table__, _TASKS.case_id == _CASES.id))  # type: ignore[attr-defined]
-    .where(_CASES.id == bindparam("case_id"))
-    .group_by(
-        _CASES.workflow_id, _CASES.state, _CASES.agency_code, _TASKS.workflow_id, _TASKS.state
-    )
-)
-
-
-def task_counts(session: Session, case: Case | CaseHead, registry: Registry) -> dict[str, int]:
-    """Open (not in a terminal state), done, and all tasks of a case, by its workflows."""
-    rows = session.execute(_COUNTS, {"case_id": case.id}).all()
-    return _tally(rows, registry)
-
-
-def _tally(rows: Any, registry: Registry) -> dict[str, int]:
-    counts = {"open_tasks": 0, "done_tasks": 0, "tasks": 0}
-    for workflow_id, state, n in rows:
-        if workflow_id is None:  # the outer join's row for a case without tasks
-            continue
-        counts["tasks"] += n
-        definition = registry.workflows.get(workflow_id)
-        if definition is None or state not in definition.terminal_states:
-            counts["open_tasks"] += n
-        elif state == "done":
-            counts["done_tasks"] += n
-    return counts
 
 
 def available_transitions(
@@ -177,7 +38,7 @@ def available_transitions(
     definition = registry.workflow(target.workflow_id)
     state = definition.state(target.state)
     names = GuardNames(session, target, actor, registry)
-    roles = actor.roles_in(_agency_of(target))
+    roles = actor.roles_in(agency_of(target))
     return [
         t
         for t in definition.exits(target.state, Trigger.USER)
@@ -218,7 +79,7 @@ def apply_transition(
     if transition.trigger != Trigger.USER:
         raise TransitionNotAvailable(f"transition {transition_id!r} is automatic")
     names = GuardNames(session, target, actor, registry)
-    roles = actor.roles_in(_agency_of(target))
+    roles = actor.roles_in(agency_of(target))
     if not guard_allows(
         transition.guard,
         workflow=definition,
@@ -251,7 +112,7 @@ def _fire_case_after(
     case = _in_session(session, Case, task.case_id)
     if case is not None:
         return fire_automatic(session, case, SYSTEM, registry, comment=comment)
-    rows = session.execute(_HEAD_AND_COUNTS, {"case_id": task.case_id}).all()
+    rows = session.execute(HEAD_AND_COUNTS, {"case_id": task.case_id}).all()
     if not rows:
         raise AssertionError(f"task {task.id} has no case {task.case_id}")
     workflow_id, state_id, agency = rows[0][:3]
@@ -260,7 +121,7 @@ def _fire_case_after(
     exits = definition.automatic_exits.get(state_id, ())
     if not exits:
         return []
-    counts = _tally([row[3:] for row in rows], registry)
+    counts = tally([row[3:] for row in rows], registry)
     names = GuardNames(session, head, SYSTEM, registry, counts=counts)
     if not any(_passes(t, definition, head, SYSTEM, names) for t in exits):
         return []
@@ -286,7 +147,7 @@ def _passes(
         transition.guard,
         workflow=definition,
         state=definition.state(target.state),
-        roles=actor.roles_in(_agency_of(target)),
+        roles=actor.roles_in(agency_of(target)),
         groups=actor.groups,
         names=names,
     )
@@ -424,7 +285,7 @@ def _move(
         kind="case" if isinstance(target, Case) else "task",
         object_id=target.id,
         case_id=case_id,
-        agency=_agency_of(target),
+        agency=agency_of(target),
         transition=transition.id,
         actor=actor.username,
         from_state=from_state,

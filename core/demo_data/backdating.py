@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.deadlines import due_at, working_calendar
 from core.models import Case, HistoryEntry, Task, utcnow
 from core.registry import Registry
-from core.routing import due_at, working_calendar
 
 
 def _due(

@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.deadlines import working_calendar
 from core.handlers import HandlerContext
 from core.hookspecs import hookimpl
 from core.models import Case
 from core.proposals import JOINT_PROGRAMME, direct_request
 from core.registry import Registry
-from core.routing import RouteProposal, working_calendar
+from core.routing import RouteProposal
 from core.specs import AgencySpec, PeriodicJob, ServiceSpec
 from plugins.library import forms, models  # noqa: F401  (models registers the tables)
 from plugins.library.timetable import book_next_free_slot, publish

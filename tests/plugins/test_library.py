@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.deadlines import working_calendar
 from core.handlers import HandlerContext
 from core.models import County, Neighbourhood, OutboxMessage, Task
 from core.registry import Registry
-from core.routing import route_case, working_calendar
+from core.routing import route_case
 from plugins.library.models import PublishedWeek, RouteStop, VisitBooking
 from plugins.library.timetable import book_next_free_slot, publish
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
