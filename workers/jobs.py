@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from rq.utils import import_attribute
 from sqlalchemy import select, update
 from sqlmodel import Session
 
@@ -23,6 +24,7 @@ from core.handlers import HandlerContext
 from core.models import Case, HistoryEntry, Task, utcnow
 from core.plugins import Plugins, load_plugins
 from core.transition import fire_automatic as fire_automatic_transitions
+from workers.relay import JOBS
 from workers.steps import run_step
 
 log = logging.getLogger(__name__)
@@ -147,7 +149,8 @@ def run_steps(steps: list[dict[str, Any]]) -> int:
     done, failed = 0, []
     for step in steps:
         try:
-            if BATCHED[step["kind"]](**step["payload"], key=step["key"]) == "done":
+            job = import_attribute(JOBS[step["kind"]])
+            if job(**step["payload"], key=step["key"]) == "done":
                 done += 1
         except Exception as exc:  # recorded on the step's row by run_step
             failed.append(f"{step['key']} ({type(exc).__name__}: {exc})")
@@ -202,7 +205,3 @@ def _publish(notices: list[dict[str, object]]) -> None:
             connection.publish(events_channel(), json.dumps(notice, ensure_ascii=False))
     except Exception:
         log.warning("could not publish %d escalation notices", len(notices), exc_info=True)
-
-
-BATCHED: dict[str, Any] = {"route_case": route_case, "fire_automatic": fire_automatic}
-"""The job of each kind that `workers.relay.BATCHED_KINDS` lets travel in batches."""
