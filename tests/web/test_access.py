@@ -129,6 +129,26 @@ def test_worklists_per_role(client: Client, world: World, user: str,
     assert {w["id"]: w["count"] for w in body} == lists
 
 
+def test_a_long_worklist_is_counted_up_to_the_limit(
+        client: Client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.worklists
+
+    monkeypatch.setattr(core.worklists, "COUNT_LIMIT", 2)
+    headers = world.headers("health.caseworker")
+
+    def my_tasks() -> dict[str, object]:
+        body = client.get("/api/worklists", headers=headers).json()
+        return next({"count": w["count"], "capped": w["count_capped"]}
+                    for w in body if w["id"] == "my-tasks")
+
+    world.add_case("health-2", "health.screening")
+    assert my_tasks() == {"count": 2, "capped": False}  # exactly the limit: still exact
+    world.add_case("health-3", "health.screening")
+    assert my_tasks() == {"count": 2, "capped": True}
+    page = client.get("/api/worklists/my-tasks", headers=headers).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (2, True, 3)
+
+
 def test_a_worklist_page_names_its_cases(client: Client, world: World) -> None:
     body = client.get("/api/worklists/my-tasks",
                       headers=world.headers("health.caseworker")).json()

@@ -204,6 +204,19 @@ def test_an_unknown_case_is_a_404_page(site) -> None:  # type: ignore[no-untyped
     assert "پیدا نشد" in response.text
 
 
+def test_a_count_past_the_limit_reads_as_at_least(
+        site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import core.worklists
+
+    client, _world = site
+    log_in(client)
+    monkeypatch.setattr(core.worklists, "COUNT_LIMIT", 0)
+    home = client.get("/")
+    assert 'data-worklist="my-tasks"' in home.text
+    assert '<span class="count">۰+</span>' in home.text
+    assert '<span class="count">۰+</span>' in client.get("/worklists/my-tasks").text
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -22,9 +22,10 @@ class WorklistController(Controller):
 
     @get("/", sync_to_thread=True)
     def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
-        """Your worklists, each with the number of items in it now."""
+        """Your worklists, each with the number of items in it now (counted up to
+        `core.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
         return [{"id": spec.id, "title": spec.title, "title_en": spec.title_en,
-                 "kind": spec.kind, "count": W.count(db, spec, actor)}
+                 "kind": spec.kind, **_count(db, spec, actor)}
                 for spec in W.worklists_for(actor, plugins.registry)]
 
     @get("/{worklist_id:str}", sync_to_thread=True)
@@ -51,4 +52,9 @@ class WorklistController(Controller):
                 view["case"] = case_summary(case, access, now)
                 items.append(view)
         return {"id": spec.id, "title": spec.title, "title_en": spec.title_en, "kind": spec.kind,
-                "count": W.count(db, spec, actor), "items": items, "next_cursor": next_cursor}
+                **_count(db, spec, actor), "items": items, "next_cursor": next_cursor}
+
+
+def _count(db: DbDep, spec: W.WorklistSpec, actor: ActorDep) -> dict[str, Any]:
+    found = W.count(db, spec, actor)
+    return {"count": found.value, "count_capped": found.more}

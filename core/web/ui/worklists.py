@@ -32,7 +32,7 @@ class WorklistCount:
     title: str
     title_en: str
     kind: str
-    count: int
+    count: W.Count
 
 
 def counted(db: Session, registry: Registry, actor: Actor) -> list[WorklistCount]:
