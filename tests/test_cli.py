@@ -60,6 +60,22 @@ def test_malformed_xml_exits_2_with_one_line_and_no_traceback(db_url: str, tmp_p
     assert result.stderr.strip().count("\n") == 0 and "definition.xml" in result.stderr
 
 
+def test_a_setting_that_does_not_parse_exits_2_naming_it(db_url: str) -> None:
+    env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_JOB_BATCH": "twenty"}
+    result = subprocess.run([sys.executable, "-m", "core", "worker", "--burst"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "HAMYAR_JOB_BATCH" in result.stderr and "'twenty'" in result.stderr
+
+
+def test_a_database_without_tables_exits_2_saying_to_upgrade(tmp_path: Path) -> None:
+    result = hamyar("worker", "--burst", db_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "hamyar db upgrade" in result.stderr
+
+
 def test_unknown_workflow_exits_2(db_url: str) -> None:
     result = hamyar("workflow", "show", "nope", db_url=db_url)
     assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr

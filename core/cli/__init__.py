@@ -13,6 +13,8 @@ import pkgutil
 import sys
 
 import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from core.exceptions import HamyarError
 
@@ -55,3 +57,30 @@ def main() -> None:
     except HamyarError as exc:
         typer.echo(f"hamyar: {exc}", err=True)
         sys.exit(2 if exc.status_code < 500 else 1)
+    except ValidationError as exc:  # a HAMYAR_… setting that does not parse
+        typer.echo(f"hamyar: {_setting_errors(exc)}", err=True)
+        sys.exit(2)
+    except DBAPIError as exc:
+        if _is_missing_table(exc):
+            typer.echo("hamyar: the database has no Hamyar tables yet; run `hamyar db upgrade` "
+                       "(HAMYAR_DATABASE_URL names the database)", err=True)
+            sys.exit(2)
+        typer.echo(f"hamyar: the database failed: {str(exc.orig).strip().splitlines()[0]}",
+                   err=True)
+        sys.exit(1)
+
+
+def _setting_errors(exc: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable."""
+    if not exc.title.endswith("Settings"):
+        return str(exc).splitlines()[0]
+    return "; ".join(
+        f"HAMYAR_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']} "
+        f"(got {error['input']!r})"
+        for error in exc.errors()
+    )
+
+
+def _is_missing_table(exc: DBAPIError) -> bool:
+    message = str(exc.orig)
+    return "no such table" in message or ("relation" in message and "does not exist" in message)
