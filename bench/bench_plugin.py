@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.hookspecs import hookimpl
-from core.models import Case
-from core.routing import RouteProposal
-from core.specs import AgencySpec, ServiceSpec
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.storage.models import Case
 
 SERVICE = "bench.report"
 

@@ -34,11 +34,10 @@ SHIPPED = "library,municipality,health,welfare"
 
 def choose_backends(force_sqlite: bool, scratch: Path) -> tuple[str, str, str]:
     """(database URL, Redis URL, note)."""
+    from hamyar.core.storage.database import make_engine
     from redis import Redis
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
-
-    from core.db import make_engine
 
     note = ""
     if not force_sqlite:
@@ -56,7 +55,7 @@ def choose_backends(force_sqlite: bool, scratch: Path) -> tuple[str, str, str]:
             return url, redis_url, "PostgreSQL + Redis"
         except Exception as exc:
             note = f" (no PostgreSQL/Redis server answered: {type(exc).__name__}: {exc})"
-    from core.broker import EmbeddedRedis
+    from hamyar.core.storage.broker import EmbeddedRedis
 
     server_handle = EmbeddedRedis(scratch).attach()
     globals()["_embedded"] = server_handle
@@ -88,12 +87,11 @@ class Workers:
     """k `hamyar worker` processes, started and waited for before the clock starts."""
 
     def __init__(self, env: dict[str, str], count: int, queues: str = "default") -> None:
+        from hamyar.core.storage.broker import get_redis
         from rq import Worker
 
-        from core.broker import get_redis
-
         self.processes = [
-            subprocess.Popen([sys.executable, "-m", "core", "worker", "--queues", queues],
+            subprocess.Popen([sys.executable, "-m", "hamyar", "worker", "--queues", queues],
                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
             for _ in range(count)
@@ -105,9 +103,8 @@ class Workers:
             time.sleep(0.1)
 
     def stop(self) -> None:
+        from hamyar.core.storage.broker import get_redis
         from rq import Worker
-
-        from core.broker import get_redis
 
         for process in self.processes:
             process.terminate()
@@ -119,9 +116,8 @@ class Workers:
 
 
 def noop_rate(env: dict[str, str], workers: int, jobs: int) -> float:
+    from hamyar.core.storage.broker import get_redis
     from rq import Queue
-
-    from core.broker import get_redis
 
     connection = get_redis()
     queue = Queue("default", connection=connection)
@@ -129,7 +125,7 @@ def noop_rate(env: dict[str, str], workers: int, jobs: int) -> float:
     try:
         with connection.pipeline() as pipe:
             for _ in range(jobs):
-                queue.enqueue("workers.jobs.noop", result_ttl=0, pipeline=pipe)
+                queue.enqueue("hamyar.workers.jobs.noop", result_ttl=0, pipeline=pipe)
             started = time.perf_counter()
             pipe.execute()
         while queue.count or queue.started_job_registry.count:
@@ -140,10 +136,10 @@ def noop_rate(env: dict[str, str], workers: int, jobs: int) -> float:
 
 
 def open_cases(count: int) -> None:
-    from core.actor import Actor
-    from core.cases import open_case
-    from core.db import session_scope
-    from core.plugins import load_plugins
+    from hamyar.core.auth.actor import Actor
+    from hamyar.core.cases.intake import open_case
+    from hamyar.core.plugin.manager import load_plugins
+    from hamyar.core.storage.database import session_scope
 
     registry = load_plugins().registry
     clerk = Actor(username="bench")
@@ -154,10 +150,9 @@ def open_cases(count: int) -> None:
 
 
 def routing_rate(env: dict[str, str], workers: int, cases: int) -> float:
+    from hamyar.core.storage.database import session_scope
+    from hamyar.core.storage.models import Case
     from sqlalchemy import func, select
-
-    from core.db import session_scope
-    from core.models import Case
 
     pool = Workers(env, workers)
     try:
@@ -182,16 +177,15 @@ def transition_rate(count: int) -> tuple[float, float, int, float]:
     Each call is one API-style transaction: load the task, `apply_transition`, commit. A
     `complete` also resolves the case (an automatic transition in the same transaction), so
     transitions outnumber calls."""
+    from hamyar.core.auth import roles as R
+    from hamyar.core.auth.actor import Actor
+    from hamyar.core.engine.transition import apply_transition
+    from hamyar.core.plugin.manager import load_plugins
+    from hamyar.core.routing.router import route_case
+    from hamyar.core.storage.database import get_engine, session_scope
+    from hamyar.core.storage.models import Case, Task
     from sqlalchemy import text
     from sqlmodel import select
-
-    from core import roles as R
-    from core.actor import Actor
-    from core.db import get_engine, session_scope
-    from core.models import Case, Task
-    from core.plugins import load_plugins
-    from core.routing import route_case
-    from core.transition import apply_transition
 
     registry = load_plugins().registry
     open_cases(count)
@@ -241,13 +235,12 @@ def main() -> None:
         scratch = Path(folder)
         db_url, redis_url, backends = choose_backends(args.sqlite, scratch)
         env = configure(db_url, redis_url, install_plugin(scratch))
+        import hamyar.core.storage.models  # noqa: F401
+        from hamyar.core.plugin.manager import load_plugins
+        from hamyar.core.storage.broker import get_redis
+        from hamyar.core.storage.database import get_engine, session_scope
+        from hamyar.core.storage.registry_mirror import sync_registry
         from sqlmodel import SQLModel
-
-        import core.models  # noqa: F401
-        from core.broker import get_redis
-        from core.db import get_engine, session_scope
-        from core.plugins import load_plugins
-        from core.sync import sync_registry
 
         engine = get_engine()
         SQLModel.metadata.create_all(engine)

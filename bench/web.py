@@ -40,9 +40,8 @@ ENDPOINTS = {
 
 def bench_app() -> Any:
     """The real app plus one trivial endpoint, for `uvicorn --factory`."""
+    from hamyar.core.web.app import create_app
     from litestar import get
-
-    from core.web.app import create_app
 
     @get("/bench/ping", sync_to_thread=False)
     def ping() -> dict[str, str]:
@@ -53,15 +52,12 @@ def bench_app() -> Any:
 
 def _prepare(url: str) -> dict[str, Any]:
     """Empty schema, plugins mirrored, two users with tokens; returns what seeding needs."""
+    from hamyar.core.plugin.manager import load_plugins
+    from hamyar.core.storage.database import make_engine
+    from hamyar.core.storage.models import RoleAssignment, User
+    from hamyar.core.storage.registry_mirror import sync_registry
+    from hamyar.core.web.auth import issue_token
     from sqlmodel import Session, SQLModel
-
-    import core.models
-    import core.search  # noqa: F401  (the search index is created with the case table)
-    from core.db import make_engine
-    from core.models import RoleAssignment, User
-    from core.plugins import load_plugins
-    from core.sync import sync_registry
-    from core.web.auth import issue_token
 
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
@@ -92,10 +88,9 @@ WORDS = [
 
 def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
     """Cases start..stop-1 with one task each, written in bulk (the bench is about reading)."""
+    from hamyar.core.storage.models import Case, Task, utcnow
+    from hamyar.core.text.folding import search_key
     from sqlalchemy import insert
-
-    from core.models import Case, Task, utcnow
-    from core.text import search_key
 
     engine, services = ctx["engine"], ctx["services"]
     rng = random.Random(start)

@@ -12,17 +12,16 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import hamyar.core.storage.models  # noqa: F401  (registers the tables)
 import pluggy
 import pytest
+from hamyar.core.plugin.manager import build_registry, load_plugins, make_plugin_manager
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.database import get_engine, make_engine
+from hamyar.core.storage.settings import get_settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
-
-import core.models  # noqa: F401  (registers the tables)
-from core.config import get_settings
-from core.db import get_engine, make_engine
-from core.plugins import build_registry, load_plugins, make_plugin_manager
-from core.registry import Registry
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import psutil
 import pytest
-
-from core import broker
-from core.config import get_settings
+from hamyar.core.storage import broker
+from hamyar.core.storage.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-PEEK = ("from core.broker import redis_url, get_redis; "
+PEEK = ("from hamyar.core.storage.broker import redis_url, get_redis; "
         "print(redis_url()); print(get_redis().get('greeting').decode())")
 
 
@@ -72,8 +71,8 @@ def test_nothing_starts_a_server_just_to_publish_an_event(data_dir: Path) -> Non
     assert not broker.in_use()
     from datetime import UTC, datetime
 
-    from core.default_plugins.events import transition_applied
-    from core.events import TransitionEvent
+    from hamyar.core.default_plugins.events import transition_applied
+    from hamyar.core.engine.events import TransitionEvent
 
     transition_applied(TransitionEvent(kind="case", object_id=1, case_id=1, agency=None,
                                        transition="routed", actor="system", from_state="new",

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 import pytest
-
-from core.calendar import (
+from hamyar.core.time.working_days import (
     FRIDAY,
     THURSDAY,
     DayOverride,

@@ -18,7 +18,7 @@ FIXTURES = sorted((SHARED / "fixtures" / "dcworkflow").glob("*.xml"))
 def hamyar(*args: str, db_url: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url}
     return subprocess.run(
-        [sys.executable, "-m", "core", *args],
+        [sys.executable, "-m", "hamyar", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -36,7 +36,7 @@ def test_plugins_json_lists_the_four_agencies(db_url: str) -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_workflow_import_export_round_trip(fixture: Path, db_url: str, tmp_path: Path) -> None:
-    from core.workflow.dcworkflow import parse_definition
+    from hamyar.core.workflow.dcworkflow import parse_definition
 
     imported = hamyar("workflow", "import", str(fixture), db_url=db_url)
     assert imported.returncode == 0, imported.stderr
@@ -62,7 +62,7 @@ def test_malformed_xml_exits_2_with_one_line_and_no_traceback(db_url: str, tmp_p
 
 def test_a_setting_that_does_not_parse_exits_2_naming_it(db_url: str) -> None:
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_JOB_BATCH": "twenty"}
-    result = subprocess.run([sys.executable, "-m", "core", "worker", "--burst"],
+    result = subprocess.run([sys.executable, "-m", "hamyar", "worker", "--burst"],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from core.workflow.expression import MAX_LENGTH, Expression, ExpressionError
+from hamyar.core.workflow.expression import MAX_LENGTH, Expression, ExpressionError
 
 CASE = {
     "case": {"category": "lighting", "priority": 3, "region": {"code": "R12"}, "tags": ["urgent"]},

@@ -11,10 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-
-from core.workflow.definition import Guard, State, Transition, WorkflowDefinition
-from core.workflow.expression import Expression
-from core.workflow.guards import MANAGER, guard_allows, has_permission
+from hamyar.core.workflow.definition import Guard, State, Transition, WorkflowDefinition
+from hamyar.core.workflow.expression import Expression
+from hamyar.core.workflow.guards import MANAGER, guard_allows, has_permission
 
 REVIEW = "Review portal content"
 PENDING = State(

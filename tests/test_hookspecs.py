@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from core import hookspecs
+from hamyar.core.plugin import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = sorted(

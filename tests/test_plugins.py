@@ -7,15 +7,14 @@ from typing import Any
 
 import pluggy
 import pytest
+from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import build_registry, call_each, make_plugin_manager
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.workflow import State, Transition, WorkflowDefinition
 from pydantic import BaseModel, Field
 from sqlmodel import Session
-
-from core.hookspecs import hookimpl
-from core.plugins import build_registry, call_each, make_plugin_manager
-from core.registry import Registry
-from core.routing import RouteProposal
-from core.specs import AgencySpec, PeriodicJob, ServiceSpec
-from core.workflow import State, Transition, WorkflowDefinition
 
 
 class VisitForm(BaseModel):

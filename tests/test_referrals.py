@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import pluggy
 import pytest
-from sqlmodel import Session, select
-
-from core import roles as R
-from core.actor import Actor
-from core.exceptions import CommentRequired, GuardRefused, InvalidInput
-from core.models import Case, HistoryEntry, Task
-from core.referrals import (
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.referrals import (
     ConsentRequired,
     accept_referral,
     complete_referral,
@@ -20,9 +16,13 @@ from core.referrals import (
     reject_referral,
     revoke_referral,
 )
-from core.registry import Registry
-from core.routing import route_case
-from core.transition import apply_transition
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.exceptions import CommentRequired, GuardRefused, InvalidInput
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import route_case
+from hamyar.core.storage.models import Case, HistoryEntry, Task
+from sqlmodel import Session, select
+
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 LIBRARY = Actor.from_assignments("library.caseworker", [(R.CASEWORKER, "library")])

@@ -7,16 +7,17 @@ from typing import Any
 
 import pluggy
 import pytest
-from sqlmodel import Session, select
-
-from core import roles as R
-from core.actor import Actor
-from core.calendar import TEHRAN
-from core.cases import open_case
-from core.exceptions import GuardRefused
-from core.geo import load_places
-from core.hookspecs import hookimpl
-from core.models import (
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.intake import open_case
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.exceptions import GuardRefused
+from hamyar.core.geo import load_places
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import build_registry, make_plugin_manager
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import RouteProposal, assign_case, return_to_triage, route_case
+from hamyar.core.storage.models import (
     CalendarOverride,
     Case,
     HistoryEntry,
@@ -25,16 +26,14 @@ from core.models import (
     RoutingRule,
     Task,
 )
-from core.plugins import build_registry, make_plugin_manager
-from core.registry import Registry
-from core.routing import RouteProposal, assign_case, return_to_triage, route_case
-from core.sync import sync_registry
-from core.transition import apply_transition
-from plugins.health.demo import COUNSELLING_FORMS, MATERNAL_FORMS, SCREENING_FORMS
-from plugins.library.demo import JOINT_FORMS, MEMBERSHIP_FORMS, VISIT_FORMS, WORKSHOP_FORMS
-from plugins.municipality.demo import CRISIS_FORMS, PROGRAMME_FORMS, REPORT_FORMS
-from plugins.welfare.demo import CHILDREN_FORMS, EMPOWERMENT_FORMS, RESILIENCE_FORMS
-from plugins.welfare.demo import WORKSHOP_FORMS as WELFARE_WORKSHOP_FORMS
+from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.core.time.working_days import TEHRAN
+from hamyar.plugins.health.demo import COUNSELLING_FORMS, MATERNAL_FORMS, SCREENING_FORMS
+from hamyar.plugins.library.demo import JOINT_FORMS, MEMBERSHIP_FORMS, VISIT_FORMS, WORKSHOP_FORMS
+from hamyar.plugins.municipality.demo import CRISIS_FORMS, PROGRAMME_FORMS, REPORT_FORMS
+from hamyar.plugins.welfare.demo import CHILDREN_FORMS, EMPOWERMENT_FORMS, RESILIENCE_FORMS
+from hamyar.plugins.welfare.demo import WORKSHOP_FORMS as WELFARE_WORKSHOP_FORMS
+from sqlmodel import Session, select
 
 FORMS: dict[str, dict[str, Any]] = {
     "municipality.report": REPORT_FORMS[0],

@@ -6,10 +6,7 @@ from itertools import product
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
-
-from core.text import (
+from hamyar.core.text.folding import (
     is_valid_national_code,
     matches,
     normalize,
@@ -22,6 +19,8 @@ from core.text import (
     tokens,
     uniqueness_key,
 )
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 ZWNJ = "\u200c"

@@ -5,26 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
-
-from core import roles as R
-from core.actor import SYSTEM, Actor
-from core.cases import open_case
-from core.exceptions import (
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import SYSTEM, Actor
+from hamyar.core.cases.intake import open_case
+from hamyar.core.engine.transition import (
+    apply_transition,
+    available_transitions,
+    fire_automatic,
+    take_transition,
+)
+from hamyar.core.exceptions import (
     AutomaticCycle,
     CommentRequired,
     GuardRefused,
     StaleVersion,
     TransitionNotAvailable,
 )
-from core.hookspecs import hookimpl
-from core.models import Agency, Case, HistoryEntry, OutboxMessage, Service, Task
-from core.plugins import build_registry, make_plugin_manager
-from core.registry import Registry
-from core.specs import AgencySpec, ServiceSpec
-from core.sync import sync_registry
-from core.transition import apply_transition, available_transitions, fire_automatic, take_transition
-from core.workflow import Expression, Guard, State, Transition, Trigger, WorkflowDefinition
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import build_registry, make_plugin_manager
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Agency, Case, HistoryEntry, OutboxMessage, Service, Task
+from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.core.workflow import Expression, Guard, State, Transition, Trigger, WorkflowDefinition
+from sqlmodel import Session, select
 
 
 class ChainPlugin:
@@ -268,7 +272,7 @@ class RecordingObserver:
 def test_a_raising_observer_neither_undoes_the_transition_nor_silences_others(
     session: Session, chain_registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core import plugins
+    from hamyar.core.plugin import manager as plugins
 
     pm = make_plugin_manager(entry_points_group=None)
     pm.register(ChainPlugin(), name="chain")

@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from hamyar.core.exceptions import InvalidInput, NotFound
+from hamyar.core.storage.database import session_scope
+from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
+from hamyar.workers.config import get_worker_settings
 from sqlalchemy import select
 from sqlmodel import Session
-
-from core.db import session_scope
-from core.exceptions import InvalidInput, NotFound
-from core.models import Incident, OutboxMessage, utcnow
-from workers.config import get_worker_settings
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +106,7 @@ def retry_incident(incident_id: int) -> Incident:
         session.add_all([incident, row])
         session.flush()
         session.expunge_all()
-    from workers.relay import relay_keys
+    from hamyar.workers.relay import relay_keys
 
     try:
         relay_keys([row.key])

@@ -12,20 +12,19 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from hamyar.core.auth.actor import SYSTEM
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.engine.transition import fire_automatic as fire_automatic_transitions
+from hamyar.core.exceptions import NotFound
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.manager import Plugins, load_plugins
+from hamyar.core.storage.database import session_scope
+from hamyar.core.storage.models import Case, HistoryEntry, Task, utcnow
+from hamyar.workers.relay import JOBS
+from hamyar.workers.steps import run_step
 from rq.utils import import_attribute
 from sqlalchemy import select, update
 from sqlmodel import Session
-
-from core.actor import SYSTEM
-from core.db import session_scope
-from core.events import TransitionEvent
-from core.exceptions import NotFound
-from core.handlers import HandlerContext
-from core.models import Case, HistoryEntry, Task, utcnow
-from core.plugins import Plugins, load_plugins
-from core.transition import fire_automatic as fire_automatic_transitions
-from workers.relay import JOBS
-from workers.steps import run_step
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def route_case(case_id: int, key: str | None = None) -> str:
     key = key or f"route:{case_id}"
 
     def effect(session: Session, plugins: Plugins) -> list[TransitionEvent] | None:
-        from core.routing import route_case as route
+        from hamyar.core.routing.router import route_case as route
 
         return route(session, case_id, plugins.registry, pm=plugins.pm).events
 
@@ -197,7 +196,7 @@ def _hours(delta: timedelta) -> int:
 def _publish(notices: list[dict[str, object]]) -> None:
     if not notices:
         return
-    from core.broker import events_channel, get_redis
+    from hamyar.core.storage.broker import events_channel, get_redis
 
     try:
         connection = get_redis()

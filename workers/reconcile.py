@@ -13,16 +13,15 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.database import session_scope
+from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
+from hamyar.workers.config import get_worker_settings
+from hamyar.workers.incidents import open_incident
+from hamyar.workers.relay import enqueue_message, job_id_for
 from redis import Redis
 from rq.job import Job, JobStatus
 from sqlalchemy import select, update
-
-from core.broker import get_redis
-from core.db import session_scope
-from core.models import Incident, OutboxMessage, utcnow
-from workers.config import get_worker_settings
-from workers.incidents import open_incident
-from workers.relay import enqueue_message, job_id_for
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.database import get_engine, session_scope
+from hamyar.core.storage.models import OutboxMessage, utcnow
+from hamyar.workers.config import QUEUES, get_worker_settings
 from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
@@ -31,23 +35,18 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.broker import get_redis
-from core.db import get_engine, session_scope
-from core.models import OutboxMessage, utcnow
-from workers.config import QUEUES, get_worker_settings
-
 log = logging.getLogger(__name__)
 
 JOBS = {
-    "route_case": "workers.jobs.route_case",
-    "run_handler": "workers.jobs.run_handler",
-    "fire_automatic": "workers.jobs.fire_automatic",
-    "periodic": "workers.jobs.run_periodic",
+    "route_case": "hamyar.workers.jobs.route_case",
+    "run_handler": "hamyar.workers.jobs.run_handler",
+    "fire_automatic": "hamyar.workers.jobs.fire_automatic",
+    "periodic": "hamyar.workers.jobs.run_periodic",
 }
 """Outbox kind → the job function that applies it. Unknown kinds end in an incident."""
 
 BATCHED_KINDS = frozenset({"route_case", "fire_automatic"})
-"""Steps short enough to share a job (`workers.jobs.run_steps`)."""
+"""Steps short enough to share a job (`hamyar.workers.jobs.run_steps`)."""
 
 FINISHED_STATES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 RESULT_TTL = 300
@@ -85,10 +84,10 @@ class Carrier:
             options["retry"] = Retry(max=len(settings.intervals), interval=settings.intervals)
         if len(self.messages) > 1:
             steps = [{"key": m.key, "kind": m.kind, "payload": m.payload} for m in self.messages]
-            return "workers.jobs.run_steps", {"steps": steps}, options
+            return "hamyar.workers.jobs.run_steps", {"steps": steps}, options
         function = JOBS.get(first.kind)
         if function is None:
-            return "workers.jobs.unknown_kind", {"kind": first.kind, "key": first.key}, options
+            return "hamyar.workers.jobs.unknown_kind", {"kind": first.kind, "key": first.key}, options
         return function, {**first.payload, "key": first.key}, options
 
 

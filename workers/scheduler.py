@@ -16,17 +16,16 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.settings import get_settings
+from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.relay import job_id_for
 from redis import Redis
 from rq import Queue
 from rq.cron import CronJob, CronScheduler
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
-
-from core.broker import get_redis
-from core.config import get_settings
-from core.plugins import load_plugins
-from workers.config import QUEUES, get_worker_settings
-from workers.relay import job_id_for
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +65,11 @@ class PeriodicCronJob(CronJob):
 def periodic_jobs(timezone: ZoneInfo | None = None) -> list[PeriodicCronJob]:
     """The built-in escalation job and every plugin's periodic jobs."""
     tz = timezone or ZoneInfo(get_settings().timezone)
-    jobs = [PeriodicCronJob("hamyar.escalate_overdue", "workers.jobs.escalate_overdue",
+    jobs = [PeriodicCronJob("hamyar.escalate_overdue", "hamyar.workers.jobs.escalate_overdue",
                             get_worker_settings().escalation_cron, "bulk", tz)]
     for spec in load_plugins().registry.periodic_jobs.values():
         try:
-            jobs.append(PeriodicCronJob(spec.name, "workers.jobs.run_periodic", spec.cron,
+            jobs.append(PeriodicCronJob(spec.name, "hamyar.workers.jobs.run_periodic", spec.cron,
                                         spec.queue, tz, kwargs={"name": spec.name}))
         except (ValueError, KeyError) as exc:  # a bad cron expression: skip it, say whose
             log.error("periodic job %s of plugin %s has a bad schedule %r: %s", spec.name,

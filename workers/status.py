@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.database import session_scope
+from hamyar.core.storage.models import Incident, OutboxMessage
+from hamyar.workers.config import QUEUES
+from hamyar.workers.reconcile import ALIVE_KEY
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
 from sqlalchemy import func, select
-
-from core.broker import get_redis
-from core.db import session_scope
-from core.models import Incident, OutboxMessage
-from workers.config import QUEUES
-from workers.reconcile import ALIVE_KEY
 
 
 def queue_status(connection: Redis | None = None) -> dict[str, Any]:

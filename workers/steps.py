@@ -14,16 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.engine.transition import notify_observers
+from hamyar.core.plugin.manager import Plugins, load_plugins
+from hamyar.core.storage.database import get_engine
+from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
+from hamyar.workers.relay import Carrier, enqueue_carriers, plan
 from sqlalchemy import Row, bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
-
-from core.db import get_engine
-from core.events import TransitionEvent
-from core.models import Incident, OutboxMessage, utcnow
-from core.plugins import Plugins, load_plugins
-from core.transition import notify_observers
-from workers.relay import Carrier, enqueue_carriers, plan
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ def run_step(key: str, kind: str, effect: Effect, *, payload: dict[str, Any] | N
             carriers = _plan_spawned(spawned, now)
             session.commit()
     except Exception as exc:
-        from workers.incidents import record_failure
+        from hamyar.workers.incidents import record_failure
 
         record_failure(key, kind, exc, traceback.format_exc(), payload=payload, case_id=case_id)
         raise

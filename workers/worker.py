@@ -28,6 +28,12 @@ import threading
 import time
 from collections.abc import Sequence
 
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.database import session_scope
+from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.reconcile import ALIVE_KEY, reconcile
+from hamyar.workers.relay import relay_pending
 from redis import Redis
 from redis.exceptions import RedisError
 from redis.lock import Lock
@@ -35,13 +41,6 @@ from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
 from sqlalchemy.exc import IntegrityError, OperationalError
-
-from core.broker import get_redis
-from core.db import session_scope
-from core.plugins import load_plugins
-from workers.config import QUEUES, get_worker_settings
-from workers.reconcile import ALIVE_KEY, reconcile
-from workers.relay import relay_pending
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +177,7 @@ def prepare() -> None:
     plugins = load_plugins()
     for failure in plugins.registry.failures:
         log.error("plugin %s failed in %s: %s", failure.plugin, failure.hook, failure.error)
-    from core.sync import sync_registry
+    from hamyar.core.storage.registry_mirror import sync_registry
 
     try:
         with session_scope() as session:
@@ -236,8 +235,8 @@ def work_until_idle(queue_names: Sequence[str] = QUEUES, *, name: str | None = N
         if any(q.count for q in queues):
             continue
         scheduled = sum(q.scheduled_job_registry.count for q in queues)
-        from core.db import session_scope as scope
-        from workers.relay import backlog
+        from hamyar.core.storage.database import session_scope as scope
+        from hamyar.workers.relay import backlog
 
         with scope() as session:
             pending = backlog(session)
@@ -248,7 +247,7 @@ def work_until_idle(queue_names: Sequence[str] = QUEUES, *, name: str | None = N
 
 
 def _start_scheduler() -> multiprocessing.process.BaseProcess:
-    from workers.scheduler import run_scheduler
+    from hamyar.workers.scheduler import run_scheduler
 
     process = multiprocessing.get_context("spawn").Process(target=run_scheduler,
                                                            name="hamyar-scheduler", daemon=True)

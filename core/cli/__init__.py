@@ -13,10 +13,9 @@ import pkgutil
 import sys
 
 import typer
+from hamyar.core.exceptions import HamyarError
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
-
-from core.exceptions import HamyarError
 
 app = typer.Typer(
     name="hamyar",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import typer
-
-from core.cli import fail
+from hamyar.core.cli import fail
 
 
 def register(app: typer.Typer) -> None:
@@ -16,10 +15,9 @@ def register(app: typer.Typer) -> None:
         revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
     ) -> None:
         """Apply migrations to HAMYAR_DATABASE_URL, then mirror the plugins into it."""
+        from hamyar.core.storage.migrations import upgrade
+        from hamyar.core.storage.settings import get_settings
         from sqlalchemy.exc import OperationalError
-
-        from core.config import get_settings
-        from core.migrations import upgrade
 
         url = get_settings().database_url
         try:
@@ -30,9 +28,9 @@ def register(app: typer.Typer) -> None:
                 f"{str(exc.orig).strip().splitlines()[0]}",
                 1,
             ) from None
-        from core.db import session_scope
-        from core.plugins import get_registry
-        from core.sync import sync_registry
+        from hamyar.core.plugin.manager import get_registry
+        from hamyar.core.storage.database import session_scope
+        from hamyar.core.storage.registry_mirror import sync_registry
 
         with session_scope() as session:
             sync_registry(session, get_registry())

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import httpx
 import typer
-
-from core.cli import fail
+from hamyar.core.cli import fail
 
 DEMO_USERS = ("admin", "coordinator", "auditor")
 AGENCIES = ("library", "municipality", "health", "welfare")
@@ -96,12 +95,12 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Everything on the embedded default with demo data: web app, two workers, scheduler."""
-        from core.broker import EmbeddedRedis
-        from core.config import get_settings
-        from core.db import get_engine, session_scope
-        from core.demo_data import load_demo_data
-        from core.migrations import upgrade
-        from core.plugins import load_plugins
+        from hamyar.core.demo_data import load_demo_data
+        from hamyar.core.plugin.manager import load_plugins
+        from hamyar.core.storage.broker import EmbeddedRedis
+        from hamyar.core.storage.database import get_engine, session_scope
+        from hamyar.core.storage.migrations import upgrade
+        from hamyar.core.storage.settings import get_settings
 
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo as cleanly as Ctrl-C
         if not 0 < port < 65536:
@@ -133,7 +132,7 @@ def register(app: typer.Typer) -> None:
                 load_demo_data(session, plugins.registry, plugins.pm)
             get_engine().dispose()
 
-            command = [sys.executable, "-m", "core"]
+            command = [sys.executable, "-m", "hamyar"]
             children = [
                 subprocess.Popen([*command, "serve", "--host", host, "--port", str(port)], env=env),
                 subprocess.Popen(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 import typer
-
-from core.cli import fail
+from hamyar.core.cli import fail
 
 
 def register(app: typer.Typer) -> None:
@@ -16,13 +15,12 @@ def register(app: typer.Typer) -> None:
     @demo.command("load")
     def load_command() -> None:
         """Load places, demo logins (password `demo`), routing rules and demo cases."""
+        from hamyar.core.demo_data import DEMO_PASSWORD, load_demo_data
+        from hamyar.core.plugin.manager import load_plugins
+        from hamyar.core.storage.database import get_engine, session_scope
+        from hamyar.core.storage.settings import get_settings
         from sqlalchemy import inspect
         from sqlalchemy.exc import OperationalError
-
-        from core.config import get_settings
-        from core.db import get_engine, session_scope
-        from core.demo_data import DEMO_PASSWORD, load_demo_data
-        from core.plugins import load_plugins
 
         url = get_settings().database_url
         try:

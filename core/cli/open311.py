@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 
 import typer
-
-from core.cli import fail
+from hamyar.core.cli import fail
 
 
 def register(app: typer.Typer) -> None:
@@ -26,9 +25,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Create a client application and print its API key (shown only this once)."""
-        from core.db import session_scope
-        from core.exceptions import InvalidInput
-        from plugins.municipality.open311.clients import add_client
+        from hamyar.core.exceptions import InvalidInput
+        from hamyar.core.storage.database import session_scope
+        from hamyar.plugins.municipality.open311.clients import add_client
 
         try:
             with session_scope() as session:
@@ -43,8 +42,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Client applications: name, key ending, rate limit, whether active."""
-        from core.db import session_scope
-        from plugins.municipality.open311.clients import list_clients
+        from hamyar.core.storage.database import session_scope
+        from hamyar.plugins.municipality.open311.clients import list_clients
 
         with session_scope() as session:
             rows = [
@@ -71,9 +70,9 @@ def register(app: typer.Typer) -> None:
     @o311.command("revoke")
     def revoke_command(name: str = typer.Argument(..., help="The client's name.")) -> None:
         """Refuse every further submission made with this client's key."""
-        from core.db import session_scope
-        from core.exceptions import NotFound
-        from plugins.municipality.open311.clients import revoke_client
+        from hamyar.core.exceptions import NotFound
+        from hamyar.core.storage.database import session_scope
+        from hamyar.plugins.municipality.open311.clients import revoke_client
 
         try:
             with session_scope() as session:

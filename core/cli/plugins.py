@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 import typer
-
-from core.plugins import load_plugins
+from hamyar.core.plugin.manager import load_plugins
 
 
 def describe_plugins() -> list[dict[str, Any]]:

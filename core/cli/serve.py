@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import typer
-
-from core.cli import fail
+from hamyar.core.cli import fail
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +31,7 @@ def register(app: typer.Typer) -> None:
             message = f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port"
             raise fail(message) from None
         uvicorn.run(
-            "core.web.app:create_app",
+            "hamyar.core.web.app:create_app",
             factory=True,
             host=host,
             port=port,

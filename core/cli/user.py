@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 import typer
-
-from core import roles as R
-from core.cli import fail
+from hamyar.core.auth import roles as R
+from hamyar.core.cli import fail
 
 _FLAGS = {
     "username": "NAME",
@@ -15,7 +14,7 @@ _FLAGS = {
     "agency": "--agency",
     "password": "--password-stdin",
 }
-"""Which option to name when `core.users` refuses a field."""
+"""Which option to name when `hamyar.core.auth.users` refuses a field."""
 
 user_app = typer.Typer(help="People who log in, and their roles.", no_args_is_help=True)
 
@@ -33,10 +32,10 @@ def add(
     full_name: str = typer.Option("", "--full-name"),
 ) -> None:
     """Create a user (or give an existing one more roles)."""
-    from core.db import session_scope
-    from core.exceptions import InvalidInput
-    from core.models import Agency
-    from core.users import assign_role, create_user, find_user, set_password
+    from hamyar.core.auth.users import assign_role, create_user, find_user, set_password
+    from hamyar.core.exceptions import InvalidInput
+    from hamyar.core.storage.database import session_scope
+    from hamyar.core.storage.models import Agency
 
     password = ""
     if password_stdin:
@@ -46,8 +45,8 @@ def add(
     try:
         with session_scope() as session:
             if agency and session.get(Agency, agency) is None:
-                from core.plugins import get_registry
-                from core.sync import sync_registry
+                from hamyar.core.plugin.manager import get_registry
+                from hamyar.core.storage.registry_mirror import sync_registry
 
                 sync_registry(session, get_registry())  # the plugins may be newer than the rows
                 session.flush()

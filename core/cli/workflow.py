@@ -6,8 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-
-from core.cli import fail
+from hamyar.core.cli import fail
 
 
 class Format(StrEnum):
@@ -23,9 +22,9 @@ def register(app: typer.Typer) -> None:
     @wf.command("list")
     def list_command() -> None:
         """The workflows the plugins and the database hold."""
-        from core.db import session_scope
-        from core.plugins import get_registry
-        from core.workflow.store import all_workflows
+        from hamyar.core.plugin.manager import get_registry
+        from hamyar.core.storage.database import session_scope
+        from hamyar.core.storage.workflow_store import all_workflows
 
         with session_scope() as session:
             for wid, stored in all_workflows(session, get_registry()).items():
@@ -41,11 +40,11 @@ def register(app: typer.Typer) -> None:
         format: Format = typer.Option(Format.text, "--format", help="text, mermaid or dot."),
     ) -> None:
         """A workflow's states and transitions, as text or as a diagram source."""
-        from core.db import session_scope
-        from core.exceptions import NotFound
-        from core.plugins import get_registry
-        from core.workflow.render import render_dot, render_mermaid, render_text
-        from core.workflow.store import get_workflow
+        from hamyar.core.exceptions import NotFound
+        from hamyar.core.plugin.manager import get_registry
+        from hamyar.core.storage.database import session_scope
+        from hamyar.core.storage.workflow_store import get_workflow
+        from hamyar.core.workflow.render import render_dot, render_mermaid, render_text
 
         render = {Format.text: render_text, Format.mermaid: render_mermaid, Format.dot: render_dot}
         with session_scope() as session:
@@ -60,11 +59,11 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="A DCWorkflow definition.xml"),
     ) -> None:
         """Read a DCWorkflow (GenericSetup) definition.xml into the database."""
-        from core.db import session_scope
-        from core.exceptions import InvalidInput
-        from core.plugins import get_registry
-        from core.workflow.dcworkflow import DefinitionXMLError
-        from core.workflow.store import import_workflow
+        from hamyar.core.exceptions import InvalidInput
+        from hamyar.core.plugin.manager import get_registry
+        from hamyar.core.storage.database import session_scope
+        from hamyar.core.storage.workflow_store import import_workflow
+        from hamyar.core.workflow.dcworkflow import DefinitionXMLError
 
         try:
             xml = file.read_bytes()
@@ -85,11 +84,11 @@ def register(app: typer.Typer) -> None:
     @wf.command("export")
     def export_command(workflow_id: str) -> None:
         """Write a workflow as DCWorkflow definition.xml to standard output."""
-        from core.db import session_scope
-        from core.exceptions import NotFound
-        from core.plugins import get_registry
-        from core.workflow.dcworkflow import dump_definition
-        from core.workflow.store import get_workflow
+        from hamyar.core.exceptions import NotFound
+        from hamyar.core.plugin.manager import get_registry
+        from hamyar.core.storage.database import session_scope
+        from hamyar.core.storage.workflow_store import get_workflow
+        from hamyar.core.workflow.dcworkflow import dump_definition
 
         with session_scope() as session:
             try:

@@ -11,8 +11,8 @@ import json
 import logging
 from dataclasses import asdict
 
-from core.events import TransitionEvent
-from core.hookspecs import hookimpl
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.plugin.hookspecs import hookimpl
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def event_message(event: TransitionEvent) -> str:
 
 @hookimpl
 def transition_applied(event: TransitionEvent) -> None:
-    from core.broker import events_channel, get_redis, in_use
+    from hamyar.core.storage.broker import events_channel, get_redis, in_use
 
     if not in_use():
         return

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import roles as R
-from core.hookspecs import hookimpl
-from core.workflow import Transition, WorkflowDefinition
-from core.workflow.builders import (
+from hamyar.core.auth import roles as R
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.workflow import Transition, WorkflowDefinition
+from hamyar.core.workflow.builders import (
     agency_state,
     automatic_transition,
     not_responsible,

@@ -16,16 +16,15 @@ import logging
 from typing import Any
 
 import pluggy
+from hamyar.core.demo_data.cases import GOALS, DemoCase, demo_tracking_code, spread
+from hamyar.core.demo_data.driver import add_cases
+from hamyar.core.demo_data.rules import DEMO_RULES, add_rules
+from hamyar.core.demo_data.users import DEMO_PASSWORD, DemoUser, actor_for, add_users, demo_users
+from hamyar.core.geo import load_places
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case
+from hamyar.core.storage.registry_mirror import sync_registry
 from sqlmodel import Session, select
-
-from core.demo_data.cases import GOALS, DemoCase, demo_tracking_code, spread
-from core.demo_data.driver import add_cases
-from core.demo_data.rules import DEMO_RULES, add_rules
-from core.demo_data.users import DEMO_PASSWORD, DemoUser, actor_for, add_users, demo_users
-from core.geo import load_places
-from core.models import Case
-from core.registry import Registry
-from core.sync import sync_registry
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -52,7 +51,7 @@ def load_demo_data(
 ) -> dict[str, Any]:
     """Everything the demo needs, idempotently, in the caller's transaction; return counts."""
     if pm is None:
-        from core.plugins import load_plugins
+        from hamyar.core.plugin.manager import load_plugins
 
         pm = load_plugins().pm
     sync_registry(session, registry)

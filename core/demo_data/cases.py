@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.geo import neighbourhood_records
-from core.tracking import _luhn_digit
+from hamyar.core.geo import neighbourhood_records
+from hamyar.core.text.tracking_codes import _luhn_digit
 
 GOALS = ("new", "triage", "in_progress", "resolved", "closed", "rejected", "duplicate")
 """Every state of the case workflow a demo case can be left in."""

@@ -12,20 +12,19 @@ from collections.abc import Iterable
 from typing import Any
 
 import pluggy
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.dedupe import mark_duplicate
+from hamyar.core.cases.intake import open_case
+from hamyar.core.cases.referrals import offer_referral
+from hamyar.core.demo_data.backdating import backdate
+from hamyar.core.demo_data.cases import DemoCase, demo_tracking_code
+from hamyar.core.demo_data.users import actor_for
+from hamyar.core.engine.transition import apply_transition, available_transitions
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import assign_case, route_case
+from hamyar.core.storage.models import Case, Neighbourhood, OutboxMessage, Task, utcnow
 from sqlmodel import Session, select
-
-from core.actor import Actor
-from core.cases import open_case
-from core.demo_data.backdating import backdate
-from core.demo_data.cases import DemoCase, demo_tracking_code
-from core.demo_data.users import actor_for
-from core.duplicates import mark_duplicate
-from core.handlers import HandlerContext
-from core.models import Case, Neighbourhood, OutboxMessage, Task, utcnow
-from core.referrals import offer_referral
-from core.registry import Registry
-from core.routing import assign_case, route_case
-from core.transition import apply_transition, available_transitions
 
 COMMENTS = {
     "not_responsible": "این درخواست در حیطه وظایف این واحد نیست؛ لطفاً به دستگاه مربوط ارجاع شود",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import RoutingRule
 from sqlmodel import Session, select
-
-from core.models import RoutingRule
-from core.registry import Registry
 
 DEMO_RULES = (
     {

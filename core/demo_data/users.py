@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.passwords import hash_password
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import RoleAssignment, User
 from sqlmodel import Session, select
-
-from core import roles as R
-from core.actor import Actor
-from core.models import RoleAssignment, User
-from core.passwords import hash_password
-from core.registry import Registry
 
 DEMO_PASSWORD = "demo"
 

@@ -1,6 +1,6 @@
 """The one place the web application is assembled.
 
-`create_app()` gathers the JSON API controllers, the UI router (when `core.web.ui` offers
+`create_app()` gathers the JSON API controllers, the UI router (when `hamyar.core.web.ui` offers
 `ui_router()`), every plugin's routes (`register_routes`), templates (plugin folders first),
 static files, sessions, CSRF, error handling, metrics and the OpenAPI schema at `/schema`.
 Everything it needs can be handed in, so tests and benchmarks build apps on their own database
@@ -14,6 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hamyar.core.plugin.manager import Plugins, load_plugins
+from hamyar.core.storage.database import get_engine
+from hamyar.core.storage.settings import Settings, get_settings
+from hamyar.core.web.api import api_handlers
+from hamyar.core.web.auth import session_config
+from hamyar.core.web.csrf import csrf_middleware
+from hamyar.core.web.dependencies import DEPENDENCIES
+from hamyar.core.web.errors import EXCEPTION_HANDLERS
+from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
+from hamyar.core.web.probes import health_handler
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -22,17 +32,6 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-
-from core.config import Settings, get_settings
-from core.db import get_engine
-from core.plugins import Plugins, load_plugins
-from core.web.api import api_handlers
-from core.web.auth import session_config
-from core.web.csrf import csrf_middleware
-from core.web.dependencies import DEPENDENCIES
-from core.web.errors import EXCEPTION_HANDLERS
-from core.web.metrics import MetricsMiddleware, metrics_handler
-from core.web.probes import health_handler
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 def _ui_handlers() -> list[Any]:
     """The UI engineer's router, if present; the API works without it."""
     try:
-        from core.web.ui import ui_router  # type: ignore[attr-defined]
+        from hamyar.core.web.ui import ui_router  # type: ignore[attr-defined]
     except ImportError as exc:
         log.warning("web UI not loaded: %s", exc)
         return []
@@ -57,7 +56,7 @@ def _template_config(template_dirs: Sequence[Path]) -> TemplateConfig[Any]:
     """Jinja from `litestar.plugins.jinja`: plugin folders, then the core's, and `core:` for
     the core's own files so an override can extend the page it replaces."""
     try:
-        from core.web.ui.templating import template_config
+        from hamyar.core.web.ui.templating import template_config
     except ImportError:
         from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
         from litestar.plugins.jinja import JinjaTemplateEngine
@@ -79,8 +78,8 @@ def _htmx_plugins() -> list[Any]:
 def _sync_on_startup(app: Litestar) -> None:
     """Mirror the registry into the agency/service tables and make sure the search index
     exists; a database not yet migrated is reported, not fatal (health says so too)."""
-    from core.search import ensure_search_index
-    from core.sync import sync_registry
+    from hamyar.core.cases.search import ensure_search_index
+    from hamyar.core.storage.registry_mirror import sync_registry
 
     try:
         ensure_search_index(app.state.engine)

@@ -16,6 +16,10 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.passwords import hash_password, needs_rehash, verify_password
+from hamyar.core.exceptions import HamyarError
+from hamyar.core.storage.models import ApiToken, LoginAttempt, RoleAssignment, User, utcnow
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
@@ -25,11 +29,6 @@ from litestar.types import Empty, Message, Scope
 from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
-
-from core.actor import Actor
-from core.exceptions import HamyarError
-from core.models import ApiToken, LoginAttempt, RoleAssignment, User, utcnow
-from core.passwords import hash_password, needs_rehash, verify_password
 
 TOKEN_PREFIX = "hmy_"
 TOKEN_TTL = timedelta(days=30)

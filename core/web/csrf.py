@@ -4,7 +4,7 @@ Litestar's `CSRFMiddleware` (double-submit cookie, HMAC-signed with the secret k
 unsafe request, with two exceptions that cannot be forged across sites:
 
 - a request carrying an `Authorization` header: browsers never attach one to a cross-site
-  form post, and such a request is authenticated by that header alone (see `core.web.auth`);
+  form post, and such a request is authenticated by that header alone (see `hamyar.core.web.auth`);
 - an `/api/` request carrying no session cookie: nothing ambient authenticates it, so a forged
   copy gains nothing, and the API answers 401 rather than a confusing CSRF 403.
 
@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import hashlib
 
+from hamyar.core.web.auth import SESSION_COOKIE
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
-
-from core.web.auth import SESSION_COOKIE
 
 CSRF_COOKIE = "hamyar_csrf"
 CSRF_HEADER = "x-csrftoken"

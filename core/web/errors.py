@@ -1,9 +1,9 @@
 """Every error as JSON a person can act on: `{"status_code", "detail"}` (and `errors` per field).
 
-The engine's exceptions carry their HTTP status (`core.exceptions`); Litestar's own (validation,
+The engine's exceptions carry their HTTP status (`hamyar.core.exceptions`); Litestar's own (validation,
 404 route, 405, 413 body too large, CSRF) get the same shape. Anything unexpected is logged with
 its traceback and answered with a 500 that says so, never a page of internals. Browser page
-requests get the UI's error page when the UI offers one (`core.web.ui.error_page`).
+requests get the UI's error page when the UI offers one (`hamyar.core.web.ui.error_page`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import logging
 import re
 from typing import Any
 
+from hamyar.core.exceptions import HamyarError, InvalidInput
+from hamyar.core.workflow import WorkflowError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from sqlalchemy.exc import OperationalError
-
-from core.exceptions import HamyarError, InvalidInput
-from core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
 _FIELD_IN_MESSAGE = re.compile(r"field `([^`]+)`")
@@ -34,7 +33,7 @@ def error_response(request: Request[Any, Any, Any], status_code: int, detail: st
                    headers: dict[str, str] | None = None) -> Response[Any]:
     if _wants_html(request):
         try:
-            from core.web.ui import error_page  # type: ignore[attr-defined]
+            from hamyar.core.web.ui import error_page  # type: ignore[attr-defined]
         except ImportError:
             error_page = None
         if error_page is not None:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
 from litestar import Response, get
 from litestar.datastructures import State
 from litestar.middleware import ASGIMiddleware
@@ -22,8 +23,6 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-
-from core.models import Case, Incident, OutboxMessage, Task, utcnow
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter("hamyar_http_requests_total", "HTTP requests answered",

@@ -28,7 +28,7 @@ def _check_database(state: State) -> dict[str, Any]:
 def _check_redis() -> dict[str, Any]:
     start = time.perf_counter()
     try:
-        from core.broker import get_redis
+        from hamyar.core.storage.broker import get_redis
 
         get_redis().ping()
     except Exception as exc:

@@ -1,6 +1,6 @@
 """Cases, tasks and history as JSON-ready dicts, with what the caller may not read left out.
 
-`core.access` decides how much an actor may see; this module only obeys it: a case whose content
+`hamyar.core.auth.access` decides how much an actor may see; this module only obeys it: a case whose content
 is hidden keeps its routing (service, agencies, states, dates) and loses its title, description,
 form data, task reasons and history comments, and says so with `"redacted": true`.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.access import CaseAccess
-from core.listing import RESOLVED_STATES
-from core.models import Case, HistoryEntry, Task
-from core.workflow import Transition
+from hamyar.core.auth.access import CaseAccess
+from hamyar.core.cases.listing import RESOLVED_STATES
+from hamyar.core.storage.models import Case, HistoryEntry, Task
+from hamyar.core.workflow import Transition
 
 
 def _overdue(due_at: datetime | None, resolved_at: datetime | None, now: datetime,

@@ -1,6 +1,6 @@
 """Workflow definitions (DCWorkflow semantics), their guards, XML form and drawings."""
 
-from core.workflow.definition import (
+from hamyar.core.workflow.definition import (
     Guard,
     State,
     Transition,
@@ -10,8 +10,8 @@ from core.workflow.definition import (
     WorkflowError,
     Worklist,
 )
-from core.workflow.expression import Expression, ExpressionError
-from core.workflow.guards import guard_allows, has_permission
+from hamyar.core.workflow.expression import Expression, ExpressionError
+from hamyar.core.workflow.guards import guard_allows, has_permission
 
 __all__ = [
     "Expression",

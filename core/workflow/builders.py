@@ -10,12 +10,12 @@ else (a guard mixing roles and an expression, worklists) builds `State` and `Tra
 
 from __future__ import annotations
 
-from core import roles as R
-from core.workflow.definition import Guard, State, Transition, Trigger
-from core.workflow.expression import Expression
+from hamyar.core.auth import roles as R
+from hamyar.core.workflow.definition import Guard, State, Transition, Trigger
+from hamyar.core.workflow.expression import Expression
 
 NOT_RESPONSIBLE = "not_responsible"
-"""The transition `core.routing.return_to_triage` takes: every task workflow needs it."""
+"""The transition `hamyar.core.routing.router.return_to_triage` takes: every task workflow needs it."""
 
 
 def when(expression_text: str) -> Guard:

@@ -2,7 +2,7 @@
 
 A definition is immutable once built: the engine, the workers and the web app all read the same
 objects from the registry, so nothing may change them behind another process's back. Plugins build
-definitions in Python; `core.workflow.dcworkflow` reads and writes them as GenericSetup XML.
+definitions in Python; `hamyar.core.workflow.dcworkflow` reads and writes them as GenericSetup XML.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from core.workflow.expression import Expression
+from hamyar.core.workflow.expression import Expression
 
 
 class Trigger(StrEnum):

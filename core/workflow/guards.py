@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from core.workflow.definition import Guard, State, WorkflowDefinition
+from hamyar.core.workflow.definition import Guard, State, WorkflowDefinition
 
 MANAGER = "Manager"
 

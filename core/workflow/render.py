@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from core.workflow.definition import Guard, State, Transition, Trigger, WorkflowDefinition
+from hamyar.core.workflow.definition import Guard, State, Transition, Trigger, WorkflowDefinition
 
 _UNSAFE_ID = re.compile(r"[^0-9A-Za-z_]+")
 _MERMAID_SPECIAL = re.compile(r"[#\"&<>;:%{}\[\]|`\\]")

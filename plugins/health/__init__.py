@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.proposals import JOINT_SCORE, direct_request, is_joint_partner
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.storage.models import Case
+from hamyar.plugins.health import forms
 from sqlmodel import Session
-
-from core.hookspecs import hookimpl
-from core.models import Case
-from core.proposals import JOINT_SCORE, direct_request, is_joint_partner
-from core.registry import Registry
-from core.routing import RouteProposal
-from core.specs import AgencySpec, ServiceSpec
-from plugins.health import forms
 
 AGENCY = "health"
 
@@ -97,7 +96,7 @@ def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
 
 @hookimpl
 def load_demo_data(session: Session, registry: Registry) -> None:
-    from core.demo_data import add_cases
-    from plugins.health.demo import demo_cases
+    from hamyar.core.demo_data import add_cases
+    from hamyar.plugins.health.demo import demo_cases
 
     add_cases(session, registry, demo_cases())

@@ -51,7 +51,7 @@ MATERNAL_FORMS = (
 
 
 def demo_cases() -> list:
-    from core.demo_data import spread
+    from hamyar.core.demo_data import spread
 
     return [
         *spread(

@@ -1,15 +1,14 @@
 """Health request forms (confidential: only the health agency and routing coordinators see them).
 
-Titles are Persian; `description` and `title_en` carry the English (see `core.forms`).
+Titles are Persian; `description` and `title_en` carry the English (see `hamyar.core.plugin.forms`).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from hamyar.core.plugin.forms import form_config, labelled
 from pydantic import BaseModel, model_validator
-
-from core.forms import form_config, labelled
 
 
 class ScreeningForm(BaseModel):

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.proposals import JOINT_PROGRAMME, direct_request
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.storage.models import Case
+from hamyar.core.time.deadlines import working_calendar
+from hamyar.plugins.library import forms, models  # noqa: F401  (models registers the tables)
+from hamyar.plugins.library.timetable import book_next_free_slot, publish
+from hamyar.plugins.library.workflows import VISIT_WORKFLOW, visit_workflow
 from sqlmodel import Session
-
-from core.deadlines import working_calendar
-from core.handlers import HandlerContext
-from core.hookspecs import hookimpl
-from core.models import Case
-from core.proposals import JOINT_PROGRAMME, direct_request
-from core.registry import Registry
-from core.routing import RouteProposal
-from core.specs import AgencySpec, PeriodicJob, ServiceSpec
-from plugins.library import forms, models  # noqa: F401  (models registers the tables)
-from plugins.library.timetable import book_next_free_slot, publish
-from plugins.library.workflows import VISIT_WORKFLOW, visit_workflow
 
 AGENCY = "library"
 
@@ -129,7 +128,7 @@ def register_handlers(register: Any) -> None:
 
 def publish_timetable(session: Session) -> None:
     """The seeds' "timetable the mobile section provides": the coming weeks, per county."""
-    from core.plugins import get_registry
+    from hamyar.core.plugin.manager import get_registry
 
     publish(session, working_calendar(session, get_registry(), AGENCY))
 
@@ -155,8 +154,8 @@ def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
 
 @hookimpl
 def load_demo_data(session: Session, registry: Registry) -> None:
-    from core.demo_data import add_cases
-    from plugins.library.demo import add_route_stops, demo_cases
+    from hamyar.core.demo_data import add_cases
+    from hamyar.plugins.library.demo import add_route_stops, demo_cases
 
     add_route_stops(session)
     add_cases(session, registry, demo_cases())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import time
 
+from hamyar.core.storage.models import County, Neighbourhood
+from hamyar.plugins.library.models import RouteStop
 from sqlmodel import Session, select
-
-from core.models import County, Neighbourhood
-from plugins.library.models import RouteStop
 
 DAYS = (5, 6, 0, 1, 2)  # Saturday … Wednesday
 HOURS = ((time(9, 0), time(11, 30)), (time(14, 0), time(16, 30)))
@@ -123,7 +122,7 @@ JOINT_FORMS = (
 
 
 def demo_cases() -> list:
-    from core.demo_data import spread
+    from hamyar.core.demo_data import spread
 
     return [
         *spread(

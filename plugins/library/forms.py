@@ -1,7 +1,7 @@
 """The library's request forms; their JSON Schema drives the new-case form and the API.
 
 Titles are Persian (what the form shows); `description` and `title_en` carry the English
-(see `core.forms`).
+(see `hamyar.core.plugin.forms`).
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
+from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
 from pydantic import BaseModel
-
-from core.forms import expected_attendees, form_config, labelled
 
 
 class AgeGroup(StrEnum):

@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
+from hamyar.core.time.jalali import format_date
+from hamyar.core.time.working_days import WorkingCalendar, tehran_day
+from hamyar.plugins.library.models import PublishedWeek, RouteStop, VisitBooking
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
-
-from core.calendar import WorkingCalendar, tehran_day
-from core.jalali import format_date
-from core.models import Case, Neighbourhood, Task, utcnow
-from plugins.library.models import PublishedWeek, RouteStop, VisitBooking
 
 HORIZON_DAYS = 8 * 7
 """How far ahead a visit may be booked; beyond it the office must add stops."""

@@ -7,9 +7,9 @@ anyone pressing a button; a caseworker confirms the visit took place.
 
 from __future__ import annotations
 
-from core import roles as R
-from core.workflow import WorkflowDefinition
-from core.workflow.builders import (
+from hamyar.core.auth import roles as R
+from hamyar.core.workflow import WorkflowDefinition
+from hamyar.core.workflow.builders import (
     agency_state,
     automatic_transition,
     not_responsible,

@@ -12,25 +12,24 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlmodel import Session
-
-from core.geo import district_title
-from core.hookspecs import hookimpl
-from core.models import Case, Neighbourhood
-from core.proposals import JOINT_SCORE, is_joint_partner
-from core.registry import Registry
-from core.routing import RouteProposal
-from core.specs import AgencySpec, ServiceSpec
-from plugins.municipality import forms
-from plugins.municipality.categories import (
+from hamyar.core.geo import district_title
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.proposals import JOINT_SCORE, is_joint_partner
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.storage.models import Case, Neighbourhood
+from hamyar.plugins.municipality import forms
+from hamyar.plugins.municipality.categories import (
     CRISIS_CATEGORIES,
     PROGRAMME_CATEGORIES,
     REPORT_CATEGORIES,
     UNROUTED,
 )
-from plugins.municipality.open311 import make_router as open311_router
-from plugins.municipality.workflows import CRISIS_WORKFLOW, crisis_workflow
+from hamyar.plugins.municipality.open311 import make_router as open311_router
+from hamyar.plugins.municipality.workflows import CRISIS_WORKFLOW, crisis_workflow
+from sqlalchemy import inspect
+from sqlmodel import Session
 
 AGENCY = "municipality"
 REPORT = "municipality.report"
@@ -161,12 +160,12 @@ def register_routes(register: Any) -> None:
 def load_demo_data(session: Session, registry: Registry) -> None:
     """Demo 137 reports, crises and programmes, and the demo's Open311 client application
     (key `demo-open311-key`)."""
-    from core.demo_data import add_cases
-    from plugins.municipality.demo import demo_cases
+    from hamyar.core.demo_data import add_cases
+    from hamyar.plugins.municipality.demo import demo_cases
 
     add_cases(session, registry, demo_cases())
     try:
-        from plugins.municipality.open311 import Open311Client, ensure_demo_client
+        from hamyar.plugins.municipality.open311 import Open311Client, ensure_demo_client
     except ImportError:  # the Open311 intake is optional
         return
     if inspect(session.connection()).has_table(Open311Client.__tablename__):

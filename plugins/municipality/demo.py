@@ -44,7 +44,7 @@ PROGRAMME_FORMS = (
 
 
 def demo_cases() -> list:
-    from core.demo_data import spread
+    from hamyar.core.demo_data import spread
 
     cases = []
     for service, titles, forms, per_goal, deprived in (

@@ -1,15 +1,14 @@
 """Municipality forms: a 137 report, a crisis call, a neighbourhood programme request.
 
-Titles are Persian; `description` and `title_en` carry the English (see `core.forms`).
+Titles are Persian; `description` and `title_en` carry the English (see `hamyar.core.plugin.forms`).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
 from pydantic import BaseModel
-
-from core.forms import expected_attendees, form_config, labelled
 
 
 class ReportForm(BaseModel):

@@ -6,9 +6,14 @@ responsible hands it back with the reason.
 
 from __future__ import annotations
 
-from core import roles as R
-from core.workflow import WorkflowDefinition
-from core.workflow.builders import agency_state, not_responsible, returned_state, user_transition
+from hamyar.core.auth import roles as R
+from hamyar.core.workflow import WorkflowDefinition
+from hamyar.core.workflow.builders import (
+    agency_state,
+    not_responsible,
+    returned_state,
+    user_transition,
+)
 
 CRISIS_WORKFLOW = "municipality.crisis"
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.proposals import JOINT_SCORE, direct_request, is_joint_partner
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.storage.models import Case
+from hamyar.plugins.welfare import forms
+from hamyar.plugins.welfare.eligibility import decide
+from hamyar.plugins.welfare.workflows import ASSESSED_WORKFLOW, assessed_workflow
 from sqlmodel import Session
-
-from core.handlers import HandlerContext
-from core.hookspecs import hookimpl
-from core.models import Case
-from core.proposals import JOINT_SCORE, direct_request, is_joint_partner
-from core.registry import Registry
-from core.routing import RouteProposal
-from core.specs import AgencySpec, ServiceSpec
-from plugins.welfare import forms
-from plugins.welfare.eligibility import decide
-from plugins.welfare.workflows import ASSESSED_WORKFLOW, assessed_workflow
 
 AGENCY = "welfare"
 
@@ -140,7 +139,7 @@ def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
 
 @hookimpl
 def load_demo_data(session: Session, registry: Registry) -> None:
-    from core.demo_data import add_cases
-    from plugins.welfare.demo import demo_cases
+    from hamyar.core.demo_data import add_cases
+    from hamyar.plugins.welfare.demo import demo_cases
 
     add_cases(session, registry, demo_cases())

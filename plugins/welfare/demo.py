@@ -69,7 +69,7 @@ RESILIENCE_FORMS = (
 
 
 def demo_cases() -> list:
-    from core.demo_data import spread
+    from hamyar.core.demo_data import spread
 
     return [
         *spread(

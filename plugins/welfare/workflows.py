@@ -6,9 +6,9 @@ a supervisor decides a review (approve with a reason, or decline); eligible → 
 
 from __future__ import annotations
 
-from core import roles as R
-from core.workflow import WorkflowDefinition
-from core.workflow.builders import (
+from hamyar.core.auth import roles as R
+from hamyar.core.workflow import WorkflowDefinition
+from hamyar.core.workflow.builders import (
     agency_state,
     automatic_transition,
     not_responsible,

@@ -13,6 +13,15 @@ from xml.etree.ElementTree import Element
 import pluggy
 import pytest
 from defusedxml.ElementTree import fromstring
+from hamyar.core.default_plugins.workflows import TASK_WORKFLOW
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import build_registry
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import County, Neighbourhood, Province
+from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.plugins.municipality.open311 import ensure_demo_client, make_router
+from hamyar.plugins.municipality.open311.clients import add_client
 from jsonschema import Draft4Validator
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -22,15 +31,6 @@ from referencing import Resource
 from referencing.jsonschema import DRAFT4
 from sqlmodel import Session
 
-from core.default_plugins.workflows import TASK_WORKFLOW
-from core.hookspecs import hookimpl
-from core.models import County, Neighbourhood, Province
-from core.plugins import build_registry
-from core.registry import Registry
-from core.specs import AgencySpec, ServiceSpec
-from core.sync import sync_registry
-from plugins.municipality.open311 import ensure_demo_client, make_router
-from plugins.municipality.open311.clients import add_client
 from tests.conftest import SHARED
 
 SCHEMAS = SHARED / "fixtures" / "open311"

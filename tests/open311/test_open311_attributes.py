@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+from hamyar.core.default_plugins.workflows import TASK_WORKFLOW
+from hamyar.core.plugin.declarations import ServiceSpec
+from hamyar.core.plugin.registry import Registry
+from hamyar.plugins.municipality.open311.attributes import form_data, service_attributes
+from hamyar.plugins.municipality.open311.catalogue import find_offering, offerings
 from pydantic import BaseModel, Field
 
-from core.default_plugins.workflows import TASK_WORKFLOW
-from core.registry import Registry
-from core.specs import ServiceSpec
-from plugins.municipality.open311.attributes import form_data, service_attributes
-from plugins.municipality.open311.catalogue import find_offering, offerings
 from tests.open311.conftest import PotholeForm
 
 

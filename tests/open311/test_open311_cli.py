@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from hamyar.core.storage.database import make_engine
+from hamyar.plugins.municipality.open311.clients import authenticate, hash_key
+from hamyar.plugins.municipality.open311.errors import Forbidden
+from hamyar.plugins.municipality.open311.models import Open311Client
 from sqlmodel import Session, select
 
-from core.db import make_engine
-from plugins.municipality.open311.clients import authenticate, hash_key
-from plugins.municipality.open311.errors import Forbidden
-from plugins.municipality.open311.models import Open311Client
 from tests.test_cli import hamyar
 
 

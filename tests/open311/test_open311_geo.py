@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hamyar.core.storage.models import Neighbourhood
+from hamyar.plugins.municipality.open311.geo import haversine_km, point_in_polygon, valid_point
+from hamyar.plugins.municipality.open311.location import by_address, by_point, locate
 from sqlmodel import Session
-
-from core.models import Neighbourhood
-from plugins.municipality.open311.geo import haversine_km, point_in_polygon, valid_point
-from plugins.municipality.open311.location import by_address, by_point, locate
 
 SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10]]
 U_SHAPE = [[0, 0], [9, 0], [9, 9], [6, 9], [6, 3], [3, 3], [3, 9], [0, 9], [0, 0]]

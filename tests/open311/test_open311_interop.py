@@ -20,10 +20,10 @@ import pluggy
 import pytest
 import uvicorn
 from georeport import GeoReport
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.plugin.registry import Registry
 from sqlalchemy.engine import Engine
 
-from core.plugins import Plugins
-from core.registry import Registry
 from tests.open311.conftest import DEMO_KEY, validate
 
 
@@ -36,7 +36,7 @@ def _free_port() -> int:
 @pytest.fixture
 def live_url(engine: Engine, plugin_manager: pluggy.PluginManager, o311_registry: Registry,
              world: dict[str, Any]) -> Iterator[str]:
-    from core.web.app import create_app
+    from hamyar.core.web.app import create_app
 
     app = create_app(plugins=Plugins(pm=plugin_manager, registry=o311_registry), engine=engine)
     port = _free_port()

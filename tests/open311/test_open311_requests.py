@@ -8,13 +8,13 @@ from typing import Any
 
 import pluggy
 import pytest
+from hamyar.core.auth.actor import Actor
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case, Task
 from litestar.testing import TestClient
 from sqlmodel import Session, select
 
-from core.actor import Actor
-from core.models import Case, Task
-from core.registry import Registry
-from core.transition import apply_transition
 from tests.open311.conftest import DEMO_KEY, REQUEST_FIELDS, validate, xml
 
 V2 = "/open311/v2"
@@ -96,7 +96,7 @@ def test_an_unknown_request_is_404(client: TestClient, fmt: str) -> None:
 def test_cases_from_staff_channels_and_confidential_services_are_not_served(
     client: TestClient, session: Session, o311_registry: Registry
 ) -> None:
-    from core.cases import open_case
+    from hamyar.core.cases.intake import open_case
 
     staff = open_case(session, o311_registry, COORDINATOR, service="testcity.streetlight",
                       title="خانواده نیازمند", channel="caseworker")
@@ -188,8 +188,8 @@ def test_closing_a_case_shows_closed_with_the_closing_comment(
     sent through Open311 lands in the municipality's worklist; its caseworker finishes the
     task, the case resolves, and Open311 reads `closed` with the caseworker's comment; a
     coordinator's closing comment then replaces it."""
-    from core.routing import route_case
-    from core.worklists import find, items
+    from hamyar.core.cases.worklists import find, items
+    from hamyar.core.routing.router import route_case
 
     world["square"].district = "16"
     session.add(world["square"])

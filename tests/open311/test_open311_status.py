@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.models import HistoryEntry
-from plugins.municipality.open311.status import closing_notes
+from hamyar.core.storage.models import HistoryEntry
+from hamyar.plugins.municipality.open311.status import closing_notes
 
 CLOSED = frozenset({"resolved", "closed", "rejected", "duplicate"})
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hamyar.core.storage.models import Case, OutboxMessage
+from hamyar.plugins.municipality.open311.models import Open311Submission
 from litestar.testing import TestClient
 from sqlmodel import Session, select
 
-from core.models import Case, OutboxMessage
-from plugins.municipality.open311.models import Open311Submission
 from tests.open311.conftest import DEMO_KEY, validate, xml
 
 V2 = "/open311/v2"
@@ -156,7 +156,7 @@ def test_bad_submissions_get_the_spec_error_and_write_nothing(
 
 
 def test_a_revoked_key_is_refused(client: TestClient, session: Session, make_client: Any) -> None:
-    from plugins.municipality.open311.clients import revoke_client
+    from hamyar.plugins.municipality.open311.clients import revoke_client
 
     key = make_client("kiosk")
     assert post(client, {**REPORT, "api_key": key}).status_code == 200

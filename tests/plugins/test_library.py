@@ -13,16 +13,16 @@ from datetime import date, time
 
 import pluggy
 import pytest
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import route_case
+from hamyar.core.storage.models import County, Neighbourhood, OutboxMessage, Task
+from hamyar.core.time.deadlines import working_calendar
+from hamyar.plugins.library.models import PublishedWeek, RouteStop, VisitBooking
+from hamyar.plugins.library.timetable import book_next_free_slot, publish
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.deadlines import working_calendar
-from core.handlers import HandlerContext
-from core.models import County, Neighbourhood, OutboxMessage, Task
-from core.registry import Registry
-from core.routing import route_case
-from plugins.library.models import PublishedWeek, RouteStop, VisitBooking
-from plugins.library.timetable import book_next_free_slot, publish
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 SATURDAY = date(2025, 5, 3)
@@ -42,7 +42,7 @@ def test_the_library_offers_its_services_with_persian_forms(registry: Registry) 
 
 def test_plugins_cli_lists_every_agency_with_schemas() -> None:
     out = subprocess.run(
-        [sys.executable, "-c", "from core.cli import main; main()", "plugins", "--json"],
+        [sys.executable, "-c", "from hamyar.core.cli import main; main()", "plugins", "--json"],
         capture_output=True,
         text=True,
         check=True,
@@ -105,7 +105,7 @@ def test_routing_asks_a_worker_to_book_and_the_handler_books_the_next_free_slot(
     assert row.payload["handler"] == "library.book_visit"
     case = session.get(type(task).__mro__[0], task.id)  # the same task, reloaded
     handler = world.handlers["library.book_visit"].function
-    from core.models import Case
+    from hamyar.core.storage.models import Case
 
     ctx = HandlerContext(session, world, session.get(Case, task.case_id), case, "request_slot")  # type: ignore[arg-type]
     handler(ctx)
@@ -127,7 +127,7 @@ def test_bookings_take_the_next_free_slot_and_never_the_same_one(
     for _ in range(3):
         task = visit_task(session, world, plugin_manager)
         case = task.case_id
-        from core.models import Case
+        from hamyar.core.storage.models import Case
 
         slot = book_next_free_slot(session, task, session.get(Case, case), calendar, after=SATURDAY)  # type: ignore[arg-type]
         slots.append((slot.day, slot.stop.start))
@@ -143,7 +143,7 @@ def test_a_handed_back_visit_frees_its_slot(
     world: Registry,
     plugin_manager: pluggy.PluginManager,
 ) -> None:
-    from core.models import Case
+    from hamyar.core.storage.models import Case
 
     add_stops(session)
     calendar = working_calendar(session, world, "library")
@@ -168,7 +168,7 @@ def test_concurrent_bookings_never_share_a_slot(
     plugin_manager: pluggy.PluginManager,
 ) -> None:
     """Two transactions book at once: the second waits on the unique constraint and moves on."""
-    from core.models import Case
+    from hamyar.core.storage.models import Case
 
     add_stops(session)
     ids = [visit_task(session, world, plugin_manager).id for _ in range(2)]
@@ -212,7 +212,7 @@ def test_the_periodic_job_publishes_the_coming_weeks_idempotently(
     world: Registry,
     plugin_manager: pluggy.PluginManager,
 ) -> None:
-    from core.models import Case
+    from hamyar.core.storage.models import Case
 
     stops = add_stops(session)
     calendar = working_calendar(session, world, "library")
@@ -243,8 +243,8 @@ def test_a_case_without_a_timetable_is_reported_not_booked(
     plugin_manager: pluggy.PluginManager,
     code: str,
 ) -> None:
-    from core.models import Case
-    from plugins.library.timetable import NoFreeSlot
+    from hamyar.core.storage.models import Case
+    from hamyar.plugins.library.timetable import NoFreeSlot
 
     task = visit_task(session, world, plugin_manager)
     assert session.exec(select(Neighbourhood).where(Neighbourhood.code == code)).one()

@@ -5,15 +5,15 @@
 from __future__ import annotations
 
 import pluggy
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import Actor
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import route_case
+from hamyar.core.storage.models import Task
+from hamyar.plugins.municipality.categories import REPORT_CATEGORIES
 from sqlmodel import Session, select
 
-from core import roles as R
-from core.actor import Actor
-from core.models import Task
-from core.registry import Registry
-from core.routing import route_case
-from core.transition import apply_transition
-from plugins.municipality.categories import REPORT_CATEGORIES
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 DISTRICT = Actor.from_assignments("m", [(R.CASEWORKER, "municipality")])

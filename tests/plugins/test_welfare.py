@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import pluggy
 import pytest
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import Actor
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.exceptions import CommentRequired, GuardRefused
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.router import route_case
+from hamyar.core.storage.models import Case, Task
+from hamyar.plugins.welfare.eligibility import decide
 from sqlmodel import Session, select
 
-from core import roles as R
-from core.actor import Actor
-from core.exceptions import CommentRequired, GuardRefused
-from core.handlers import HandlerContext
-from core.models import Case, Task
-from core.registry import Registry
-from core.routing import route_case
-from core.transition import apply_transition
-from plugins.welfare.eligibility import decide
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 CASEWORKER = Actor.from_assignments("w", [(R.CASEWORKER, "welfare")])

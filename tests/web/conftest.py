@@ -15,26 +15,33 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import SYSTEM
+from hamyar.core.auth.passwords import hash_password
+from hamyar.core.cases.intake import open_case
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import Plugins, build_registry, make_plugin_manager
+from hamyar.core.storage.models import (
+    County,
+    Neighbourhood,
+    Province,
+    RoleAssignment,
+    Task,
+    User,
+    utcnow,
+)
+from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.core.storage.settings import get_settings
+from hamyar.core.web.app import create_app
+from hamyar.core.web.auth import issue_token
+from hamyar.core.workflow import Guard, State, Transition, WorkflowDefinition, Worklist
 from litestar import Litestar
 from litestar.testing import TestClient
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-
-from core import roles as R
-from core.actor import SYSTEM
-from core.cases import open_case
-from core.config import get_settings
-from core.hookspecs import hookimpl
-from core.models import County, Neighbourhood, Province, RoleAssignment, Task, User, utcnow
-from core.passwords import hash_password
-from core.plugins import Plugins, build_registry, make_plugin_manager
-from core.specs import AgencySpec, ServiceSpec
-from core.sync import sync_registry
-from core.transition import apply_transition
-from core.web.app import create_app
-from core.web.auth import issue_token
-from core.workflow import Guard, State, Transition, WorkflowDefinition, Worklist
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)

@@ -131,9 +131,9 @@ def test_worklists_per_role(client: Client, world: World, user: str,
 
 def test_a_long_worklist_is_counted_up_to_the_limit(
         client: Client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.worklists
+    import hamyar.core.cases.worklists
 
-    monkeypatch.setattr(core.worklists, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(hamyar.core.cases.worklists, "COUNT_LIMIT", 2)
     headers = world.headers("health.caseworker")
 
     def my_tasks() -> dict[str, object]:

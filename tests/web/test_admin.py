@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from hamyar.core.auth.passwords import verify_password
+from hamyar.core.auth.users import create_user
+from hamyar.core.storage.models import CalendarOverride, RoleAssignment, RoutingRule, User
+from hamyar.core.web.app import create_app
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.models import CalendarOverride, RoleAssignment, RoutingRule, User
-from core.passwords import verify_password
-from core.users import create_user
-from core.web.app import create_app
 from tests.web.test_ui import TOKEN, log_in
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, World, build_world, ui_plugins
 
@@ -153,9 +153,9 @@ def test_a_bad_rule_is_named_beside_its_field(site, engine: Engine, form, field:
 
 
 def test_a_category_must_be_one_the_service_has(site, engine: Engine) -> None:  # type: ignore[no-untyped-def]
-    from core.exceptions import InvalidInput
-    from core.routing_rules import add_rule
-    from core.specs import ServiceSpec
+    from hamyar.core.exceptions import InvalidInput
+    from hamyar.core.plugin.declarations import ServiceSpec
+    from hamyar.core.routing.rules import add_rule
 
     plugins = ui_plugins()
     registry = plugins.registry

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hamyar.core.storage.models import Case
+from hamyar.core.web.app import MAX_BODY_BYTES
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
-from core.models import Case
-from core.web.app import MAX_BODY_BYTES
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]

@@ -7,18 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hamyar.core.storage.models import ApiToken, User, utcnow
+from hamyar.core.storage.settings import get_settings
+from hamyar.core.web.app import create_app
+from hamyar.core.web.auth import MAX_FAILURES_PER_USER, login
+from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
+from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import Litestar, Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from core.config import get_settings
-from core.models import ApiToken, User, utcnow
-from core.web.app import create_app
-from core.web.auth import MAX_FAILURES_PER_USER, login
-from core.web.csrf import CSRF_COOKIE, CSRF_HEADER
-from core.web.dependencies import ActorDep, DbDep
 from tests.web.conftest import PASSWORD, World
 
 Client = TestClient[Litestar]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hamyar.core.storage import broker
+from hamyar.core.storage.models import Incident, OutboxMessage
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlmodel import select
 
-from core import broker
-from core.models import Incident, OutboxMessage
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -31,7 +31,7 @@ def test_health_checks_the_database_and_redis(client: Client, live_redis: str) -
 
 
 def test_health_says_what_is_failing(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.config import get_settings
+    from hamyar.core.storage.settings import get_settings
 
     monkeypatch.setenv("HAMYAR_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     get_settings.cache_clear()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hamyar.core.storage.models import utcnow
+from hamyar.core.time.jalali import format_date
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from core.jalali import format_date
-from core.models import utcnow
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hamyar.core.cases.search import matching_cases
+from hamyar.core.storage.models import Case
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select, text
 
-from core.models import Case
-from core.search import matching_cases
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]

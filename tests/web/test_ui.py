@@ -7,18 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hamyar.core.auth.actor import Actor
+from hamyar.core.text.i18n import format_number, gettext
+from hamyar.core.text.i18n.fa import MESSAGES
+from hamyar.core.web.app import create_app
+from hamyar.core.web.ui.charts import Bar, bar_chart
+from hamyar.core.web.ui.live import event_names
+from hamyar.core.web.ui.locale import safe_next
+from hamyar.core.web.ui.schema_form import data_from_form, fields_for
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.actor import Actor
-from core.i18n import format_number, gettext
-from core.i18n.fa import MESSAGES
-from core.web.app import create_app
-from core.web.ui.charts import Bar, bar_chart
-from core.web.ui.live import event_names
-from core.web.ui.locale import safe_next
-from core.web.ui.schema_form import data_from_form, fields_for
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, VisitForm, World, build_world, ui_plugins
 
 WEB = Path(__file__).resolve().parents[2] / "core" / "web"
@@ -62,7 +62,7 @@ def _message_ids() -> set[str]:
             r"""\b(?:t\(request|gettext\(locale),\s*((?:"[^"]*"\s*)+)""", path.read_text()
         ):
             ids.add("".join(re.findall(r'"([^"]*)"', m.group(1))))
-    from core.reports import GROUPS
+    from hamyar.core.cases.reports import GROUPS
 
     ids |= {f"by {group}" for group in GROUPS}  # reports.html: _("by " ~ group)
     return ids
@@ -129,7 +129,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(site, engine: Engine) -
     )
     assert response.status_code == 403
     with Session(engine) as session:
-        from core.models import Task
+        from hamyar.core.storage.models import Task
 
         task = session.get(Task, world.task_id)
         assert task is not None and task.state == "open"
@@ -206,11 +206,11 @@ def test_an_unknown_case_is_a_404_page(site) -> None:  # type: ignore[no-untyped
 
 def test_a_count_past_the_limit_reads_as_at_least(
         site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import core.worklists
+    import hamyar.core.cases.worklists
 
     client, _world = site
     log_in(client)
-    monkeypatch.setattr(core.worklists, "COUNT_LIMIT", 0)
+    monkeypatch.setattr(hamyar.core.cases.worklists, "COUNT_LIMIT", 0)
     home = client.get("/")
     assert 'data-worklist="my-tasks"' in home.text
     assert '<span class="count">۰+</span>' in home.text

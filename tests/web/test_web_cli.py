@@ -10,16 +10,15 @@ import time
 
 import httpx
 import pytest
+from hamyar.core.auth.passwords import verify_password
+from hamyar.core.storage.database import make_engine
+from hamyar.core.storage.models import RoleAssignment, User
 from sqlmodel import Session, select
-
-from core.db import make_engine
-from core.models import RoleAssignment, User
-from core.passwords import verify_password
 
 
 def hamyar(*args: str, db_url: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_SECRET_KEY": "cli-test-key"}
-    return subprocess.run([sys.executable, "-m", "core", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "hamyar", *args], capture_output=True, text=True,
                           env=env, input=stdin, timeout=120)
 
 
@@ -61,7 +60,7 @@ def _free_port() -> int:
 def test_serve_answers_health(db_url: str, tmp_path: object) -> None:
     port = _free_port()
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_SECRET_KEY": "cli-test-key"}
-    proc = subprocess.Popen([sys.executable, "-m", "core", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "hamyar", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30

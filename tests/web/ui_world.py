@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hamyar.core.auth.actor import SYSTEM
+from hamyar.core.auth.passwords import hash_password
+from hamyar.core.cases.intake import open_case
+from hamyar.core.engine.transition import take_transition
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import Plugins, build_registry, make_plugin_manager
+from hamyar.core.storage.models import County, Neighbourhood, Province, RoleAssignment, Task, User
+from hamyar.core.storage.registry_mirror import sync_registry
 from pydantic import BaseModel, Field
 from sqlmodel import Session
-
-from core.actor import SYSTEM
-from core.cases import open_case
-from core.hookspecs import hookimpl
-from core.models import County, Neighbourhood, Province, RoleAssignment, Task, User
-from core.passwords import hash_password
-from core.plugins import Plugins, build_registry, make_plugin_manager
-from core.specs import AgencySpec, ServiceSpec
-from core.sync import sync_registry
-from core.transition import take_transition
 
 AGENCY = "uitest"
 SERVICE = "uitest.household_visit"

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage.registry_mirror import sync_registry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.plugins import load_plugins
-from core.sync import sync_registry
 from tests.workers.world import (
     HERE,
     ROOT,

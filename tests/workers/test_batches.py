@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.models import OutboxMessage
+from hamyar.workers.jobs import StepsFailed, run_steps
+from hamyar.workers.reconcile import reconcile
+from hamyar.workers.relay import BATCHED_KINDS, JOBS, relay_pending
+from hamyar.workers.worker import work_until_idle
 from rq import Queue
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.broker import get_redis
-from core.models import OutboxMessage
 from tests.workers.world import open_test_case, snapshot
-from workers.jobs import StepsFailed, run_steps
-from workers.reconcile import reconcile
-from workers.relay import BATCHED_KINDS, JOBS, relay_pending
-from workers.worker import work_until_idle
 
 
 def _rows(engine: Engine) -> list[OutboxMessage]:
@@ -29,7 +29,7 @@ def test_every_batched_kind_has_a_job() -> None:
 def test_waiting_routing_steps_share_jobs_and_each_case_is_routed_once(
         hamyar: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HAMYAR_JOB_BATCH", "20")
-    from workers.config import get_worker_settings
+    from hamyar.workers.config import get_worker_settings
 
     get_worker_settings.cache_clear()
     cases = [open_test_case(engine, title=f"گزارش {n}") for n in range(45)]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hamyar.core.storage.broker import get_redis
 from rq import Queue
 from sqlalchemy.engine import Engine
 
-from core.broker import get_redis
 from tests.workers.world import open_test_case, snapshot, wait_for
 
 CASES = 30
@@ -20,7 +20,7 @@ def test_two_workers_never_apply_a_step_twice(hamyar: dict[str, str], engine: En
     # both workers are handed the same step at the same time.
     queue = Queue("default", connection=get_redis())
     for case_id in cases:
-        queue.enqueue("workers.jobs.route_case", kwargs={"case_id": case_id},
+        queue.enqueue("hamyar.workers.jobs.route_case", kwargs={"case_id": case_id},
                       job_id=f"extra-route-{case_id}")
     start_worker("--queues", "default")
     start_worker("--queues", "default")

@@ -4,11 +4,10 @@ killed worker's locks are taken over at once instead of holding that work back f
 from __future__ import annotations
 
 import pytest
+from hamyar.core.storage.broker import get_redis
+from hamyar.workers.reconcile import ALIVE_KEY
+from hamyar.workers.worker import RECONCILE_LOCK, RELAY_LOCK, Courier
 from rq.scheduler import RQScheduler
-
-from core.broker import get_redis
-from workers.reconcile import ALIVE_KEY
-from workers.worker import RECONCILE_LOCK, RELAY_LOCK, Courier
 
 
 @pytest.fixture

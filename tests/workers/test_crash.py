@@ -5,18 +5,18 @@ from __future__ import annotations
 import os
 
 import pytest
+from hamyar.core.storage.broker import get_redis
+from hamyar.workers.jobs import route_case
+from hamyar.workers.reconcile import reconcile
+from hamyar.workers.relay import job_id_for, relay_pending
+from hamyar.workers.worker import work_until_idle
 from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
 from sqlalchemy.engine import Engine
 
-from core.broker import get_redis
 from tests.workers.world import open_test_case, snapshot, wait_for
-from workers.jobs import route_case
-from workers.reconcile import reconcile
-from workers.relay import job_id_for, relay_pending
-from workers.worker import work_until_idle
 
 
 def _job_state(connection: Redis, job_id: str) -> str:

@@ -6,13 +6,13 @@ import json
 import time
 from datetime import timedelta
 
+from hamyar.core.storage.broker import events_channel, get_redis
+from hamyar.core.storage.models import Task, utcnow
+from hamyar.workers.jobs import escalate_overdue, route_case
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.broker import events_channel, get_redis
-from core.models import Task, utcnow
 from tests.workers.world import open_test_case, snapshot
-from workers.jobs import escalate_overdue, route_case
 
 
 def _set_due(engine: Engine, case_id: int, hours_from_now: float) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import time
 
+from hamyar.core.storage.broker import events_channel, get_redis
+from hamyar.workers.worker import work_until_idle
 from sqlalchemy.engine import Engine
 
-from core.broker import events_channel, get_redis
 from tests.workers.world import open_test_case
-from workers.worker import work_until_idle
 
 
 def test_transitions_are_published_after_they_commit(hamyar: dict[str, str],

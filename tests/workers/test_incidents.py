@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hamyar.core.exceptions import InvalidInput, NotFound
+from hamyar.core.storage.models import Incident, OutboxMessage
+from hamyar.workers.incidents import open_incidents, retry_incident
+from hamyar.workers.worker import work_until_idle
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.exceptions import InvalidInput, NotFound
-from core.models import Incident, OutboxMessage
 from tests.workers.world import open_test_case, snapshot, wait_for
-from workers.incidents import open_incidents, retry_incident
-from workers.worker import work_until_idle
 
 
 def _incidents(engine: Engine) -> list[Incident]:
@@ -64,11 +64,11 @@ def test_a_step_that_fails_once_is_retried_without_an_incident(
     monkeypatch.setenv("HAMYAR_TEST_FAULT_FILE", str(fault))
     case_id = open_test_case(engine, service="workertest.flaky")
     fault.touch()
-    from workers.jobs import route_case
+    from hamyar.workers.jobs import route_case
 
     route_case(case_id)
     key = next(k for k in snapshot(engine, case_id)["outbox"] if k.startswith("handler:"))
-    from workers.jobs import run_handler
+    from hamyar.workers.jobs import run_handler
 
     _, kind, task_id, transition, version = key.split(":")
     with pytest.raises(ConnectionError):
@@ -83,7 +83,7 @@ def test_retrying_an_unknown_or_resolved_incident_is_refused(hamyar: dict[str, s
                                                             engine: Engine) -> None:
     with pytest.raises(NotFound):
         retry_incident(999)
-    from core.models import utcnow
+    from hamyar.core.storage.models import utcnow
 
     with Session(engine, expire_on_commit=False) as session:
         incident = Incident(outbox_key="route:1", kind="route_case", resolved_at=utcnow())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from hamyar.workers.jobs import route_case, run_handler
+from hamyar.workers.steps import DONE, SKIPPED
+from hamyar.workers.worker import work_until_idle
 from sqlalchemy.engine import Engine
 
 from tests.workers.world import open_test_case, snapshot
-from workers.jobs import route_case, run_handler
-from workers.steps import DONE, SKIPPED
-from workers.worker import work_until_idle
 
 
 def test_a_new_case_is_routed_and_its_handler_completes_it(hamyar: dict[str, str],

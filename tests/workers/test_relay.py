@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hamyar.core.storage.broker import get_redis
+from hamyar.workers.relay import job_id_for, relay_pending
+from hamyar.workers.worker import work_until_idle
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
 from sqlalchemy.engine import Engine
 
-from core.broker import get_redis
 from tests.workers.world import (
     RedisServerProcess,
     WorkerProcess,
@@ -19,8 +21,6 @@ from tests.workers.world import (
     snapshot,
     wait_for,
 )
-from workers.relay import job_id_for, relay_pending
-from workers.worker import work_until_idle
 
 
 def test_job_ids_are_stable_valid_and_distinct() -> None:

@@ -9,21 +9,21 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.models import HistoryEntry, OutboxMessage
+from hamyar.workers.scheduler import PeriodicCronJob
 from rq.cron import CronScheduler
 from rq.registry import FinishedJobRegistry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.broker import get_redis
-from core.models import HistoryEntry, OutboxMessage
 from tests.workers.world import ROOT, open_test_case, wait_for
-from workers.scheduler import PeriodicCronJob
 
-SCHEDULER = "from workers.scheduler import run_scheduler; run_scheduler()"
+SCHEDULER = "from hamyar.workers.scheduler import run_scheduler; run_scheduler()"
 
 
 def test_cron_slots_are_read_in_tehran_time() -> None:
-    job = PeriodicCronJob("t", "workers.jobs.noop", "0 6 * * 6", "bulk", ZoneInfo("Asia/Tehran"))
+    job = PeriodicCronJob("t", "hamyar.workers.jobs.noop", "0 6 * * 6", "bulk", ZoneInfo("Asia/Tehran"))
     job.latest_enqueue_time = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)  # a Friday
     nxt = job.get_next_enqueue_time()
     assert nxt == datetime(2024, 3, 2, 2, 30, tzinfo=UTC)  # Saturday 06:00 at UTC+03:30

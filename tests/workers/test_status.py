@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hamyar.workers.relay import relay_pending
+from hamyar.workers.status import queue_status
 from sqlalchemy.engine import Engine
 
 from tests.workers.world import clear_caches, open_test_case
-from workers.relay import relay_pending
-from workers.status import queue_status
 
 
 def test_status_counts_queues_backlog_and_incidents(hamyar: dict[str, str],

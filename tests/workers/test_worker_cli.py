@@ -11,7 +11,7 @@ from tests.workers.world import ROOT, open_test_case, snapshot
 
 
 def test_an_unknown_queue_is_a_one_line_usage_error() -> None:
-    result = subprocess.run([sys.executable, "-m", "core", "worker", "--queues", "default,nope"],
+    result = subprocess.run([sys.executable, "-m", "hamyar", "worker", "--queues", "default,nope"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
@@ -20,6 +20,6 @@ def test_an_unknown_queue_is_a_one_line_usage_error() -> None:
 
 def test_burst_routes_waiting_cases_and_quits(hamyar: dict[str, str], engine: Engine) -> None:
     case_id = open_test_case(engine)
-    subprocess.run([sys.executable, "-m", "core", "worker", "--burst"], cwd=ROOT, env=hamyar,
+    subprocess.run([sys.executable, "-m", "hamyar", "worker", "--burst"], cwd=ROOT, env=hamyar,
                    check=True, capture_output=True, timeout=120)
     assert snapshot(engine, case_id)["state"] == "resolved"

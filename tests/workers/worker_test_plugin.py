@@ -15,15 +15,14 @@ import os
 import time
 from typing import Any
 
+from hamyar.core.auth import roles as R
+from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.routing.router import RouteProposal
+from hamyar.core.storage.models import Case, HistoryEntry, utcnow
+from hamyar.core.workflow import Guard, State, Transition, Trigger, WorkflowDefinition
 from sqlmodel import Session, select
-
-from core import roles as R
-from core.handlers import HandlerContext
-from core.hookspecs import hookimpl
-from core.models import Case, HistoryEntry, utcnow
-from core.routing import RouteProposal
-from core.specs import AgencySpec, PeriodicJob, ServiceSpec
-from core.workflow import Guard, State, Transition, Trigger, WorkflowDefinition
 
 AGENCY = "workertest"
 WORKERS = (R.CASEWORKER, R.SUPERVISOR, R.SYSTEM)

@@ -13,16 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.intake import open_case
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage import broker
+from hamyar.core.storage.models import Case, HistoryEntry, OutboxMessage, Task
+from hamyar.core.storage.settings import get_settings
+from hamyar.workers.config import get_worker_settings
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-
-from core import broker
-from core.actor import Actor
-from core.cases import open_case
-from core.config import get_settings
-from core.models import Case, HistoryEntry, OutboxMessage, Task
-from core.plugins import load_plugins
-from workers.config import get_worker_settings
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -97,7 +96,7 @@ class WorkerProcess:
     def __init__(self, env: dict[str, str], *args: str, log: Path) -> None:
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "core", "worker", *args], env=env, cwd=ROOT,
+            [sys.executable, "-m", "hamyar", "worker", *args], env=env, cwd=ROOT,
             stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
         )
 

@@ -6,15 +6,15 @@ from typing import Any
 
 
 def api_handlers() -> list[Any]:
-    from core.web.api.agencies import AgencyController
-    from core.web.api.auth import AuthController
-    from core.web.api.cases import CaseController
-    from core.web.api.neighbourhoods import neighbourhoods
-    from core.web.api.queue import IncidentController, queue
-    from core.web.api.reports import ReportController
-    from core.web.api.tasks import TaskController
-    from core.web.api.workflows import WorkflowController
-    from core.web.api.worklists import WorklistController
+    from hamyar.core.web.api.agencies import AgencyController
+    from hamyar.core.web.api.auth import AuthController
+    from hamyar.core.web.api.cases import CaseController
+    from hamyar.core.web.api.neighbourhoods import neighbourhoods
+    from hamyar.core.web.api.queue import IncidentController, queue
+    from hamyar.core.web.api.reports import ReportController
+    from hamyar.core.web.api.tasks import TaskController
+    from hamyar.core.web.api.workflows import WorkflowController
+    from hamyar.core.web.api.worklists import WorklistController
 
     return [AuthController, AgencyController, neighbourhoods, CaseController, TaskController,
             WorklistController, queue, IncidentController, ReportController, WorkflowController]

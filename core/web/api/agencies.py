@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.exceptions import NotFound
+from hamyar.core.plugin.declarations import ServiceSpec
+from hamyar.core.web.dependencies import ActorDep, PluginsDep
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
-
-from core.exceptions import NotFound
-from core.specs import ServiceSpec
-from core.web.dependencies import ActorDep, PluginsDep
 
 
 def service_view(spec: ServiceSpec, *, schema: bool) -> dict[str, Any]:

@@ -6,11 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-
-from core.web.auth import (
+from hamyar.core.web.auth import (
     MAX_TOKEN_TTL,
     TOKEN_TTL,
     NotAuthenticated,
@@ -21,7 +17,10 @@ from core.web.auth import (
     issue_token,
     revoke_token,
 )
-from core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from litestar import Controller, Request, delete, get, post
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -51,7 +50,7 @@ class AuthController(Controller):
         ttl = TOKEN_TTL
         if data.days is not None:
             if not 1 <= data.days <= MAX_TOKEN_TTL.days:
-                from core.exceptions import InvalidInput
+                from hamyar.core.exceptions import InvalidInput
 
                 raise InvalidInput(f"days must be 1..{MAX_TOKEN_TTL.days}",
                                    [{"field": "days", "message": "out of range"}])

@@ -5,31 +5,30 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
-from sqlmodel import select
-
-from core.access import case_access, get_case, may_write, require_writer, task_agencies
-from core.cases import open_case
-from core.listing import (
+from hamyar.core.auth.access import case_access, get_case, may_write, require_writer, task_agencies
+from hamyar.core.cases.intake import open_case
+from hamyar.core.cases.listing import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     CaseFilters,
     list_cases,
     resolve_neighbourhood,
 )
-from core.models import HistoryEntry, Task, utcnow
-from core.transition import available_transitions
-from core.web.api.transitions import TransitionRequest, event_view, perform
-from core.web.dependencies import ActorDep, DbDep, PluginsDep
-from core.web.representation import (
+from hamyar.core.engine.transition import available_transitions
+from hamyar.core.storage.models import HistoryEntry, Task, utcnow
+from hamyar.core.web.api.transitions import TransitionRequest, event_view, perform
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.representation import (
     case_detail,
     case_summary,
     history_view,
     task_view,
     transition_view,
 )
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+from sqlmodel import select
 
 
 class CaseRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.storage.models import County, Neighbourhood, Province
+from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import get
 from sqlmodel import select
-
-from core.models import County, Neighbourhood, Province
-from core.web.dependencies import ActorDep, DbDep
 
 
 @get("/neighbourhoods", sync_to_thread=True, tags=["places"])

@@ -1,22 +1,21 @@
 """`/api/queue` and `/api/incidents`: the background work, and the steps that failed.
 
 Queue internals come from `workers.status.queue_status()`; this module only adds who may see
-them. Incidents are listed per case visibility, and retried through `workers.incidents`.
+them. Incidents are listed per case visibility, and retried through `hamyar.workers.incidents`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+from hamyar.core.auth.access import get_case, may_see_queue, require_writer, visible_cases
+from hamyar.core.exceptions import GuardRefused, NotFound
+from hamyar.core.storage.models import Case, Incident, OutboxMessage
+from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlalchemy import func
 from sqlmodel import select
-
-from core.access import get_case, may_see_queue, require_writer, visible_cases
-from core.exceptions import GuardRefused, NotFound
-from core.models import Case, Incident, OutboxMessage
-from core.web.dependencies import ActorDep, DbDep
 
 
 def _backlog(db: DbDep) -> dict[str, int]:
@@ -40,7 +39,7 @@ def queue(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     if not may_see_queue(actor):
         raise GuardRefused("the queue is for coordinators, supervisors, auditors and managers")
     try:
-        from workers.status import queue_status
+        from hamyar.workers.status import queue_status
     except ImportError:
         return {"available": False, "detail": "the workers package has no status yet",
                 **_backlog(db)}
@@ -78,7 +77,7 @@ class IncidentController(Controller):
         elif not may_see_queue(actor):
             raise NotFound(f"no incident {incident_id}")
         db.rollback()  # retry_incident works in its own transaction
-        from workers.incidents import retry_incident
+        from hamyar.workers.incidents import retry_incident
 
         retried = retry_incident(incident_id)
         return incident_view(retried)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
+from hamyar.core.cases import reports
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 from litestar import Controller, Response, get
 from litestar.params import FromQuery, QueryParameter
-
-from core import reports
-from core.web.dependencies import ActorDep, DbDep, PluginsDep
 
 
 def _run(db: DbDep, actor: ActorDep, plugins: PluginsDep, group_by: str, date_from: str | None,

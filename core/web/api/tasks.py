@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.auth.access import get_task, may_write
+from hamyar.core.engine.transition import available_transitions
+from hamyar.core.storage.models import Case, HistoryEntry, utcnow
+from hamyar.core.web.api.transitions import TransitionRequest, event_view, perform
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.representation import case_summary, history_view, task_view, transition_view
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from sqlmodel import select
-
-from core.access import get_task, may_write
-from core.models import Case, HistoryEntry, utcnow
-from core.transition import available_transitions
-from core.web.api.transitions import TransitionRequest, event_view, perform
-from core.web.dependencies import ActorDep, DbDep, PluginsDep
-from core.web.representation import case_summary, history_view, task_view, transition_view
 
 
 class TaskController(Controller):

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-
-from core.access import require_writer
-from core.events import TransitionEvent
-from core.models import Case, Task
-from core.transition import apply_transition, notify_observers
-from core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.auth.access import require_writer
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.engine.transition import apply_transition, notify_observers
+from hamyar.core.storage.models import Case, Task
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 
 
 class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):

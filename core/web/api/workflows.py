@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.exceptions import NotFound
+from hamyar.core.storage.models import WorkflowRecord
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.workflow import WorkflowDefinition
 from litestar import Controller, MediaType, Response, get
 from litestar.params import FromPath
 from sqlmodel import select
-
-from core.exceptions import NotFound
-from core.models import WorkflowRecord
-from core.web.dependencies import ActorDep, DbDep, PluginsDep
-from core.workflow import WorkflowDefinition
 
 
 def _all(db: DbDep, plugins: PluginsDep) -> dict[str, tuple[WorkflowDefinition, str]]:
     found = {wid: (d, "plugin:" + plugins.registry.owner("workflow", wid))
              for wid, d in plugins.registry.workflows.items()}
-    from core.workflow.dcworkflow import parse_definition
+    from hamyar.core.workflow.dcworkflow import parse_definition
 
     for record in db.exec(select(WorkflowRecord)).all():
         if record.id not in found:
@@ -79,6 +78,6 @@ class WorkflowController(Controller):
         found = _all(db, plugins).get(workflow_id)
         if found is None:
             raise NotFound(f"no workflow {workflow_id!r}; GET /api/workflows lists them")
-        from core.workflow.dcworkflow import dump_definition
+        from hamyar.core.workflow.dcworkflow import dump_definition
 
         return Response(dump_definition(found[0]), media_type=MediaType.XML)

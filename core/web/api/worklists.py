@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from hamyar.core.auth.access import case_access, task_agencies
+from hamyar.core.cases import worklists as W
+from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
+from hamyar.core.storage.models import Case, Task, utcnow
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.representation import case_summary, task_view
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlmodel import select
-
-from core import worklists as W
-from core.access import case_access, task_agencies
-from core.listing import DEFAULT_LIMIT, MAX_LIMIT
-from core.models import Case, Task, utcnow
-from core.web.dependencies import ActorDep, DbDep, PluginsDep
-from core.web.representation import case_summary, task_view
 
 
 class WorklistController(Controller):
@@ -23,7 +22,7 @@ class WorklistController(Controller):
     @get("/", sync_to_thread=True)
     def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
         """Your worklists, each with the number of items in it now (counted up to
-        `core.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
+        `hamyar.core.cases.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
         return [{"id": spec.id, "title": spec.title, "title_en": spec.title_en,
                  "kind": spec.kind, **_count(db, spec, actor)}
                 for spec in W.worklists_for(actor, plugins.registry)]

@@ -3,21 +3,20 @@ right-to-left by default with an English switch.
 
 `create_app()` mounts `ui_router()` and asks `error_page()` for the HTML answer to a failed
 browser request. Controllers are thin, one module per page; what they show comes from the
-engine (`core.transition`, `core.cases`, `core.access`, `core.search`, `core.reports`).
+engine (`hamyar.core.engine.transition`, `hamyar.core.cases.intake`, `hamyar.core.auth.access`, `hamyar.core.cases.search`, `hamyar.core.cases.reports`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.web.auth import NotAuthenticated
 from litestar import Request, Response, Router
-
-from core.web.auth import NotAuthenticated
 
 
 def ui_router() -> Router:
     """Every UI page, with anonymous visitors sent to the login page instead of a 401."""
-    from core.web.ui import (
+    from hamyar.core.web.ui import (
         admin,
         admin_calendar,
         admin_rules,
@@ -32,7 +31,7 @@ def ui_router() -> Router:
         search,
         worklists,
     )
-    from core.web.ui.page import login_redirect
+    from hamyar.core.web.ui.page import login_redirect
 
     handlers = [
         login.login_page,
@@ -76,8 +75,8 @@ def ui_router() -> Router:
 def error_page(
     request: Request[Any, Any, Any], status_code: int, detail: str, errors: list[dict[str, str]]
 ) -> Response[Any] | None:
-    """The HTML page for a failed browser request (see `core.web.errors`)."""
-    from core.web.ui.page import login_redirect, render
+    """The HTML page for a failed browser request (see `hamyar.core.web.errors`)."""
+    from hamyar.core.web.ui.page import login_redirect, render
 
     if status_code == 401:
         return login_redirect(request, NotAuthenticated(detail))

@@ -1,7 +1,7 @@
 """Administration pages: installed plugins, the services they offer, each workflow as a diagram.
 
 Read from the registry the process built (`hamyar plugins` shows the same); diagrams are the
-Mermaid text `core.workflow.render` produces, drawn in the browser by the vendored Mermaid.
+Mermaid text `hamyar.core.workflow.render` produces, drawn in the browser by the vendored Mermaid.
 """
 
 from __future__ import annotations
@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hamyar.core.auth.actor import Actor
+from hamyar.core.exceptions import GuardRefused, NotFound
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.web.dependencies import ActorDep
+from hamyar.core.web.ui.page import plugins_of, render, t
+from hamyar.core.workflow import WorkflowDefinition
+from hamyar.core.workflow.render import render_mermaid, render_text
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
-
-from core.actor import Actor
-from core.exceptions import GuardRefused, NotFound
-from core.plugins import Plugins
-from core.registry import Registry
-from core.web.dependencies import ActorDep
-from core.web.ui.page import plugins_of, render, t
-from core.workflow import WorkflowDefinition
-from core.workflow.render import render_mermaid, render_text
 
 
 @dataclass
@@ -112,7 +111,7 @@ async def workflow_page(
 ) -> Template:
     plugins = plugins_of(request)
     require_reader(actor)
-    from core.web.ui.page import locale_of
+    from hamyar.core.web.ui.page import locale_of
 
     definition = _workflow(plugins.registry, workflow_id)
     shown = in_locale(definition, locale_of(request))

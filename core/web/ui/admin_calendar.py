@@ -1,6 +1,6 @@
 """`/admin/calendar`: the coming official holidays and the Manager's overrides of them.
 
-Holidays come from `core.calendar`; overrides are kept by `core.calendar_overrides`, which
+Holidays come from `hamyar.core.time.working_days`; overrides are kept by `hamyar.core.time.overrides`, which
 also reads the Jalali date as it was typed. A date that does not parse, or a second override
 for the same day and agency, comes back beside its field. Auditors read the page.
 """
@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
-
-from core import access, jalali
-from core.actor import Actor
-from core.calendar import tehran_day
-from core.calendar_overrides import add_override, delete_override, list_overrides, upcoming_holidays
-from core.registry import Registry
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.page import (
+from hamyar.core.auth import access
+from hamyar.core.auth.actor import Actor
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.time import jalali
+from hamyar.core.time.overrides import (
+    add_override,
+    delete_override,
+    list_overrides,
+    upcoming_holidays,
+)
+from hamyar.core.time.working_days import tehran_day
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.page import (
     FormData,
     commit_form,
     correction_banner,
@@ -29,6 +30,10 @@ from core.web.ui.page import (
     render,
     t,
 )
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
 
 PATH = "/admin/calendar"
 FIELDS = ("day", "closed", "name", "agency")

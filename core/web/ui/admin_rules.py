@@ -1,6 +1,6 @@
 """`/admin/routing-rules`: the Manager's routing rules (category × region → agency service).
 
-The rules themselves, and what makes one valid, live in `core.routing_rules`; this page lists
+The rules themselves, and what makes one valid, live in `hamyar.core.routing.rules`; this page lists
 them, adds one from a form (each refusal beside its field) and deletes one. Auditors read it.
 """
 
@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
-
-from core import access
-from core.actor import Actor
-from core.registry import Registry
-from core.routing_rules import add_rule, delete_rule, list_rules, region_of, regions
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.page import (
+from hamyar.core.auth import access
+from hamyar.core.auth.actor import Actor
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.rules import add_rule, delete_rule, list_rules, region_of, regions
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.page import (
     FormData,
     commit_form,
     correction_banner,
@@ -27,6 +22,10 @@ from core.web.ui.page import (
     render,
     t,
 )
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
 
 PATH = "/admin/routing-rules"
 FIELDS = ("service", "category", "region", "kind", "note")

@@ -1,7 +1,7 @@
 """`/admin/users`: people who sign in, their roles, adding them and switching them off.
 
 Every rule (unique usernames, which roles need an agency, hashing the password) is in
-`core.users`, shared with `hamyar user add`; this page turns its refusals into messages beside
+`hamyar.core.auth.users`, shared with `hamyar user add`; this page turns its refusals into messages beside
 the fields. Users are deactivated, never deleted. Auditors read the page.
 """
 
@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
-
-from core import access
-from core import roles as R
-from core.actor import Actor
-from core.registry import Registry
-from core.users import (
+from hamyar.core.auth import access
+from hamyar.core.auth import roles as R
+from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.users import (
     assign_role,
     create_user,
     deactivate_user,
@@ -26,8 +20,9 @@ from core.users import (
     list_users,
     remove_role,
 )
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.page import (
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.page import (
     FormData,
     Message,
     commit_form,
@@ -37,6 +32,10 @@ from core.web.ui.page import (
     render,
     t,
 )
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
 
 PATH = "/admin/users"
 FIELDS = ("username", "full_name", "role", "agency")

@@ -10,15 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session, select
-
-from core import access
-from core.access import CaseAccess
-from core.actor import Actor
-from core.exceptions import (
+from hamyar.core.auth import access
+from hamyar.core.auth.access import CaseAccess
+from hamyar.core.auth.actor import Actor
+from hamyar.core.engine.transition import available_transitions, take_transition
+from hamyar.core.exceptions import (
     CommentRequired,
     GuardRefused,
     HamyarError,
@@ -26,13 +22,12 @@ from core.exceptions import (
     StaleVersion,
     TransitionNotAvailable,
 )
-from core.i18n import format_number, gettext, localized
-from core.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
-from core.plugins import Plugins
-from core.registry import Registry
-from core.transition import available_transitions, take_transition
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.page import (
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
+from hamyar.core.text.i18n import format_number, gettext, localized
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.page import (
     FormData,
     Message,
     form_value,
@@ -42,7 +37,11 @@ from core.web.ui.page import (
     render,
     t,
 )
-from core.workflow import State, Transition
+from hamyar.core.workflow import State, Transition
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session, select
 
 
 @dataclass

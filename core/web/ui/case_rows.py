@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hamyar.core.auth import access
+from hamyar.core.auth.actor import Actor
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
+from hamyar.core.workflow import State
 from sqlmodel import Session, select
-
-from core import access
-from core.actor import Actor
-from core.models import Agency, Case, Neighbourhood, Task, utcnow
-from core.registry import Registry
-from core.workflow import State
 
 
 @dataclass(frozen=True)

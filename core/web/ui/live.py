@@ -15,12 +15,11 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from hamyar.core.auth.actor import Actor
+from hamyar.core.storage.broker import events_channel, redis_url
+from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import get
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-
-from core.actor import Actor
-from core.broker import events_channel, redis_url
-from core.web.dependencies import ActorDep, DbDep
 
 log = logging.getLogger(__name__)
 

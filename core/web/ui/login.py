@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from hamyar.core.text.i18n import gettext
+from hamyar.core.web import auth
+from hamyar.core.web.dependencies import DbDep, MaybeActorDep
+from hamyar.core.web.ui.locale import safe_next
+from hamyar.core.web.ui.page import FormData, form_value, locale_of, render
 from litestar import Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
-
-from core.i18n import gettext
-from core.web import auth
-from core.web.dependencies import DbDep, MaybeActorDep
-from core.web.ui.locale import safe_next
-from core.web.ui.page import FormData, form_value, locale_of, render
 
 
 @get("/login", name="ui:login")

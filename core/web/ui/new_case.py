@@ -1,26 +1,21 @@
 """Opening a case by hand: pick a service, fill in the form its JSON Schema describes.
 
-The engine validates (`core.cases.open_case`); each error it names comes back beside its field.
+The engine validates (`hamyar.core.cases.intake.open_case`); each error it names comes back beside its field.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
-from litestar.params import FromQuery
-from litestar.response import Redirect, Template
-from sqlmodel import Session, select
-
-from core import access
-from core.actor import Actor
-from core.cases import CHANNELS, open_case
-from core.exceptions import InvalidInput
-from core.i18n import localized
-from core.models import County, Neighbourhood
-from core.registry import Registry
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.page import (
+from hamyar.core.auth import access
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.intake import CHANNELS, open_case
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import County, Neighbourhood
+from hamyar.core.text.i18n import localized
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.page import (
     FormData,
     Message,
     correction_banner,
@@ -30,7 +25,11 @@ from core.web.ui.page import (
     render,
     t,
 )
-from core.web.ui.schema_form import PREFIX, data_from_form, fields_for
+from hamyar.core.web.ui.schema_form import PREFIX, data_from_form, fields_for
+from litestar import Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from sqlmodel import Session, select
 
 CASE_FIELDS = ("service", "title", "description", "neighbourhood", "category", "channel")
 UI_CHANNELS = ("caseworker", "phone", "facilitation", "web", "sms", "app")

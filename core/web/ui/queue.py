@@ -1,24 +1,23 @@
 """The queue: RQ queues and workers, scheduled jobs, the outbox backlog and incidents to retry.
 
-Figures come from `workers.status.queue_status` (the same as `GET /api/queue`); a retry is
-`workers.incidents.retry_incident`. Redis being down is shown as such, not as an error page.
+Figures come from `hamyar.workers.status.queue_status` (the same as `GET /api/queue`); a retry is
+`hamyar.workers.incidents.retry_incident`. Redis being down is shown as such, not as an error page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from hamyar.core.auth import access
+from hamyar.core.auth.actor import Actor
+from hamyar.core.exceptions import GuardRefused, HamyarError
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.page import Message, is_htmx, plugins_of, render, t
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel import Session
-
-from core import access
-from core.actor import Actor
-from core.exceptions import GuardRefused, HamyarError
-from core.plugins import Plugins
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.page import Message, is_htmx, plugins_of, render, t
 
 
 def require_queue_reader(actor: Actor) -> None:
@@ -35,8 +34,8 @@ def _page(
     messages: list[Message] | None = None,
     status_code: int = 200,
 ) -> Template:
-    from workers.incidents import open_incidents
-    from workers.status import queue_status
+    from hamyar.workers.incidents import open_incidents
+    from hamyar.workers.status import queue_status
 
     db.rollback()  # queue_status opens its own session: never hold SQLite's lock across it
     status = queue_status()
@@ -71,7 +70,7 @@ def retry_incident(
     request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, incident_id: FromPath[int]
 ) -> Template | Redirect:
     plugins = plugins_of(request)
-    from workers.incidents import retry_incident as retry
+    from hamyar.workers.incidents import retry_incident as retry
 
     require_queue_reader(actor)
     access.require_writer(actor)

@@ -1,7 +1,7 @@
 """HTML form fields from a service's JSON Schema, and the submitted strings back into data.
 
 The schema is the one the registry publishes (`ServiceSpec.form_schema()`, pydantic's JSON
-Schema); validation stays in the engine (`core.cases.validate_form`). This module only decides
+Schema); validation stays in the engine (`hamyar.core.cases.intake.validate_form`). This module only decides
 which input shows each property and turns what a browser posts (strings, Persian digits, absent
 checkboxes) into the JSON the schema describes, so the engine's errors are about meaning.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.text import to_ascii_digits
+from hamyar.core.text.folding import to_ascii_digits
 
 PREFIX = "data."
 """Form inputs of the service's own fields are named `data.<property>`."""

@@ -1,20 +1,19 @@
-"""Search and filter cases: the same listing the API serves (`core.listing.list_cases`)."""
+"""Search and filter cases: the same listing the API serves (`hamyar.core.cases.listing.list_cases`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+from hamyar.core.cases.listing import CaseFilters, list_cases
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.storage.models import Neighbourhood
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui.case_rows import case_rows
+from hamyar.core.web.ui.page import Message, plugins_of, render, t
 from litestar import Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 from sqlmodel import select
-
-from core.exceptions import InvalidInput
-from core.listing import CaseFilters, list_cases
-from core.models import Neighbourhood
-from core.web.dependencies import ActorDep, DbDep
-from core.web.ui.case_rows import case_rows
-from core.web.ui.page import Message, plugins_of, render, t
 
 PAGE_SIZE = 25
 

@@ -11,11 +11,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from hamyar.core.text import i18n
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
-
-from core import i18n
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -93,7 +92,7 @@ def template_config(
 ) -> TemplateConfig[JinjaTemplateEngine]:
     """What `create_app()` passes as `template_config`; plugin folders from the registry."""
     if extra_dirs is None:
-        from core.plugins import get_registry
+        from hamyar.core.plugin.manager import get_registry
 
         extra_dirs = get_registry().template_dirs
     env = make_environment(extra_dirs)

@@ -6,8 +6,8 @@ cannot use (DefinitionXMLError); `writer` writes a definition back as a file Plo
 Hamyar's own fields travel as attributes in its `namespace`, which Plone ignores.
 """
 
-from core.workflow.dcworkflow.namespace import HAMYAR_NS
-from core.workflow.dcworkflow.reader import DefinitionXMLError, parse_definition
-from core.workflow.dcworkflow.writer import dump_definition
+from hamyar.core.workflow.dcworkflow.namespace import HAMYAR_NS
+from hamyar.core.workflow.dcworkflow.reader import DefinitionXMLError, parse_definition
+from hamyar.core.workflow.dcworkflow.writer import dump_definition
 
 __all__ = ["HAMYAR_NS", "DefinitionXMLError", "dump_definition", "parse_definition"]

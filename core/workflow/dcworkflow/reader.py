@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-
-from core.workflow.dcworkflow.namespace import hamyar_attribute
-from core.workflow.definition import (
+from hamyar.core.workflow.dcworkflow.namespace import hamyar_attribute
+from hamyar.core.workflow.definition import (
     Guard,
     State,
     Transition,
@@ -33,7 +32,7 @@ from core.workflow.definition import (
     WorkflowError,
     Worklist,
 )
-from core.workflow.expression import Expression
+from hamyar.core.workflow.expression import Expression
 
 _TRUE = ("true", "yes", "1")
 _MATCH_SPLIT = re.compile(r";[ ]*")

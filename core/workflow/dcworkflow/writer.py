@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
 
-from core.workflow.dcworkflow.namespace import hamyar_attribute
-from core.workflow.definition import (
+from hamyar.core.workflow.dcworkflow.namespace import hamyar_attribute
+from hamyar.core.workflow.definition import (
     Guard,
     State,
     Transition,

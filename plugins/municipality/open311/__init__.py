@@ -5,9 +5,9 @@ Contributed to the web app through the municipality plugin's `register_routes` h
 tables (client applications and their submissions) on SQLModel's metadata.
 """
 
-from plugins.municipality.open311.clients import DEMO_KEY, ensure_demo_client
-from plugins.municipality.open311.models import Open311Client, Open311Submission
-from plugins.municipality.open311.routes import PREFIX, make_router
+from hamyar.plugins.municipality.open311.clients import DEMO_KEY, ensure_demo_client
+from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
+from hamyar.plugins.municipality.open311.routes import PREFIX, make_router
 
 __all__ = [
     "DEMO_KEY",

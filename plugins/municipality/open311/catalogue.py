@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.models import Case
-from core.registry import Registry
-from core.specs import AgencySpec, ServiceSpec
-from core.text import to_persian_digits
-from plugins.municipality import categories as municipal
-from plugins.municipality.open311.attributes import service_attributes
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case
+from hamyar.core.text.folding import to_persian_digits
+from hamyar.plugins.municipality import categories as municipal
+from hamyar.plugins.municipality.open311.attributes import service_attributes
 
 CATEGORY_TITLES: dict[str, tuple[str, str]] = {
     **municipal.REPORT_CATEGORIES, **municipal.CRISIS_CATEGORIES,

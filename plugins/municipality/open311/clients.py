@@ -13,13 +13,12 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from hamyar.core.exceptions import InvalidInput, NotFound
+from hamyar.core.storage.models import utcnow
+from hamyar.plugins.municipality.open311.errors import Forbidden, TooManyRequests
+from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
 from sqlalchemy import func
 from sqlmodel import Session, select
-
-from core.exceptions import InvalidInput, NotFound
-from core.models import utcnow
-from plugins.municipality.open311.errors import Forbidden, TooManyRequests
-from plugins.municipality.open311.models import Open311Client, Open311Submission
 
 DEMO_CLIENT = "demo"
 DEMO_KEY = "demo-open311-key"

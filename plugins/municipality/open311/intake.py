@@ -1,7 +1,7 @@
 """POST requests: an Open311 submission becomes an ordinary case, routed like any other.
 
 The submission is checked in the specification's order (key, service, location, attributes),
-then opened with `core.cases.open_case` on channel `open311` in one transaction with the
+then opened with `hamyar.core.cases.intake.open_case` on channel `open311` in one transaction with the
 submission row, so a report is either wholly accepted or not at all. Routing happens after,
 through the outbox, exactly as for a case typed in by a caseworker.
 """
@@ -16,20 +16,23 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.intake import open_case
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.plugin.registry import Registry
+from hamyar.plugins.municipality.open311.attributes import form_data
+from hamyar.plugins.municipality.open311.catalogue import (
+    find_offering,
+    offering_name,
+    service_notice,
+)
+from hamyar.plugins.municipality.open311.clients import authenticate, check_rate_limit
+from hamyar.plugins.municipality.open311.errors import BadRequest
+from hamyar.plugins.municipality.open311.geo import valid_point
+from hamyar.plugins.municipality.open311.location import locate
+from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
+from hamyar.plugins.municipality.open311.status import MAX_DESCRIPTION
 from sqlmodel import Session, select
-
-from core.actor import Actor
-from core.cases import open_case
-from core.exceptions import InvalidInput
-from core.registry import Registry
-from plugins.municipality.open311.attributes import form_data
-from plugins.municipality.open311.catalogue import find_offering, offering_name, service_notice
-from plugins.municipality.open311.clients import authenticate, check_rate_limit
-from plugins.municipality.open311.errors import BadRequest
-from plugins.municipality.open311.geo import valid_point
-from plugins.municipality.open311.location import locate
-from plugins.municipality.open311.models import Open311Client, Open311Submission
-from plugins.municipality.open311.status import MAX_DESCRIPTION
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")

@@ -10,11 +10,10 @@ neighbourhood: the coordinators' triage decides, as for any unroutable case.
 
 from __future__ import annotations
 
+from hamyar.core.storage.models import Neighbourhood
+from hamyar.core.text.folding import tokens
+from hamyar.plugins.municipality.open311.geo import haversine_km, point_in_polygon
 from sqlmodel import Session, select
-
-from core.models import Neighbourhood
-from core.text import tokens
-from plugins.municipality.open311.geo import haversine_km, point_in_polygon
 
 MAX_NEAREST_KM = 25.0
 """A point farther than this from every known centre is outside our jurisdiction's map."""

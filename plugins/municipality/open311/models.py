@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from hamyar.core.storage.models.types import UTCDateTime, utcnow
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
-
-from core.models.types import UTCDateTime, utcnow
 
 
 class Open311Client(SQLModel, table=True):

@@ -12,21 +12,20 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
+from hamyar.core.plugin.manager import get_registry
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.database import get_engine
+from hamyar.core.storage.settings import get_settings
+from hamyar.plugins.municipality.open311 import catalogue, status
+from hamyar.plugins.municipality.open311.errors import BadRequest, NotFound, Open311Error
+from hamyar.plugins.municipality.open311.intake import Submission, find_token, submit
+from hamyar.plugins.municipality.open311.render import FORMATS, document
+from hamyar.plugins.municipality.open311.settings import get_open311_settings
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import ClientException, SerializationException
 from litestar.params import FromPath
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-
-from core.config import get_settings
-from core.db import get_engine
-from core.plugins import get_registry
-from core.registry import Registry
-from plugins.municipality.open311 import catalogue, status
-from plugins.municipality.open311.errors import BadRequest, NotFound, Open311Error
-from plugins.municipality.open311.intake import Submission, find_token, submit
-from plugins.municipality.open311.render import FORMATS, document
-from plugins.municipality.open311.settings import get_open311_settings
 
 PREFIX = "/open311/v2"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -14,14 +14,11 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
-
-from core.config import get_settings
-from core.default_plugins.workflows import CASE_WORKFLOW
-from core.models import Case, HistoryEntry, Neighbourhood, utcnow
-from core.registry import Registry
-from plugins.municipality.open311.catalogue import (
+from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, utcnow
+from hamyar.core.storage.settings import get_settings
+from hamyar.plugins.municipality.open311.catalogue import (
     Offering,
     category_title,
     code_of,
@@ -30,8 +27,10 @@ from plugins.municipality.open311.catalogue import (
     service_notice,
     title,
 )
-from plugins.municipality.open311.errors import BadRequest
-from plugins.municipality.open311.models import Open311Submission
+from hamyar.plugins.municipality.open311.errors import BadRequest
+from hamyar.plugins.municipality.open311.models import Open311Submission
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 PUBLIC_CHANNELS = ("open311", "app", "sms", "phone", "web")
 """Channels citizens report through; cases opened by staff (caseworker, facilitation office,

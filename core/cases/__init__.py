@@ -1,0 +1,1 @@
+"""Cases as people work them: intake, dedupe, referrals, listing, worklists, reports."""

@@ -1,0 +1,86 @@
+"""Duplicate reports: many citizens report the same broken street light.
+
+A new case repeats an open one when both are for the same service and category, in the same
+neighbourhood, opened within `WINDOW_DAYS` of each other, and their titles say nearly the same
+thing once Persian spelling is folded ("چراغ خاموش کوچه" and "چراغ‌هاي خاموش كوچه" are one
+report). The repeat is linked to the original (`duplicate_of_id`) and closed as `duplicate`, so
+the district gets one task, and every reporter can still follow the original.
+
+Confidential services (health, welfare) are about one family each: never matched automatically.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from difflib import SequenceMatcher
+
+from hamyar.core.auth.actor import SYSTEM, Actor
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.engine.transition import apply_transition
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case
+from hamyar.core.text.folding import normalize, tokens
+from sqlmodel import Session, select
+
+WINDOW_DAYS = 14
+SIMILARITY = 0.6
+OPEN_STATES = ("new", "triage", "in_progress")
+"""A resolved report that happens again is a new problem, not a repeat."""
+
+
+def title_similarity(a: str, b: str) -> float:
+    """0-1: the better of word overlap (Jaccard) and character similarity, after folding."""
+    words_a, words_b = set(tokens(a)), set(tokens(b))
+    jaccard = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
+    chars = SequenceMatcher(None, normalize(a), normalize(b)).ratio()
+    return max(jaccard, chars)
+
+
+def find_duplicate(
+    session: Session,
+    case: Case,
+    registry: Registry,
+    *,
+    days: int = WINDOW_DAYS,
+    threshold: float = SIMILARITY,
+) -> Case | None:
+    """The open case `case` repeats, oldest best match first, or None."""
+    spec = registry.services.get(case.service_code)
+    if spec is None or spec.confidential or case.confidential or case.neighbourhood_id is None:
+        return None
+    since = case.created_at - timedelta(days=days)
+    query = select(Case).where(
+        Case.id != case.id,
+        Case.service_code == case.service_code,
+        Case.neighbourhood_id == case.neighbourhood_id,
+        Case.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
+        Case.created_at >= since,
+        Case.created_at <= case.created_at,
+    )
+    query = (
+        query.where(Case.category == case.category)
+        if case.category
+        else query.where(Case.category.is_(None))  # type: ignore[union-attr]
+    )
+    best: tuple[float, Case] | None = None
+    for other in session.exec(query.order_by(Case.id)).all():  # type: ignore[arg-type]
+        score = title_similarity(case.title, other.title)
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, other)
+    return best[1] if best else None
+
+
+def mark_duplicate(
+    session: Session,
+    case: Case,
+    original: Case,
+    registry: Registry,
+    actor: Actor = SYSTEM,
+    comment: str = "",
+) -> list[TransitionEvent]:
+    """Link `case` to `original` and move it to `duplicate`, with the original named in history."""
+    if original.id == case.id:
+        raise ValueError("a case cannot duplicate itself")
+    case.duplicate_of_id = original.id
+    text = comment.strip() or f"تکرار پرونده {original.tracking_code}"
+    return apply_transition(session, case, "mark_duplicate", actor, registry, comment=text)

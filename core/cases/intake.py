@@ -1,0 +1,170 @@
+"""Opening a case: the single entry point for every channel (web form, API, Open311, workers).
+
+A case is written with its first history entry and the outbox row that asks a worker to route
+it, in one transaction: a case can never exist without someone being asked to act on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hamyar.core.auth.actor import Actor
+from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, OutboxMessage
+from hamyar.core.text.folding import search_key
+from hamyar.core.text.tracking_codes import new_tracking_code
+from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session
+
+CHANNELS = ("web", "api", "open311", "sms", "phone", "app", "facilitation", "caseworker", "demo")
+MAX_TITLE = 300
+MAX_DESCRIPTION = 20_000
+
+
+def validate_form(registry: Registry, service_code: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Check `data` against the service's form; return it normalised, or raise InvalidInput
+    with one error per field (the UI shows each next to its field)."""
+    spec = registry.services.get(service_code)
+    if spec is None:
+        raise InvalidInput(
+            f"unknown service {service_code!r}; GET /api/services lists them",
+            [{"field": "service", "message": "unknown service"}],
+        )
+    if spec.form is None:
+        return dict(data)
+    try:
+        return spec.form.model_validate(data).model_dump(mode="json")
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"]) or "data", "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        raise InvalidInput(f"the form for {service_code!r} has errors", errors) from None
+
+
+def open_case(
+    session: Session,
+    registry: Registry,
+    actor: Actor,
+    *,
+    service: str,
+    title: str,
+    neighbourhood_id: int | None = None,
+    description: str = "",
+    data: dict[str, Any] | None = None,
+    channel: str = "web",
+    category: str | None = None,
+    reporter: dict[str, Any] | None = None,
+) -> Case:
+    """Create a case in its workflow's initial state and ask a worker to route it."""
+    title = (title or "").strip()
+    errors = []
+    if not title:
+        errors.append({"field": "title", "message": "a title is required"})
+    elif len(title) > MAX_TITLE:
+        errors.append({"field": "title", "message": f"at most {MAX_TITLE} characters"})
+    if len(description) > MAX_DESCRIPTION:
+        errors.append({"field": "description", "message": f"at most {MAX_DESCRIPTION} characters"})
+    if channel not in CHANNELS:
+        errors.append({"field": "channel", "message": f"one of {', '.join(CHANNELS)}"})
+    if neighbourhood_id is not None and session.get(Neighbourhood, neighbourhood_id) is None:
+        errors.append({"field": "neighbourhood", "message": "unknown neighbourhood"})
+    if errors:
+        raise InvalidInput(errors[0]["field"] + ": " + errors[0]["message"], errors)
+    clean = validate_form(registry, service, data or {})
+    spec = registry.service(service)
+    if category is not None and spec.categories and category not in spec.categories:
+        raise InvalidInput(
+            f"category {category!r} is not one of {service!r}'s",
+            [{"field": "category", "message": "unknown category"}],
+        )
+    definition = registry.workflow(CASE_WORKFLOW)
+
+    for _attempt in range(5):
+        case = Case(
+            tracking_code=new_tracking_code(),
+            service_code=service,
+            agency_code=spec.agency,
+            neighbourhood_id=neighbourhood_id,
+            title=title,
+            description=description,
+            data=clean,
+            channel=channel,
+            category=category or (spec.categories[0] if spec.categories else None),
+            workflow_id=definition.id,
+            state=definition.initial_state,
+            priority=spec.priority,
+            confidential=spec.confidential,
+            reporter=reporter,
+            search_text=search_key(title, description, *_text_values(clean)),
+            created_by=actor.username,
+        )
+        if _insert_unless_taken(session, case):
+            break
+    else:  # pragma: no cover
+        raise RuntimeError("could not allocate a tracking code")
+    assert case.id is not None
+    session.add(
+        HistoryEntry(
+            case_id=case.id,
+            action="create",
+            actor=actor.username,
+            to_state=case.state,
+            version=case.version,
+            comment=f"channel: {channel}",
+        )
+    )
+    session.add(
+        OutboxMessage(
+            key=f"route:{case.id}",
+            kind="route_case",
+            case_id=case.id,
+            queue="urgent" if case.priority >= 2 else "default",
+            payload={"case_id": case.id},
+        )
+    )
+    return case
+
+
+def _insert_unless_taken(session: Session, case: Case) -> bool:
+    """Write `case`; False when its tracking code is taken (one in a billion: try another).
+
+    PostgreSQL and SQLite skip a taken code in the INSERT itself (ON CONFLICT DO NOTHING),
+    which spares the savepoint other databases need to survive the unique violation.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return True
+        except IntegrityError:
+            return False
+    table = Case.__table__  # type: ignore[attr-defined]
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    values = {c.key: getattr(case, c.key) for c in table.columns if c.key != "id"}
+    with session.no_autoflush:
+        session.flush()
+        new_id = session.execute(
+            insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[table.c.tracking_code])
+            .returning(table.c.id)
+        ).scalar()
+    if new_id is None:
+        return False
+    case.id = new_id
+    make_transient_to_detached(case)  # it is the row just written: the session now holds it
+    session.add(case)
+    return True
+
+
+def _text_values(data: dict[str, Any]) -> list[str]:
+    return [v for v in data.values() if isinstance(v, str)]

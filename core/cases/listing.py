@@ -1,0 +1,121 @@
+"""Listing cases: filters, the caller's visibility, full-text search and keyset pagination.
+
+Pages are keyed on the case id, newest first: the next page is "ids below the last one shown",
+which an index answers in the same time on page 1 and page 1,000, and which never repeats or
+skips a case when new ones arrive between pages. The cursor is opaque to clients.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from hamyar.core.auth.access import readable_cases, visible_cases
+from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.search import matching_cases
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlmodel import Session
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+RESOLVED_STATES = ("resolved", "closed")
+"""Case states that count as done for deadlines and reports. The engine stamps `resolved_at`
+only on terminal states, and `resolved` is not one (it may be reopened)."""
+
+
+def is_resolved() -> ColumnElement[bool]:
+    return Case.resolved_at.is_not(None) | Case.state.in_(RESOLVED_STATES)  # type: ignore[union-attr,attr-defined,return-value]
+
+
+def is_late(now: datetime) -> ColumnElement[bool]:
+    """Open and past its due date."""
+    return ~is_resolved() & (Case.due_at < now)  # type: ignore[operator,return-value]
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: str | None = None
+    """One state, or several separated by commas."""
+    agency: str | None = None
+    """Cases the agency holds or has a task in."""
+    service: str | None = None
+    neighbourhood: int | str | None = None
+    """An id or a neighbourhood code."""
+    q: str | None = None
+    overdue: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Case]
+    next_cursor: str | None
+
+
+def encode_cursor(case_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c1:{case_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "c1":
+            raise ValueError
+        return int(value)
+    except ValueError:
+        raise InvalidInput("cursor is not one this API gave out; start again without it",
+                           [{"field": "cursor", "message": "invalid cursor"}]) from None
+
+
+def resolve_neighbourhood(session: Session, value: int | str) -> int:
+    if isinstance(value, int) or value.isdigit():
+        return int(value)
+    found = session.execute(select(Neighbourhood.id).where(Neighbourhood.code == value)).first()
+    if found is None:
+        raise InvalidInput(f"unknown neighbourhood {value!r}; GET /api/neighbourhoods lists them",
+                           [{"field": "neighbourhood", "message": "unknown neighbourhood"}])
+    return int(found[0])
+
+
+def list_cases(session: Session, actor: Actor, filters: CaseFilters, *,
+               limit: int = DEFAULT_LIMIT, cursor: str | None = None,
+               now: datetime | None = None) -> Page:
+    """One page of the cases `actor` may see that match `filters`, newest first."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be 1..{MAX_LIMIT}",
+                           [{"field": "limit", "message": f"1..{MAX_LIMIT}"}])
+    query = select(Case).where(visible_cases(actor))
+    if filters.state:
+        states = [s.strip() for s in filters.state.split(",") if s.strip()]
+        query = query.where(Case.state.in_(states))  # type: ignore[attr-defined]
+    if filters.agency:
+        query = query.where(or_(
+            Case.agency_code == filters.agency,
+            exists().where(Task.case_id == Case.id, Task.agency_code == filters.agency),
+        ))
+    if filters.service:
+        query = query.where(Case.service_code == filters.service)
+    if filters.neighbourhood not in (None, ""):
+        assert filters.neighbourhood is not None
+        query = query.where(
+            Case.neighbourhood_id == resolve_neighbourhood(session, filters.neighbourhood))
+    if filters.overdue is not None:
+        late = is_late(now or utcnow())
+        query = query.where(late if filters.overdue else ~late)
+    if filters.q and filters.q.strip():
+        condition = matching_cases(filters.q, session.get_bind().dialect.name)
+        if condition is not None:
+            # Search reads content: a case whose content is hidden must not be findable by it.
+            query = query.where(condition, readable_cases(actor))
+    if cursor:
+        query = query.where(Case.id < decode_cursor(cursor))  # type: ignore[operator]
+    rows = list(session.execute(
+        query.order_by(Case.id.desc()).limit(limit + 1)  # type: ignore[union-attr]
+    ).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].id) if more and rows[-1].id is not None else None
+    return Page(items=rows, next_cursor=next_cursor)

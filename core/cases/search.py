@@ -1,0 +1,92 @@
+"""Full-text search over cases, on Persian-normalised keys, through an index — never a scan.
+
+`hamyar.core.cases.intake.open_case` stores `Case.search_text = core.text.search_key(title, description, …)`:
+plain space-separated, normalised terms. A query becomes `core.text.query_terms(q)`, every one
+of which must start a term of the key (prefix match, what a search box wants: "کتاب" finds
+"کتابخانه"). The index behind it depends on the database:
+
+- **SQLite**: an FTS5 table `case_fts` with external content (`content='case'`), kept in step
+  by triggers on insert, delete and change of `search_text`; queried with `"term"*` phrases.
+- **PostgreSQL**: a `pg_trgm` GIN index on `' ' || search_text`, queried with
+  `LIKE '% term%'` (a term at a word start), which the trigram index answers.
+
+Neither is a plain SQLModel table, so `SQLModel.metadata.create_all` gets them through an
+`after_create` listener on the case table, and `ensure_search_index` creates them on a database
+made another way (migrations call it; so does the web app at start-up). All statements are
+idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hamyar.core.storage.models import Case
+from hamyar.core.text.folding import query_terms
+from sqlalchemy import ColumnElement, Connection, and_, event, literal_column, select, table, text
+from sqlalchemy.engine import Engine
+
+FTS_TABLE = "case_fts"
+
+_SQLITE_DDL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_text, content='case', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON "case" BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON "case" BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text ON "case" BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END""",
+]
+_POSTGRES_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    """CREATE INDEX IF NOT EXISTS ix_case_search_trgm ON "case"
+       USING gin ((' ' || search_text) gin_trgm_ops)""",
+]
+
+
+def install(connection: Connection) -> None:
+    """Create the search index on this connection's database (idempotent)."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        existed = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}).first()
+        for statement in _SQLITE_DDL:
+            connection.exec_driver_sql(statement)
+        if not existed:  # cases written before the index: index them once
+            connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    elif dialect == "postgresql":
+        for statement in _POSTGRES_DDL:
+            connection.exec_driver_sql(statement)
+
+
+def ensure_search_index(engine: Engine) -> None:
+    with engine.begin() as connection:
+        install(connection)
+
+
+@event.listens_for(Case.__table__, "after_create")
+def _after_create(_table: Any, connection: Connection, **_kw: Any) -> None:
+    install(connection)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matching_cases(query: str, dialect: str) -> ColumnElement[bool] | None:
+    """SQL condition on `Case` for "matches every term of `query`"; None when it has no terms
+    (a search for punctuation or one-letter words filters nothing)."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if dialect == "sqlite":
+        expression = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        hits = (select(literal_column("rowid")).select_from(table(FTS_TABLE))
+                .where(literal_column(FTS_TABLE).op("MATCH")(expression)))
+        return Case.id.in_(hits)  # type: ignore[union-attr]
+    key = literal_column("' '").concat(Case.search_text)
+    conditions = [key.like(f"% {_escape_like(t)}%", escape="\\") for t in terms]
+    return and_(*conditions)

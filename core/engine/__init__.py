@@ -1,0 +1,1 @@
+"""The only writer of state: transitions, versions, history, outbox rows."""

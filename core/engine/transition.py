@@ -1,0 +1,368 @@
+"""Applying a transition: the one place a case or task changes state.
+
+Everything a transition writes — the new state and version, the history entry, the outbox rows
+for work that must follow — goes into the caller's database transaction, so it all lands or none
+of it does. The version check is part of the UPDATE itself, which is what keeps two processes
+from applying the same step twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hamyar.core.auth.actor import SYSTEM, Actor
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.engine.guard_context import (
+    HEAD_AND_COUNTS,
+    CaseHead,
+    GuardNames,
+    Target,
+    agency_of,
+    tally,
+)
+from hamyar.core.exceptions import (
+    AutomaticCycle,
+    CommentRequired,
+    GuardRefused,
+    StaleVersion,
+    TransitionNotAvailable,
+)
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Case, HistoryEntry, OutboxMessage, Task, utcnow
+from hamyar.core.workflow import Transition, Trigger, WorkflowDefinition, guard_allows
+from sqlalchemy import and_, insert, inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+MAX_AUTOMATIC_STEPS = 25
+
+
+def available_transitions(
+    session: Session, target: Target, actor: Actor, registry: Registry
+) -> list[Transition]:
+    """The user transitions `actor` may take now, in the state's order (the buttons to show)."""
+    definition = registry.workflow(target.workflow_id)
+    state = definition.state(target.state)
+    names = GuardNames(session, target, actor, registry)
+    roles = actor.roles_in(agency_of(target))
+    return [
+        t
+        for t in definition.exits(target.state, Trigger.USER)
+        if guard_allows(
+            t.guard, workflow=definition, state=state, roles=roles, groups=actor.groups, names=names
+        )
+    ]
+
+
+def apply_transition(
+    session: Session,
+    target: Target,
+    transition_id: str,
+    actor: Actor,
+    registry: Registry,
+    *,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> list[TransitionEvent]:
+    """Take a USER transition, then every automatic one that follows; return what happened.
+
+    Raises StaleVersion (409), TransitionNotAvailable (422), GuardRefused (403) or
+    CommentRequired (422) before writing anything. The caller commits, then tells observers.
+    """
+    # A stale page is told so first: what it offered may no longer apply to the new state.
+    if expected_version is not None and expected_version != target.version:
+        raise StaleVersion(
+            f"this item changed (version {target.version}, you had {expected_version}); "
+            "reload it and try again"
+        )
+    definition = registry.workflow(target.workflow_id)
+    state = definition.state(target.state)
+    transition = definition.transitions.get(transition_id)
+    if transition is None or transition_id not in state.transitions:
+        raise TransitionNotAvailable(
+            f"transition {transition_id!r} does not leave state {target.state!r}"
+        )
+    if transition.trigger != Trigger.USER:
+        raise TransitionNotAvailable(f"transition {transition_id!r} is automatic")
+    names = GuardNames(session, target, actor, registry)
+    roles = actor.roles_in(agency_of(target))
+    if not guard_allows(
+        transition.guard,
+        workflow=definition,
+        state=state,
+        roles=roles,
+        groups=actor.groups,
+        names=names,
+    ):
+        raise GuardRefused(f"you may not {transition_id!r} this item in state {target.state!r}")
+    if transition.requires_comment and not comment.strip():
+        raise CommentRequired(f"{transition_id!r} needs a comment saying why")
+
+    events = [_move(session, target, definition, transition, actor, comment, automatic=False)]
+    events += fire_automatic(session, target, actor, registry)
+    if isinstance(target, Task):
+        # The case's automatic step (back to triage, resolved) records what caused it.
+        cause = f"{target.agency_code}: {comment}" if comment.strip() else ""
+        events += _fire_case_after(session, target, registry, cause)
+    return events
+
+
+def _fire_case_after(
+    session: Session, task: Task, registry: Registry, comment: str
+) -> list[TransitionEvent]:
+    """Fire the case's automatic transitions after one of its tasks moved.
+
+    One query reads the case's state and its task counts; the case itself is loaded only
+    when a guard needs more of it or a transition fires.
+    """
+    case = _in_session(session, Case, task.case_id)
+    if case is not None:
+        return fire_automatic(session, case, SYSTEM, registry, comment=comment)
+    rows = session.execute(HEAD_AND_COUNTS, {"case_id": task.case_id}).all()
+    if not rows:
+        raise AssertionError(f"task {task.id} has no case {task.case_id}")
+    workflow_id, state_id, agency = rows[0][:3]
+    head = CaseHead(id=task.case_id, workflow_id=workflow_id, state=state_id, agency_code=agency)
+    definition = registry.workflow(workflow_id)
+    exits = definition.automatic_exits.get(state_id, ())
+    if not exits:
+        return []
+    counts = tally([row[3:] for row in rows], registry)
+    names = GuardNames(session, head, SYSTEM, registry, counts=counts)
+    if not any(_passes(t, definition, head, SYSTEM, names) for t in exits):
+        return []
+    case = session.get(Case, task.case_id)
+    assert case is not None
+    return _fire_automatic(session, case, SYSTEM, registry, comment=comment, counts=counts)
+
+
+def _in_session(session: Session, table: type[Case], object_id: int) -> Case | None:
+    """The object if this session already holds it; never a query."""
+    found = session.identity_map.get(session.identity_key(table, object_id))
+    return found if isinstance(found, table) else None
+
+
+def _passes(
+    transition: Transition,
+    definition: WorkflowDefinition,
+    target: Target | CaseHead,
+    actor: Actor,
+    names: GuardNames,
+) -> bool:
+    return guard_allows(
+        transition.guard,
+        workflow=definition,
+        state=definition.state(target.state),
+        roles=actor.roles_in(agency_of(target)),
+        groups=actor.groups,
+        names=names,
+    )
+
+
+def fire_automatic(
+    session: Session, target: Target, actor: Actor, registry: Registry, *, comment: str = ""
+) -> list[TransitionEvent]:
+    """Fire automatic transitions until none applies, first passing guard in state order.
+
+    A definition whose automatic transitions loop is stopped with AutomaticCycle, and the
+    caller's transaction rolls back: never a hang, never a half-applied chain.
+    """
+    return _fire_automatic(session, target, actor, registry, comment=comment)
+
+
+def _fire_automatic(
+    session: Session,
+    target: Target,
+    actor: Actor,
+    registry: Registry,
+    *,
+    comment: str = "",
+    counts: dict[str, int] | None = None,
+) -> list[TransitionEvent]:
+    """`fire_automatic`, with the case's task counts when the caller already read them (moving
+    the case does not change them)."""
+    definition = registry.workflow(target.workflow_id)
+    automatic = definition.automatic_exits
+    events: list[TransitionEvent] = []
+    for _ in range(MAX_AUTOMATIC_STEPS):
+        exits = automatic.get(target.state)
+        if exits is None:
+            definition.state(target.state)  # an unknown state: say so as before
+        if not exits:
+            return events
+        names = GuardNames(session, target, actor, registry, counts=counts)
+        chosen = next((t for t in exits if _passes(t, definition, target, actor, names)), None)
+        if chosen is None:
+            return events
+        events.append(_move(session, target, definition, chosen, actor, comment, automatic=True))
+    raise AutomaticCycle(
+        f"workflow {definition.id!r}: automatic transitions still firing after "
+        f"{MAX_AUTOMATIC_STEPS} steps (last state {target.state!r}); the definition loops"
+    )
+
+
+def _move(
+    session: Session,
+    target: Target,
+    definition: WorkflowDefinition,
+    transition: Transition,
+    actor: Actor,
+    comment: str,
+    *,
+    automatic: bool,
+) -> TransitionEvent:
+    """Write the state change, history entry and outbox rows; refuse a stale version.
+
+    The target's own unsaved changes (routing sets the case's agency and due date) go into the
+    same version-checked UPDATE; the object is then told its new values are what the database
+    holds, so the session never writes the row a second time.
+    """
+    from_state = target.state
+    to_state = definition.target(transition, from_state)
+    now = utcnow()
+    terminal = definition.terminal_states
+    variables = dict(target.variables)
+    variables.update(definition.state(to_state).variables)
+    values: dict[str, Any] = {
+        "state": to_state,
+        "version": target.version + 1,
+        "updated_at": now,
+        "variables": variables,
+    }
+    if to_state in terminal and from_state not in terminal:
+        values["resolved_at"] = now
+    elif to_state not in terminal:
+        values["resolved_at"] = None
+    instance = inspect(target)
+    if instance.persistent:
+        pending = {k: getattr(target, k) for k in instance.committed_state if k not in values}
+        for key, value in pending.items():
+            set_committed_value(target, key, value)
+    else:  # not written yet: the flush below inserts it
+        pending = {}
+    with session.no_autoflush:
+        session.flush()  # other pending rows (a new task) go first; nothing to do when clean
+        table = type(target).__table__  # type: ignore[union-attr]
+        result = session.execute(
+            update(table)
+            .where(and_(table.c.id == target.id, table.c.version == target.version))
+            .values(**pending, **values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleVersion("this item was changed by someone else just now; reload it")
+        for key, value in values.items():
+            set_committed_value(target, key, value)
+        case_id = target.id if isinstance(target, Case) else target.case_id
+        task_id = target.id if isinstance(target, Task) else None
+        assert target.id is not None and case_id is not None
+        session.execute(
+            insert(HistoryEntry.__table__),  # type: ignore[attr-defined]
+            {
+                "case_id": case_id,
+                "task_id": task_id,
+                "action": transition.id,
+                "actor": actor.username,
+                "comment": comment,
+                "from_state": from_state,
+                "to_state": to_state,
+                "version": target.version,
+                "automatic": automatic,
+                "created_at": now,
+            },
+        )
+    if transition.handler:
+        kind = "case" if isinstance(target, Case) else "task"
+        session.add(
+            OutboxMessage(
+                key=f"handler:{kind}:{target.id}:{transition.id}:{target.version}",
+                kind="run_handler",
+                queue="urgent" if _priority(session, target) >= 2 else "default",
+                case_id=case_id,
+                payload={
+                    "handler": transition.handler,
+                    "kind": kind,
+                    "id": target.id,
+                    "transition": transition.id,
+                    "version": target.version,
+                },
+            )
+        )
+    return TransitionEvent(
+        kind="case" if isinstance(target, Case) else "task",
+        object_id=target.id,
+        case_id=case_id,
+        agency=agency_of(target),
+        transition=transition.id,
+        actor=actor.username,
+        from_state=from_state,
+        to_state=to_state,
+        version=target.version,
+        comment=comment,
+        automatic=automatic,
+        at=now,
+    )
+
+
+def _priority(session: Session, target: Target) -> int:
+    if isinstance(target, Case):
+        return target.priority
+    case = session.get(Case, target.case_id)
+    return case.priority if case else 0
+
+
+def notify_observers(pm: Any, events: list[TransitionEvent]) -> None:
+    """Tell every plugin what happened; a raising observer is logged and the rest still hear."""
+    from hamyar.core.plugin.manager import call_each
+
+    for event in events:
+        call_each(pm, "transition_applied", event=event)
+
+
+def take_transition(
+    kind: str,
+    object_id: int,
+    transition_id: str,
+    actor: Actor,
+    *,
+    comment: str = "",
+    expected_version: int | None = None,
+    session: Session | None = None,
+) -> list[TransitionEvent]:
+    """Apply a transition in its own transaction, commit, then let plugins observe it.
+
+    The entry point for the API, the UI and the CLI. Pass `session` to reuse one (tests,
+    workers); it is committed here either way, because observers must only hear of what landed.
+    """
+    from hamyar.core.exceptions import NotFound
+    from hamyar.core.plugin.manager import load_plugins
+    from hamyar.core.storage.database import session_scope
+
+    plugins = load_plugins()
+    table: type[Case] | type[Task] = {"case": Case, "task": Task}[kind]
+
+    def run(s: Session) -> list[TransitionEvent]:
+        target = s.get(table, object_id)
+        if target is None:
+            raise NotFound(f"no {kind} {object_id}")
+        return apply_transition(
+            s,
+            target,
+            transition_id,
+            actor,
+            plugins.registry,
+            comment=comment,
+            expected_version=expected_version,
+        )
+
+    if session is not None:
+        try:
+            events = run(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    else:
+        with session_scope() as s:
+            events = run(s)
+    notify_observers(plugins.pm, events)
+    return events

@@ -1,0 +1,1 @@
+"""The plugin machinery: hook specifications, manager, registry, declarations."""

@@ -1,0 +1,80 @@
+"""What plugins register: agencies, services, handlers and periodic jobs, as frozen data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from hamyar.core.plugin.contexts import HandlerContext
+    from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    code: str
+    title_fa: str
+    title_en: str
+    thursday_closed: bool = False
+    """Whether the agency's offices close on Thursdays (a per-agency, per-decree setting)."""
+    description_fa: str = ""
+    description_en: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service an agency offers; cases are opened against a service."""
+
+    code: str
+    """Globally unique, by convention `<agency>.<name>` (e.g. `welfare.household_empowerment`)."""
+    agency: str
+    title_fa: str
+    title_en: str
+    workflow: str
+    """The workflow the agency's task follows."""
+    form: type[BaseModel] | None = None
+    sla_days: int | None = None
+    """Working days from the task's opening to its due date."""
+    sla_hours: int | None = None
+    """Round-the-clock hours instead of working days (crisis services)."""
+    confidential: bool = False
+    public: bool = True
+    """Offered to citizens (Open311, the public intake form)."""
+    categories: tuple[str, ...] = ()
+    description_fa: str = ""
+    description_en: str = ""
+    priority: int = 0
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def queue(self) -> str:
+        return "urgent" if self.priority >= 2 else "default"
+
+    def form_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the service's form (an empty object schema when it has none)."""
+        if self.form is None:
+            return {"type": "object", "properties": {}}
+        return self.form.model_json_schema()
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    name: str
+    function: Callable[[HandlerContext], None]
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job a scheduler runs once per period, however many schedulers are alive."""
+
+    name: str
+    function: Callable[[Session], None]
+    cron: str
+    """Cron expression in Asia/Tehran time, e.g. `0 6 * * 6` for Saturday 06:00."""
+    queue: str = "bulk"
+    description: str = ""
+    plugin: str = field(default="", compare=False)

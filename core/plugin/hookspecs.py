@@ -1,0 +1,91 @@
+"""The plugin contract: every hook an agency plugin may implement.
+
+Registration hooks hand the plugin a `register` callback (as llm does) so the core can check each
+registration the moment it happens and say which plugin made a bad one. Registration hooks are
+called once per process, when plugins load; the others are called as cases move.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from hamyar.core.engine.events import TransitionEvent
+    from hamyar.core.plugin.registry import Registry
+    from hamyar.core.routing.router import RouteProposal
+    from hamyar.core.storage.models import Case
+    from sqlmodel import Session
+
+hookspec = pluggy.HookspecMarker("hamyar")
+hookimpl = pluggy.HookimplMarker("hamyar")
+
+
+@hookspec
+def register_agencies(register: Any) -> None:
+    """Register the agency this plugin speaks for: `register(AgencySpec(code=…, …))`.
+
+    The code is the plugin's name (`welfare`), used in role assignments and URLs.
+    """
+
+
+@hookspec
+def register_services(register: Any) -> None:
+    """Register each service the agency offers: `register(ServiceSpec(…))`.
+
+    A service names its workflow, SLA, confidentiality, routing categories and form (a pydantic
+    model whose JSON Schema drives the new-case form and the API's validation).
+    """
+
+
+@hookspec
+def register_workflows(register: Any) -> None:
+    """Register workflow definitions: `register(WorkflowDefinition.build(…))`."""
+
+
+@hookspec
+def register_handlers(register: Any) -> None:
+    """Register worker handlers by name: `register("library.book_visit", function)`.
+
+    A transition names its handler; a worker runs it after the transition commits, with a
+    `HandlerContext`. Handlers must be safe to run again: delivery is at least once.
+    """
+
+
+@hookspec
+def register_periodic_jobs(register: Any) -> None:
+    """Register jobs run on a schedule: `register(PeriodicJob(name=…, cron="0 6 * * 6", …))`."""
+
+
+@hookspec
+def register_routes(register: Any) -> None:
+    """Register extra web route handlers or Litestar routers: `register(router)`."""
+
+
+@hookspec
+def register_templates(register: Any) -> None:
+    """Register a template folder: `register(Path(__file__).parent / "templates")`.
+
+    Plugin folders are searched before the core's, so a plugin can override a page; a template
+    can still extend the original as `"core:base.html"`.
+    """
+
+
+@hookspec
+def propose_routes(case: Case, registry: Registry) -> list[RouteProposal] | None:
+    """Say which agency services should act on a new case, with a reason and a score."""
+
+
+@hookspec
+def transition_applied(event: TransitionEvent) -> None:
+    """Observe a transition after its transaction committed (notifications, live pages).
+
+    Called once per applied transition, automatic ones included. Raising here is logged and
+    never undoes the transition.
+    """
+
+
+@hookspec
+def load_demo_data(session: Session, registry: Registry) -> None:
+    """Add this plugin's demo cases and settings; must be idempotent (run on every demo start)."""

@@ -1,0 +1,129 @@
+"""Everything the plugins registered, checked as it arrives and tagged with who registered it.
+
+The registry is built once per process by `core.plugins.load_plugins()`, so the CLI, the web app
+and every worker see the same agencies, services, workflows and handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hamyar.core.plugin.declarations import AgencySpec, HandlerSpec, PeriodicJob, ServiceSpec
+from hamyar.core.workflow import WorkflowDefinition, WorkflowError
+
+log = logging.getLogger(__name__)
+
+
+class RegistrationError(ValueError):
+    """A plugin registered something the core cannot accept."""
+
+
+@dataclass
+class PluginFailure:
+    plugin: str
+    hook: str
+    error: str
+
+
+@dataclass
+class Registry:
+    agencies: dict[str, AgencySpec] = field(default_factory=dict)
+    services: dict[str, ServiceSpec] = field(default_factory=dict)
+    workflows: dict[str, WorkflowDefinition] = field(default_factory=dict)
+    handlers: dict[str, HandlerSpec] = field(default_factory=dict)
+    periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
+    routes: list[Any] = field(default_factory=list)
+    template_dirs: list[Path] = field(default_factory=list)
+    owners: dict[str, str] = field(default_factory=dict)
+    """"kind:name" → the plugin that registered it."""
+    failures: list[PluginFailure] = field(default_factory=list)
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def workflow(self, workflow_id: str) -> WorkflowDefinition:
+        try:
+            return self.workflows[workflow_id]
+        except KeyError:
+            raise WorkflowError(f"no workflow {workflow_id!r} is registered") from None
+
+    def service(self, code: str) -> ServiceSpec:
+        try:
+            return self.services[code]
+        except KeyError:
+            raise LookupError(f"no service {code!r}; see `hamyar plugins` for the list") from None
+
+    def services_of(self, agency: str) -> list[ServiceSpec]:
+        return [s for s in self.services.values() if s.agency == agency]
+
+    def owner(self, kind: str, name: str) -> str:
+        return self.owners.get(f"{kind}:{name}", "")
+
+    # -- registration --------------------------------------------------------------------------
+
+    def _claim(self, kind: str, name: str, plugin: str, existing: dict[str, Any]) -> None:
+        if not name:
+            raise RegistrationError(f"{kind} registered with an empty name")
+        if name in existing:
+            other = self.owner(kind, name)
+            raise RegistrationError(f"{kind} {name!r} is already registered by plugin {other!r}")
+        self.owners[f"{kind}:{name}"] = plugin
+
+    def add_agency(self, spec: AgencySpec, plugin: str) -> None:
+        self._claim("agency", spec.code, plugin, self.agencies)
+        self.agencies[spec.code] = spec
+
+    def add_service(self, spec: ServiceSpec, plugin: str) -> None:
+        if spec.sla_days is not None and spec.sla_hours is not None:
+            raise RegistrationError(f"service {spec.code!r}: give sla_days or sla_hours, not both")
+        try:
+            spec.form_schema()
+        except Exception as exc:  # a broken pydantic model must not take the registry down
+            raise RegistrationError(
+                f"service {spec.code!r}: form has no JSON Schema: {exc}"
+            ) from exc
+        self._claim("service", spec.code, plugin, self.services)
+        self.services[spec.code] = spec
+
+    def add_workflow(self, definition: WorkflowDefinition, plugin: str) -> None:
+        definition.validate()
+        self._claim("workflow", definition.id, plugin, self.workflows)
+        self.workflows[definition.id] = definition
+
+    def add_handler(self, name: str, function: Callable[..., None], plugin: str) -> None:
+        if not callable(function):
+            raise RegistrationError(f"handler {name!r} is not callable")
+        self._claim("handler", name, plugin, self.handlers)
+        self.handlers[name] = HandlerSpec(name=name, function=function, plugin=plugin)
+
+    def add_periodic_job(self, job: PeriodicJob, plugin: str) -> None:
+        self._claim("periodic job", job.name, plugin, self.periodic_jobs)
+        self.periodic_jobs[job.name] = job
+
+    def check_references(self) -> None:
+        """After all plugins registered: every reference must resolve, or the owner is told."""
+        for spec in list(self.services.values()):
+            problem = None
+            if spec.agency not in self.agencies:
+                problem = f"service {spec.code!r} names unknown agency {spec.agency!r}"
+            elif spec.workflow not in self.workflows:
+                problem = f"service {spec.code!r} names unknown workflow {spec.workflow!r}"
+            if problem:
+                self.fail(self.owner("service", spec.code), "register_services", problem)
+                del self.services[spec.code]
+        for definition in self.workflows.values():
+            for transition in definition.transitions.values():
+                if transition.handler and transition.handler not in self.handlers:
+                    self.fail(
+                        self.owner("workflow", definition.id),
+                        "register_workflows",
+                        f"workflow {definition.id!r}: transition {transition.id!r} names unknown "
+                        f"handler {transition.handler!r}",
+                    )
+
+    def fail(self, plugin: str, hook: str, error: str) -> None:
+        log.error("plugin %s failed in %s: %s", plugin, hook, error)
+        self.failures.append(PluginFailure(plugin=plugin, hook=hook, error=error))

@@ -1,0 +1,1 @@
+"""Which agencies act on a case: the router, configured rules, plugin proposals."""

@@ -1,0 +1,1 @@
+"""Where state lives: settings, database, Redis, tables, migrations."""

@@ -1,0 +1,73 @@
+"""Database engines and sessions: SQLite (WAL) as the embedded default, PostgreSQL in production.
+
+The same SQLModel code runs on both; the only differences live here, in how a connection is
+prepared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from hamyar.core.storage.settings import get_settings
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+
+def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets the web app read while a worker writes; foreign keys are off by default."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite files get their folder created and WAL switched on."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _prepare_sqlite)
+
+        # SQLite's own BEGIN is deferred; take the write lock at BEGIN so two writers never
+        # deadlock upgrading a read lock (the version check relies on a serialised write).
+        # Read-only work (the web app's GET requests) opts out with the execution option
+        # `sqlite_read_only=True`, so readers never queue behind one another or a writer.
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Any) -> None:
+            read_only = conn.get_execution_options().get("sqlite_read_only")
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "connect")
+        def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+@cache
+def get_engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back if it raises."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,33 @@
+"""The database tables. Importing this package registers every table on SQLModel.metadata."""
+
+from hamyar.core.storage.models.agency import Agency, Service
+from hamyar.core.storage.models.auth import ApiToken, LoginAttempt
+from hamyar.core.storage.models.calendar import CalendarOverride
+from hamyar.core.storage.models.case import Case, HistoryEntry, Task
+from hamyar.core.storage.models.outbox import Incident, OutboxMessage
+from hamyar.core.storage.models.place import County, Neighbourhood, Province
+from hamyar.core.storage.models.routing import RoutingRule
+from hamyar.core.storage.models.types import utcnow
+from hamyar.core.storage.models.user import RoleAssignment, User
+from hamyar.core.storage.models.workflow_record import WorkflowRecord
+
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "CalendarOverride",
+    "Case",
+    "County",
+    "HistoryEntry",
+    "Incident",
+    "LoginAttempt",
+    "Neighbourhood",
+    "OutboxMessage",
+    "Province",
+    "RoleAssignment",
+    "RoutingRule",
+    "Service",
+    "Task",
+    "User",
+    "WorkflowRecord",
+    "utcnow",
+]

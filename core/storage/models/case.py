@@ -1,0 +1,104 @@
+"""Cases, the tasks routing gives them, and the history of every state change.
+
+Cases and tasks each follow a workflow and carry a version number: every state change bumps it,
+and a change against a stale version is refused rather than applied twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+class Case(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_case_state_id", "state", "id"),
+        Index("ix_case_agency_state_id", "agency_code", "state", "id"),
+        Index("ix_case_service_id", "service_code", "id"),
+        Index("ix_case_neighbourhood_id", "neighbourhood_id", "id"),
+        Index("ix_case_due_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tracking_code: str = Field(unique=True, max_length=32)
+    service_code: str = Field(foreign_key="service.code", max_length=128)
+    agency_code: str | None = Field(default=None, foreign_key="agency.code", max_length=64)
+    """The agency holding the primary task; empty until routed."""
+    neighbourhood_id: int | None = Field(default=None, foreign_key="neighbourhood.id")
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    channel: str = Field(default="web", max_length=32)
+    category: str | None = Field(default=None, max_length=64)
+    workflow_id: str = Field(max_length=128)
+    state: str = Field(max_length=64)
+    version: int = 1
+    variables: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
+    priority: int = 0
+    """0 routine, 1 high, 2 crisis (urgent queue, SLA in hours)."""
+    confidential: bool = False
+    duplicate_of_id: int | None = Field(default=None, foreign_key="case.id")
+    reporter: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONType))
+    """Contact details of a citizen reporter: stored, never shown outside the case's agency."""
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_by: str | None = Field(default=None, max_length=150)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_task_agency_state_id", "agency_code", "state", "id"),
+        Index("ix_task_agency_open_id", "agency_code", "resolved_at", "id"),  # worklists
+        Index("ix_task_case_id", "case_id"),
+        Index("ix_task_due_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    agency_code: str = Field(foreign_key="agency.code", max_length=64)
+    service_code: str = Field(foreign_key="service.code", max_length=128)
+    workflow_id: str = Field(max_length=128)
+    state: str = Field(max_length=64)
+    version: int = 1
+    variables: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False)
+    )
+    kind: str = Field(default="primary", max_length=16)
+    """primary (routing's first choice), joint (one of several agencies), referral."""
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    referred_by: str | None = Field(default=None, max_length=64)
+    consent: bool | None = None
+    """For referrals of confidential cases: the family's recorded consent."""
+    assignee: str | None = Field(default=None, max_length=150)
+    confidential: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class HistoryEntry(SQLModel, table=True):
+    __tablename__ = "history_entry"
+    __table_args__ = (Index("ix_history_case_id", "case_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    action: str = Field(max_length=128)
+    actor: str = Field(max_length=150)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    from_state: str | None = Field(default=None, max_length=64)
+    to_state: str | None = Field(default=None, max_length=64)
+    version: int = 1
+    """The object's version after this entry."""
+    automatic: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,49 @@
+"""Mirror the plugin registry into the agency and service tables.
+
+Run on migrate, on demo start and when a web app or worker starts: cheap, idempotent, and the
+only writer of those rows, so a plugin upgrade changes them in one place.
+"""
+
+from __future__ import annotations
+
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import Agency, Service
+from sqlmodel import Session, select
+
+
+def sync_registry(session: Session, registry: Registry) -> None:
+    for spec in registry.agencies.values():
+        row = session.get(Agency, spec.code) or Agency(
+            code=spec.code, title_fa="", title_en="", plugin=""
+        )
+        row.title_fa, row.title_en = spec.title_fa, spec.title_en
+        row.plugin = registry.owner("agency", spec.code)
+        row.thursday_closed = spec.thursday_closed
+        row.active = True
+        session.add(row)
+    for agency in session.exec(select(Agency)).all():
+        if agency.code not in registry.agencies:
+            agency.active = False
+            session.add(agency)
+    session.flush()
+    for service in registry.services.values():
+        srow = session.get(Service, service.code) or Service(
+            code=service.code,
+            agency_code=service.agency,
+            title_fa="",
+            title_en="",
+            workflow_id=service.workflow,
+        )
+        srow.agency_code = service.agency
+        srow.title_fa, srow.title_en = service.title_fa, service.title_en
+        srow.workflow_id = service.workflow
+        srow.confidential, srow.public = service.confidential, service.public
+        srow.sla_days, srow.sla_hours = service.sla_days, service.sla_hours
+        srow.categories = list(service.categories)
+        srow.form_schema = service.form_schema()
+        srow.active = True
+        session.add(srow)
+    for row in session.exec(select(Service)).all():
+        if row.code not in registry.services:
+            row.active = False
+            session.add(row)

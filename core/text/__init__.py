@@ -1,0 +1,1 @@
+"""Persian text: folding for search, identifiers, the message catalogue."""

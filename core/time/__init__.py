@@ -1,0 +1,1 @@
+"""Time as agencies count it: Jalali dates, working days, overrides, deadlines."""
