@@ -9,8 +9,12 @@ with it). setuptools' package-dir mapping installs them as `hamyar.core`, `hamya
 
 from setuptools import find_packages, setup
 
-FOLDERS = {"hamyar": "hamyar", "hamyar.core": "core", "hamyar.plugins": "plugins",
-           "hamyar.workers": "workers"}
+FOLDERS = {
+    "hamyar": "hamyar",
+    "hamyar.core": "core",
+    "hamyar.plugins": "plugins",
+    "hamyar.workers": "workers",
+}
 
 packages = []
 for name, folder in FOLDERS.items():

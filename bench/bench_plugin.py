@@ -23,8 +23,17 @@ def register_agencies(register: Any) -> None:
 
 @hookimpl
 def register_services(register: Any) -> None:
-    register(ServiceSpec(code=SERVICE, agency="bench", title_fa="گزارش", title_en="Report",
-                         workflow="hamyar.task", sla_days=3, categories=("bench",)))
+    register(
+        ServiceSpec(
+            code=SERVICE,
+            agency="bench",
+            title_fa="گزارش",
+            title_en="Report",
+            workflow="hamyar.task",
+            sla_days=3,
+            categories=("bench",),
+        )
+    )
 
 
 @hookimpl

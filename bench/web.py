@@ -40,8 +40,9 @@ ENDPOINTS = {
 
 def bench_app() -> Any:
     """The real app plus one trivial endpoint, for `uvicorn --factory`."""
-    from hamyar.core.web.app import create_app
     from litestar import get
+
+    from hamyar.core.web.app import create_app
 
     @get("/bench/ping", sync_to_thread=False)
     def ping() -> dict[str, str]:
@@ -52,12 +53,13 @@ def bench_app() -> Any:
 
 def _prepare(url: str) -> dict[str, Any]:
     """Empty schema, plugins mirrored, two users with tokens; returns what seeding needs."""
+    from sqlmodel import Session, SQLModel
+
     from hamyar.core.plugin.manager import load_plugins
     from hamyar.core.storage.database import make_engine
     from hamyar.core.storage.models import RoleAssignment, User
     from hamyar.core.storage.registry_mirror import sync_registry
     from hamyar.core.web.auth import issue_token
-    from sqlmodel import Session, SQLModel
 
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
@@ -68,8 +70,10 @@ def _prepare(url: str) -> dict[str, Any]:
     with Session(engine, expire_on_commit=False) as session:
         sync_registry(session, registry)
         tokens = {}
-        for name, role, where in (("coordinator", "Coordinator", None),
-                                  ("caseworker", "Caseworker", agency)):
+        for name, role, where in (
+            ("coordinator", "Coordinator", None),
+            ("caseworker", "Caseworker", agency),
+        ):
             user = User(username=name, password_hash="!")
             session.add(user)
             session.flush()
@@ -80,17 +84,35 @@ def _prepare(url: str) -> dict[str, Any]:
 
 
 WORDS = [
-    "سازمان", "خدمات", "اجتماعی", "کتابخانه", "سیار", "محله", "خاک", "سفید", "شهرداری",
-    "منطقه", "بهداشت", "خانوار", "سرپرست", "زن", "کودکان", "کار", "آسفالت", "چاله", "روشنایی",
+    "سازمان",
+    "خدمات",
+    "اجتماعی",
+    "کتابخانه",
+    "سیار",
+    "محله",
+    "خاک",
+    "سفید",
+    "شهرداری",
+    "منطقه",
+    "بهداشت",
+    "خانوار",
+    "سرپرست",
+    "زن",
+    "کودکان",
+    "کار",
+    "آسفالت",
+    "چاله",
+    "روشنایی",
     "معبر",
 ]
 
 
 def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
     """Cases start..stop-1 with one task each, written in bulk (the bench is about reading)."""
+    from sqlalchemy import insert
+
     from hamyar.core.storage.models import Case, Task, utcnow
     from hamyar.core.text.folding import search_key
-    from sqlalchemy import insert
 
     engine, services = ctx["engine"], ctx["services"]
     rng = random.Random(start)
@@ -102,26 +124,49 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
             spec = services[i % len(services)]
             title = " ".join(rng.choices(WORDS, k=4))
             description = " ".join(rng.choices(WORDS, k=30))
-            cases.append({
-                "id": i + 1, "tracking_code": f"{i + 1:010d}", "service_code": spec.code,
-                "agency_code": spec.agency, "title": title, "description": description,
-                "data": {}, "channel": "demo", "workflow_id": "hamyar.case",
-                "state": "in_progress" if i % 5 else "resolved", "version": 2, "variables": {},
-                "priority": 0, "confidential": spec.confidential,
-                "search_text": search_key(title, description), "created_by": "bench",
-                "created_at": now, "updated_at": now,
-                "due_at": now + timedelta(days=rng.randint(-10, 10)),
-            })
+            cases.append(
+                {
+                    "id": i + 1,
+                    "tracking_code": f"{i + 1:010d}",
+                    "service_code": spec.code,
+                    "agency_code": spec.agency,
+                    "title": title,
+                    "description": description,
+                    "data": {},
+                    "channel": "demo",
+                    "workflow_id": "hamyar.case",
+                    "state": "in_progress" if i % 5 else "resolved",
+                    "version": 2,
+                    "variables": {},
+                    "priority": 0,
+                    "confidential": spec.confidential,
+                    "search_text": search_key(title, description),
+                    "created_by": "bench",
+                    "created_at": now,
+                    "updated_at": now,
+                    "due_at": now + timedelta(days=rng.randint(-10, 10)),
+                }
+            )
             open_ = i % 5 != 0
-            tasks.append({
-                "id": i + 1, "case_id": i + 1, "agency_code": spec.agency,
-                "service_code": spec.code, "workflow_id": spec.workflow,
-                "state": "open" if open_ else "done", "version": 1, "variables": {},
-                "kind": "primary", "reason": "", "confidential": spec.confidential,
-                "created_at": now, "updated_at": now,
-                "due_at": now + timedelta(days=rng.randint(-10, 10)),
-                "resolved_at": None if open_ else now,
-            })
+            tasks.append(
+                {
+                    "id": i + 1,
+                    "case_id": i + 1,
+                    "agency_code": spec.agency,
+                    "service_code": spec.code,
+                    "workflow_id": spec.workflow,
+                    "state": "open" if open_ else "done",
+                    "version": 1,
+                    "variables": {},
+                    "kind": "primary",
+                    "reason": "",
+                    "confidential": spec.confidential,
+                    "created_at": now,
+                    "updated_at": now,
+                    "due_at": now + timedelta(days=rng.randint(-10, 10)),
+                    "resolved_at": None if open_ else now,
+                }
+            )
         with engine.begin() as conn:
             conn.execute(insert(Case), cases)
             conn.execute(insert(Task), tasks)
@@ -131,7 +176,8 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
             conn.exec_driver_sql("ANALYZE task")
             for table in ("case", "task"):
                 conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), {stop + 1})")
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), {stop + 1})"
+                )
 
 
 def _free_port() -> int:
@@ -162,12 +208,32 @@ async def _load(url: str, headers: dict[str, str], seconds: float, concurrency: 
 
 
 def _serve(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "HAMYAR_DATABASE_URL": url, "HAMYAR_SECRET_KEY": "bench-secret",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "HAMYAR_DATABASE_URL": url,
+        "HAMYAR_SECRET_KEY": "bench-secret",
+        "PYTHONPATH": str(ROOT),
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.web:bench_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.web:bench_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     import httpx
 
     deadline = time.monotonic() + 60
@@ -197,8 +263,10 @@ def main() -> None:
         os.environ.setdefault("HAMYAR_SECRET_KEY", "bench-secret")
         ctx = _prepare(url)
         dialect = ctx["engine"].dialect.name
-        print(f"database: {dialect}; {args.concurrency} concurrent clients, {args.seconds:g} s "
-              f"per endpoint; agency caseworker of {ctx['agency']!r}")
+        print(
+            f"database: {dialect}; {args.concurrency} concurrent clients, {args.seconds:g} s "
+            f"per endpoint; agency caseworker of {ctx['agency']!r}"
+        )
         results: dict[int, dict[str, float]] = {}
         seeded = 0
         for size in sizes:
@@ -211,10 +279,15 @@ def main() -> None:
             try:
                 results[size] = {}
                 for name, (path, user) in ENDPOINTS.items():
-                    headers = ({"Authorization": f"Bearer {ctx['tokens'][user]}"} if user
-                               else {})
-                    rps = asyncio.run(_load(f"http://127.0.0.1:{port}{path}", headers,
-                                            args.seconds, args.concurrency))
+                    headers = {"Authorization": f"Bearer {ctx['tokens'][user]}"} if user else {}
+                    rps = asyncio.run(
+                        _load(
+                            f"http://127.0.0.1:{port}{path}",
+                            headers,
+                            args.seconds,
+                            args.concurrency,
+                        )
+                    )
                     results[size][name] = rps
             finally:
                 proc.terminate()

@@ -12,16 +12,17 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import hamyar.core.storage.models  # noqa: F401  (registers the tables)
 import pluggy
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+
+import hamyar.core.storage.models  # noqa: F401  (registers the tables)
 from hamyar.core.plugin.manager import build_registry, load_plugins, make_plugin_manager
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.database import get_engine, make_engine
 from hamyar.core.storage.settings import get_settings
-from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -77,8 +78,12 @@ def _empty_tables(engine: Engine) -> None:
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                              " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
             conn.execute(text("SET LOCAL lock_timeout = '30s'"))
             quoted = ", ".join(f'"{t}"' for t in tables)
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

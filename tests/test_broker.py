@@ -9,12 +9,15 @@ from pathlib import Path
 
 import psutil
 import pytest
+
 from hamyar.core.storage import broker
 from hamyar.core.storage.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-PEEK = ("from hamyar.core.storage.broker import redis_url, get_redis; "
-        "print(redis_url()); print(get_redis().get('greeting').decode())")
+PEEK = (
+    "from hamyar.core.storage.broker import redis_url, get_redis; "
+    "print(redis_url()); print(get_redis().get('greeting').decode())"
+)
 
 
 @pytest.fixture
@@ -37,8 +40,15 @@ def test_processes_share_the_embedded_server_and_its_owner_stops_it(data_dir: Pa
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(2):  # another process attaches, reads, leaves; the server stays up for us
-        out = subprocess.run([sys.executable, "-c", PEEK], env=env, cwd=ROOT, check=True,
-                             capture_output=True, text=True, timeout=60).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", PEEK],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.split()
         assert out == [server.url, "سلام"]
         assert psutil.pid_exists(pid)
 
@@ -59,7 +69,8 @@ def test_processes_share_the_embedded_server_and_its_owner_stops_it(data_dir: Pa
 
 
 def test_the_configured_url_wins_over_the_embedded_server(
-        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HAMYAR_REDIS_URL", "redis://redis.example:6379/3")
     get_settings.cache_clear()
     assert broker.redis_url() == "redis://redis.example:6379/3"
@@ -74,8 +85,20 @@ def test_nothing_starts_a_server_just_to_publish_an_event(data_dir: Path) -> Non
     from hamyar.core.default_plugins.events import transition_applied
     from hamyar.core.engine.events import TransitionEvent
 
-    transition_applied(TransitionEvent(kind="case", object_id=1, case_id=1, agency=None,
-                                       transition="routed", actor="system", from_state="new",
-                                       to_state="in_progress", version=2, comment="",
-                                       automatic=False, at=datetime.now(UTC)))
+    transition_applied(
+        TransitionEvent(
+            kind="case",
+            object_id=1,
+            case_id=1,
+            agency=None,
+            transition="routed",
+            actor="system",
+            from_state="new",
+            to_state="in_progress",
+            version=2,
+            comment="",
+            automatic=False,
+            at=datetime.now(UTC),
+        )
+    )
     assert not (data_dir / f"{broker.RDB_NAME}.settings").exists()

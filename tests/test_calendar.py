@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 import pytest
+
 from hamyar.core.time.working_days import (
     FRIDAY,
     THURSDAY,

@@ -62,8 +62,13 @@ def test_malformed_xml_exits_2_with_one_line_and_no_traceback(db_url: str, tmp_p
 
 def test_a_setting_that_does_not_parse_exits_2_naming_it(db_url: str) -> None:
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_JOB_BATCH": "twenty"}
-    result = subprocess.run([sys.executable, "-m", "hamyar", "worker", "--burst"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "hamyar", "worker", "--burst"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "HAMYAR_JOB_BATCH" in result.stderr and "'twenty'" in result.stderr

@@ -17,6 +17,9 @@ from typing import Any
 from xml.dom import minidom
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hamyar.core.workflow.dcworkflow import DefinitionXMLError, dump_definition, parse_definition
 from hamyar.core.workflow.definition import (
     Guard,
@@ -29,8 +32,6 @@ from hamyar.core.workflow.definition import (
 )
 from hamyar.core.workflow.expression import Expression
 from hamyar.core.workflow.render import render_dot, render_mermaid, render_text
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "dcworkflow"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.xml"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
 from hamyar.core.auth.passwords import verify_password
 from hamyar.core.demo_data import GOALS, load_demo_data
 from hamyar.core.plugin.manager import build_registry, make_plugin_manager
 from hamyar.core.storage.models import Case, Neighbourhood, RoleAssignment, Task, User, utcnow
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
 
 
 def _counts(session: Session) -> dict[str, int]:

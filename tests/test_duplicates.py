@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pluggy
+from sqlmodel import Session, select
+
 from hamyar.core.cases.dedupe import find_duplicate, title_similarity
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.models import HistoryEntry, Task
-from sqlmodel import Session, select
-
 from tests.test_routing import COORDINATOR, new_case, world  # noqa: F401  (fixture)
 
 

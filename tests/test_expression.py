@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from hamyar.core.workflow.expression import MAX_LENGTH, Expression, ExpressionError
 
 CASE = {

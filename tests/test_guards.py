@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+
 from hamyar.core.workflow.definition import Guard, State, Transition, WorkflowDefinition
 from hamyar.core.workflow.expression import Expression
 from hamyar.core.workflow.guards import MANAGER, guard_allows, has_permission

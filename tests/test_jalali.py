@@ -6,6 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import jdatetime
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from hamyar.core.time.jalali import (
     EN_MONTHS,
     FA_MONTHS,
@@ -20,8 +23,6 @@ from hamyar.core.time.jalali import (
     to_tehran,
     utcnow,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 MEHR_3_1402 = date(2023, 9, 25)
 

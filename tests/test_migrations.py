@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from hamyar.core.storage.database import make_engine
-from hamyar.core.storage.migrations import current_heads, include_object, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
+
+from hamyar.core.storage.database import make_engine
+from hamyar.core.storage.migrations import current_heads, include_object, upgrade
 
 
 @pytest.fixture

@@ -7,14 +7,15 @@ from typing import Any
 
 import pluggy
 import pytest
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
 from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.plugin.manager import build_registry, call_each, make_plugin_manager
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import RouteProposal
 from hamyar.core.workflow import State, Transition, WorkflowDefinition
-from pydantic import BaseModel, Field
-from sqlmodel import Session
 
 
 class VisitForm(BaseModel):

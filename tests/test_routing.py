@@ -7,6 +7,8 @@ from typing import Any
 
 import pluggy
 import pytest
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import open_case
@@ -33,7 +35,6 @@ from hamyar.plugins.library.demo import JOINT_FORMS, MEMBERSHIP_FORMS, VISIT_FOR
 from hamyar.plugins.municipality.demo import CRISIS_FORMS, PROGRAMME_FORMS, REPORT_FORMS
 from hamyar.plugins.welfare.demo import CHILDREN_FORMS, EMPOWERMENT_FORMS, RESILIENCE_FORMS
 from hamyar.plugins.welfare.demo import WORKSHOP_FORMS as WELFARE_WORKSHOP_FORMS
-from sqlmodel import Session, select
 
 FORMS: dict[str, dict[str, Any]] = {
     "municipality.report": REPORT_FORMS[0],

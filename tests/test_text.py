@@ -6,6 +6,9 @@ from itertools import product
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from hamyar.core.text.folding import (
     is_valid_national_code,
     matches,
@@ -19,8 +22,6 @@ from hamyar.core.text.folding import (
     tokens,
     uniqueness_key,
 )
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 ZWNJ = "\u200c"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases.intake import open_case
@@ -28,7 +30,6 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, OutboxMessage, Service, Task
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.workflow import Expression, Guard, State, Transition, Trigger, WorkflowDefinition
-from sqlmodel import Session, select
 
 
 class ChainPlugin:

@@ -11,20 +11,28 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import select
+from sqlmodel import Session
+
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.config import get_worker_settings
-from sqlalchemy import select
-from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR = 4000
 
 
-def record_failure(key: str, kind: str, exc: BaseException, trace: str, *,
-                   payload: dict[str, Any] | None = None, case_id: int | None = None) -> None:
+def record_failure(
+    key: str,
+    kind: str,
+    exc: BaseException,
+    trace: str,
+    *,
+    payload: dict[str, Any] | None = None,
+    case_id: int | None = None,
+) -> None:
     """Count the failed try; open (or update) the step's incident when no try is left."""
     last = _is_last_try()
     try:
@@ -33,8 +41,14 @@ def record_failure(key: str, kind: str, exc: BaseException, trace: str, *,
                 select(OutboxMessage).where(OutboxMessage.key == key).with_for_update()  # type: ignore[arg-type]
             ).scalar_one_or_none()
             if row is None:
-                row = OutboxMessage(key=key, kind=kind, payload=payload or {}, case_id=case_id,
-                                    sent_at=utcnow(), queue="bulk")
+                row = OutboxMessage(
+                    key=key,
+                    kind=kind,
+                    payload=payload or {},
+                    case_id=case_id,
+                    sent_at=utcnow(),
+                    queue="bulk",
+                )
                 session.add(row)
             if row.done_at is not None:  # a concurrent delivery completed it meanwhile
                 return
@@ -61,12 +75,15 @@ def _is_last_try() -> bool | None:
 def open_incident(session: Session, row: OutboxMessage, error: str) -> Incident:
     """The step's open incident, updated, or a new one: never two open for one step."""
     incident = session.execute(
-        select(Incident).where(Incident.outbox_key == row.key,  # type: ignore[arg-type]
-                               Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+        select(Incident).where(
+            Incident.outbox_key == row.key,  # type: ignore[arg-type]
+            Incident.resolved_at.is_(None),
+        )  # type: ignore[union-attr]
     ).scalar_one_or_none()
     if incident is None:
-        incident = Incident(outbox_key=row.key, kind=row.kind, case_id=row.case_id,
-                            task_id=_task_id(row))
+        incident = Incident(
+            outbox_key=row.key, kind=row.kind, case_id=row.case_id, task_id=_task_id(row)
+        )
     incident.error = error
     incident.attempts = row.attempts
     incident.created_at = utcnow()
@@ -91,15 +108,20 @@ def retry_incident(incident_id: int) -> Incident:
         if incident is None:
             raise NotFound(f"no incident {incident_id}")
         if incident.resolved_at is not None:
-            raise InvalidInput(f"incident {incident_id} is already resolved; nothing to retry",
-                               [{"field": "incident", "message": "already resolved"}])
+            raise InvalidInput(
+                f"incident {incident_id} is already resolved; nothing to retry",
+                [{"field": "incident", "message": "already resolved"}],
+            )
         row = session.execute(
-            select(OutboxMessage).where(OutboxMessage.key == incident.outbox_key)  # type: ignore[arg-type]
+            select(OutboxMessage)
+            .where(OutboxMessage.key == incident.outbox_key)  # type: ignore[arg-type]
             .with_for_update()
         ).scalar_one_or_none()
         if row is None:
-            raise NotFound(f"incident {incident_id} names step {incident.outbox_key!r}, "
-                           "which is no longer in the outbox")
+            raise NotFound(
+                f"incident {incident_id} names step {incident.outbox_key!r}, "
+                "which is no longer in the outbox"
+            )
         incident.retried_at = utcnow()
         row.sent_at = None
         row.attempts = 0
@@ -117,7 +139,11 @@ def retry_incident(incident_id: int) -> Incident:
 
 def open_incidents(session: Session, limit: int = 100) -> list[Incident]:
     """Unresolved incidents, newest first (what `GET /api/incidents` lists)."""
-    return list(session.execute(
-        select(Incident).where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Incident.id.desc()).limit(limit)  # type: ignore[union-attr]
-    ).scalars())
+    return list(
+        session.execute(
+            select(Incident)
+            .where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Incident.id.desc())
+            .limit(limit)  # type: ignore[union-attr]
+        ).scalars()
+    )

@@ -12,6 +12,10 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from rq.utils import import_attribute
+from sqlalchemy import select, update
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import fire_automatic as fire_automatic_transitions
@@ -22,9 +26,6 @@ from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Case, HistoryEntry, Task, utcnow
 from hamyar.workers.relay import JOBS
 from hamyar.workers.steps import run_step
-from rq.utils import import_attribute
-from sqlalchemy import select, update
-from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +44,34 @@ def route_case(case_id: int, key: str | None = None) -> str:
     return run_step(key, "route_case", effect, payload={"case_id": case_id}, case_id=case_id)
 
 
-def run_handler(handler: str, kind: str, id: int, transition: str, version: int,
-                key: str | None = None) -> str:
+def run_handler(
+    handler: str, kind: str, id: int, transition: str, version: int, key: str | None = None
+) -> str:
     """Run the service handler a transition named, once for that transition and version."""
     key = key or f"handler:{kind}:{id}:{transition}:{version}"
-    payload = {"handler": handler, "kind": kind, "id": id, "transition": transition,
-               "version": version}
+    payload = {
+        "handler": handler,
+        "kind": kind,
+        "id": id,
+        "transition": transition,
+        "version": version,
+    }
 
     def effect(session: Session, plugins: Plugins) -> list[TransitionEvent]:
         spec = plugins.registry.handlers.get(handler)
         if spec is None:
-            raise LookupError(f"no handler {handler!r} is registered (is its plugin installed "
-                              "and enabled on this worker?)")
+            raise LookupError(
+                f"no handler {handler!r} is registered (is its plugin installed "
+                "and enabled on this worker?)"
+            )
         case, task = _load(session, kind, id)
-        context = HandlerContext(session=session, registry=plugins.registry, case=case,
-                                 task=task, transition_name=transition)
+        context = HandlerContext(
+            session=session,
+            registry=plugins.registry,
+            case=case,
+            task=task,
+            transition_name=transition,
+        )
         spec.function(context)
         return context.events
 
@@ -75,9 +89,13 @@ def fire_automatic(kind: str, id: int, version: int, key: str | None = None) -> 
             events += fire_automatic_transitions(session, task, SYSTEM, plugins.registry)
         return events + fire_automatic_transitions(session, case, SYSTEM, plugins.registry)
 
-    return run_step(key, "fire_automatic", effect,
-                    payload={"kind": kind, "id": id, "version": version},
-                    case_id=_case_id(kind, id))
+    return run_step(
+        key,
+        "fire_automatic",
+        effect,
+        payload={"kind": kind, "id": id, "version": version},
+        case_id=_case_id(kind, id),
+    )
 
 
 def run_periodic(name: str, slot: str, key: str | None = None) -> str:
@@ -104,10 +122,16 @@ def escalate_overdue(slot: str = "", key: str | None = None) -> int:
     now = utcnow()
     notices = []
     with session_scope() as session:
-        tasks = session.execute(
-            select(Task).where(Task.due_at < now, Task.resolved_at.is_(None))  # type: ignore[operator, union-attr]
-            .order_by(Task.due_at).limit(ESCALATION_BATCH)  # type: ignore[arg-type]
-        ).scalars().all()
+        tasks = (
+            session.execute(
+                select(Task)
+                .where(Task.due_at < now, Task.resolved_at.is_(None))  # type: ignore[operator, union-attr]
+                .order_by(Task.due_at)
+                .limit(ESCALATION_BATCH)  # type: ignore[arg-type]
+            )
+            .scalars()
+            .all()
+        )
         for task in tasks:
             definition = plugins.registry.workflows.get(task.workflow_id)
             if definition is not None and task.state in definition.terminal_states:
@@ -118,22 +142,38 @@ def escalate_overdue(slot: str = "", key: str | None = None) -> int:
                 continue
             variables = {**task.variables, "escalated": due}
             result = session.execute(
-                update(Task).where(Task.id == task.id, Task.version == task.version)  # type: ignore[arg-type]
+                update(Task)
+                .where(Task.id == task.id, Task.version == task.version)  # type: ignore[arg-type]
                 .values(variables=variables, version=task.version + 1, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # someone moved it just now; the next run looks again
             late = now - task.due_at
-            session.add(HistoryEntry(
-                case_id=task.case_id, task_id=task.id, action="escalate", actor=SYSTEM.username,
-                comment=f"overdue by {_hours(late)} hours; supervisors notified",
-                from_state=task.state, to_state=task.state, version=task.version + 1,
-                automatic=True, created_at=now,
-            ))
-            notices.append({"type": "task_escalated", "task_id": task.id,
-                            "case_id": task.case_id, "agency": task.agency_code,
-                            "due_at": due, "notify_roles": ["Supervisor"]})
+            session.add(
+                HistoryEntry(
+                    case_id=task.case_id,
+                    task_id=task.id,
+                    action="escalate",
+                    actor=SYSTEM.username,
+                    comment=f"overdue by {_hours(late)} hours; supervisors notified",
+                    from_state=task.state,
+                    to_state=task.state,
+                    version=task.version + 1,
+                    automatic=True,
+                    created_at=now,
+                )
+            )
+            notices.append(
+                {
+                    "type": "task_escalated",
+                    "task_id": task.id,
+                    "case_id": task.case_id,
+                    "agency": task.agency_code,
+                    "due_at": due,
+                    "notify_roles": ["Supervisor"],
+                }
+            )
     _publish(notices)
     return len(notices)
 

@@ -13,23 +13,30 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from redis import Redis
+from rq.job import Job, JobStatus
+from sqlalchemy import select, update
+
 from hamyar.core.storage.broker import get_redis
 from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.config import get_worker_settings
 from hamyar.workers.incidents import open_incident
 from hamyar.workers.relay import enqueue_message, job_id_for
-from redis import Redis
-from rq.job import Job, JobStatus
-from sqlalchemy import select, update
 
 log = logging.getLogger(__name__)
 
 ALIVE_KEY = "hamyar:alive:{}"
 """Set by each worker every few seconds with a short expiry: its absence means it died."""
 
-WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.CREATED,
-           JobStatus.RATE_LIMITED, JobStatus.READY_TO_ENQUEUE}
+WAITING = {
+    JobStatus.QUEUED,
+    JobStatus.SCHEDULED,
+    JobStatus.DEFERRED,
+    JobStatus.CREATED,
+    JobStatus.RATE_LIMITED,
+    JobStatus.READY_TO_ENQUEUE,
+}
 
 
 def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
@@ -38,21 +45,31 @@ def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
     settings = get_worker_settings()
     cutoff = utcnow() - timedelta(seconds=settings.stale_after)
     with session_scope() as session:
-        rows = list(session.execute(
-            select(OutboxMessage).where(
-                OutboxMessage.done_at.is_(None),  # type: ignore[union-attr]
-                OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
-                OutboxMessage.sent_at < cutoff,  # type: ignore[operator]
-            ).order_by(OutboxMessage.id).limit(limit)  # type: ignore[arg-type]
-        ).scalars())
-        open_keys = set(session.execute(
-            select(Incident.outbox_key).where(
-                Incident.resolved_at.is_(None),  # type: ignore[union-attr]
-                Incident.outbox_key.in_([r.key for r in rows]),  # type: ignore[attr-defined]
-            )
-        ).scalars())
-    lost = [row for row in rows if row.key not in open_keys
-            and _is_lost(connection, row.job_id or job_id_for(row.key))]
+        rows = list(
+            session.execute(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.done_at.is_(None),  # type: ignore[union-attr]
+                    OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
+                    OutboxMessage.sent_at < cutoff,  # type: ignore[operator]
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)  # type: ignore[arg-type]
+            ).scalars()
+        )
+        open_keys = set(
+            session.execute(
+                select(Incident.outbox_key).where(
+                    Incident.resolved_at.is_(None),  # type: ignore[union-attr]
+                    Incident.outbox_key.in_([r.key for r in rows]),  # type: ignore[attr-defined]
+                )
+            ).scalars()
+        )
+    lost = [
+        row
+        for row in rows
+        if row.key not in open_keys and _is_lost(connection, row.job_id or job_id_for(row.key))
+    ]
     resent = []
     for row in lost:
         if _count_try(row):
@@ -87,9 +104,16 @@ def _count_try(row: OutboxMessage) -> bool:
         fresh.attempts += 1
         fresh.last_error = fresh.last_error or "the job was lost (its worker died or Redis lost it)"
         if fresh.attempts >= get_worker_settings().max_tries:
-            open_incident(session, fresh, f"lost {fresh.attempts} times: its worker died or "
-                          "Redis lost it; retry when the cause is fixed")
+            open_incident(
+                session,
+                fresh,
+                f"lost {fresh.attempts} times: its worker died or "
+                "Redis lost it; retry when the cause is fixed",
+            )
             return False
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)  # type: ignore[arg-type]
-                        .values(sent_at=utcnow(), job_id=job_id_for(row.key)))
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id)  # type: ignore[arg-type]
+            .values(sent_at=utcnow(), job_id=job_id_for(row.key))
+        )
     return True

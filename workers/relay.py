@@ -22,10 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.database import get_engine, session_scope
-from hamyar.core.storage.models import OutboxMessage, utcnow
-from hamyar.workers.config import QUEUES, get_worker_settings
 from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
@@ -34,6 +30,11 @@ from rq.scripts import _build_hset_args, get_unique_enqueue_script
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.database import get_engine, session_scope
+from hamyar.core.storage.models import OutboxMessage, utcnow
+from hamyar.workers.config import QUEUES, get_worker_settings
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,12 @@ class Carrier:
         settings = get_worker_settings()
         first = self.messages[0]
         options: dict[str, Any] = {
-            "job_id": self.job_id, "timeout": settings.job_timeout, "result_ttl": RESULT_TTL,
-            "description": f"{first.kind} {first.key}" if len(self.messages) == 1 else
-            f"{first.kind} ×{len(self.messages)}: {first.key} … {self.messages[-1].key}",
+            "job_id": self.job_id,
+            "timeout": settings.job_timeout,
+            "result_ttl": RESULT_TTL,
+            "description": f"{first.kind} {first.key}"
+            if len(self.messages) == 1
+            else f"{first.kind} ×{len(self.messages)}: {first.key} … {self.messages[-1].key}",
         }
         if settings.intervals:
             options["retry"] = Retry(max=len(settings.intervals), interval=settings.intervals)
@@ -87,7 +91,11 @@ class Carrier:
             return "hamyar.workers.jobs.run_steps", {"steps": steps}, options
         function = JOBS.get(first.kind)
         if function is None:
-            return "hamyar.workers.jobs.unknown_kind", {"kind": first.kind, "key": first.key}, options
+            return (
+                "hamyar.workers.jobs.unknown_kind",
+                {"kind": first.kind, "key": first.key},
+                options,
+            )
         return function, {**first.payload, "key": first.key}, options
 
 
@@ -112,16 +120,16 @@ def plan(messages: Sequence[OutboxMessage], batch: int | None = None) -> list[Ca
     return carriers
 
 
-def enqueue_message(message: OutboxMessage, connection: Redis | None = None, *,
-                    replace: bool = False) -> Job | None:
+def enqueue_message(
+    message: OutboxMessage, connection: Redis | None = None, *, replace: bool = False
+) -> Job | None:
     """Queue the job for one outbox row under its own stable id; None if it is already queued.
 
     A job id that still names a finished or failed run (kept for inspection) is replaced, so
     a retried step always runs again; one that is queued or running is left be, unless
     `replace` says the reconciler found it abandoned.
     """
-    return _enqueue(Carrier(message.queue, [message]), connection or get_redis(),
-                    replace=replace)
+    return _enqueue(Carrier(message.queue, [message]), connection or get_redis(), replace=replace)
 
 
 _queues: weakref.WeakKeyDictionary[Redis, dict[str, Queue]] = weakref.WeakKeyDictionary()
@@ -159,18 +167,28 @@ def _enqueue(carrier: Carrier, connection: Redis, *, replace: bool = False) -> J
 def relay_pending(limit: int | None = None, connection: Redis | None = None) -> int:
     """Send up to `limit` unsent rows, oldest first; return how many were sent."""
     limit = limit or get_worker_settings().relay_batch
-    return _send(_read(
-        select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-        .order_by(OutboxMessage.id).limit(limit)  # type: ignore[arg-type]
-    ), connection)
+    return _send(
+        _read(
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+            .order_by(OutboxMessage.id)
+            .limit(limit)  # type: ignore[arg-type]
+        ),
+        connection,
+    )
 
 
 def relay_keys(keys: Iterable[str], connection: Redis | None = None) -> int:
     """Send the named rows now if they are unsent (after a retry, or a commit in this process)."""
-    return _send(_read(
-        select(OutboxMessage).where(OutboxMessage.key.in_(list(keys)),  # type: ignore[attr-defined]
-                                    OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-    ), connection)
+    return _send(
+        _read(
+            select(OutboxMessage).where(
+                OutboxMessage.key.in_(list(keys)),  # type: ignore[attr-defined]
+                OutboxMessage.sent_at.is_(None),
+            )  # type: ignore[union-attr]
+        ),
+        connection,
+    )
 
 
 def _read(query: Any) -> list[OutboxMessage]:
@@ -189,15 +207,21 @@ def _reader() -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def enqueue_messages(messages: Sequence[OutboxMessage], connection: Redis | None = None,
-                     sent: list[OutboxMessage] | None = None) -> None:
+def enqueue_messages(
+    messages: Sequence[OutboxMessage],
+    connection: Redis | None = None,
+    sent: list[OutboxMessage] | None = None,
+) -> None:
     """Plan the rows' jobs and queue them in one round trip to Redis; rows that reached it go
     to `sent`."""
     enqueue_carriers(plan(messages), connection, sent)
 
 
-def enqueue_carriers(carriers: Sequence[Carrier], connection: Redis | None = None,
-                     sent: list[OutboxMessage] | None = None) -> None:
+def enqueue_carriers(
+    carriers: Sequence[Carrier],
+    connection: Redis | None = None,
+    sent: list[OutboxMessage] | None = None,
+) -> None:
     """Queue planned jobs in one round trip to Redis; rows that reached it go to `sent`.
 
     Each job is saved by RQ's own atomic unique-enqueue script, pipelined. A job id that is
@@ -220,8 +244,11 @@ def enqueue_carriers(carriers: Sequence[Carrier], connection: Redis | None = Non
             job.origin = queue.name
             queue._prepare_for_queue(job)
             ttl = job.ttl if job.ttl is not None else -1
-            script(keys=[job.key, queue.key], args=[job.id, "R", ttl, *_build_hset_args(job)],
-                   client=pipe)
+            script(
+                keys=[job.key, queue.key],
+                args=[job.id, "R", ttl, *_build_hset_args(job)],
+                client=pipe,
+            )
         results = pipe.execute()[heads:]
     for carrier, saved in zip(carriers, results, strict=True):
         if not saved:  # the id is taken: see whether it is a finished run to replace
@@ -231,8 +258,10 @@ def enqueue_carriers(carriers: Sequence[Carrier], connection: Redis | None = Non
 
 _MARK_SENT = (
     update(OutboxMessage)
-    .where(OutboxMessage.id == bindparam("row_id"),  # type: ignore[arg-type]
-           OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+    .where(
+        OutboxMessage.id == bindparam("row_id"),  # type: ignore[arg-type]
+        OutboxMessage.sent_at.is_(None),
+    )  # type: ignore[union-attr]
     .values(sent_at=bindparam("now"), job_id=bindparam("carrier"))
 )
 
@@ -247,8 +276,9 @@ def _send(rows: list[OutboxMessage], connection: Redis | None) -> int:
         if sent:
             now = utcnow()
             with session_scope() as session:
-                session.connection().execute(_MARK_SENT, [
-                    {"row_id": m.id, "now": now, "carrier": m.job_id} for m in sent])
+                session.connection().execute(
+                    _MARK_SENT, [{"row_id": m.id, "now": now, "carrier": m.job_id} for m in sent]
+                )
     return len(sent)
 
 
@@ -256,7 +286,8 @@ def backlog(session: Any) -> int:
     """Rows not yet sent to Redis."""
     from sqlalchemy import func
 
-    return int(session.execute(
-        select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-    ).scalar_one())
+    return int(
+        session.execute(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+        ).scalar_one()
+    )

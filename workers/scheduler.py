@@ -16,16 +16,17 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
-from hamyar.core.plugin.manager import load_plugins
-from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.settings import get_settings
-from hamyar.workers.config import QUEUES, get_worker_settings
-from hamyar.workers.relay import job_id_for
 from redis import Redis
 from rq import Queue
 from rq.cron import CronJob, CronScheduler
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
+
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.settings import get_settings
+from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.relay import job_id_for
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,24 @@ class PeriodicCronJob(CronJob):
 
     timezone: ZoneInfo = ZoneInfo("Asia/Tehran")
 
-    def __init__(self, name: str, func_name: str, cron: str, queue_name: str,
-                 timezone: ZoneInfo, kwargs: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        func_name: str,
+        cron: str,
+        queue_name: str,
+        timezone: ZoneInfo,
+        kwargs: dict[str, object] | None = None,
+    ) -> None:
         self.timezone = timezone
-        super().__init__(queue_name=queue_name if queue_name in QUEUES else "bulk",
-                         func_name=func_name, cron=cron, kwargs=kwargs, name=name,
-                         result_ttl=3600)
+        super().__init__(
+            queue_name=queue_name if queue_name in QUEUES else "bulk",
+            func_name=func_name,
+            cron=cron,
+            kwargs=kwargs,
+            name=name,
+            result_ttl=3600,
+        )
 
     def get_next_enqueue_time(self) -> datetime:
         """The next slot after the last run (or now), computed in the configured time zone."""
@@ -54,8 +67,14 @@ class PeriodicCronJob(CronJob):
         kwargs = {**self.kwargs, "slot": slot, "key": key}
         queue = Queue(self.queue_name, connection=connection)
         try:
-            job = queue.enqueue(self.func_name, kwargs=kwargs, job_id=job_id_for(key),
-                                unique=True, description=f"periodic {key}", **self.job_options)
+            job = queue.enqueue(
+                self.func_name,
+                kwargs=kwargs,
+                job_id=job_id_for(key),
+                unique=True,
+                description=f"periodic {key}",
+                **self.job_options,
+            )
             log.info("enqueued %s", key)
         except DuplicateJobError:  # another scheduler enqueued this period first
             job = Job.fetch(job_id_for(key), connection=connection)
@@ -65,16 +84,35 @@ class PeriodicCronJob(CronJob):
 def periodic_jobs(timezone: ZoneInfo | None = None) -> list[PeriodicCronJob]:
     """The built-in escalation job and every plugin's periodic jobs."""
     tz = timezone or ZoneInfo(get_settings().timezone)
-    jobs = [PeriodicCronJob("hamyar.escalate_overdue", "hamyar.workers.jobs.escalate_overdue",
-                            get_worker_settings().escalation_cron, "bulk", tz)]
+    jobs = [
+        PeriodicCronJob(
+            "hamyar.escalate_overdue",
+            "hamyar.workers.jobs.escalate_overdue",
+            get_worker_settings().escalation_cron,
+            "bulk",
+            tz,
+        )
+    ]
     for spec in load_plugins().registry.periodic_jobs.values():
         try:
-            jobs.append(PeriodicCronJob(spec.name, "hamyar.workers.jobs.run_periodic", spec.cron,
-                                        spec.queue, tz, kwargs={"name": spec.name}))
+            jobs.append(
+                PeriodicCronJob(
+                    spec.name,
+                    "hamyar.workers.jobs.run_periodic",
+                    spec.cron,
+                    spec.queue,
+                    tz,
+                    kwargs={"name": spec.name},
+                )
+            )
         except (ValueError, KeyError) as exc:  # a bad cron expression: skip it, say whose
-            log.error("periodic job %s of plugin %s has a bad schedule %r: %s", spec.name,
-                      spec.plugin or load_plugins().registry.owner("periodic job", spec.name),
-                      spec.cron, exc)
+            log.error(
+                "periodic job %s of plugin %s has a bad schedule %r: %s",
+                spec.name,
+                spec.plugin or load_plugins().registry.owner("periodic job", spec.name),
+                spec.cron,
+                exc,
+            )
     return jobs
 
 
@@ -86,6 +124,7 @@ def make_scheduler(connection: Redis | None = None) -> CronScheduler:
 
 def run_scheduler() -> None:
     """Run the cron scheduler until SIGINT/SIGTERM (`hamyar worker --with-scheduler`)."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     make_scheduler().start()

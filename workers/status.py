@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
+from sqlalchemy import func, select
+
 from hamyar.core.storage.broker import get_redis
 from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Incident, OutboxMessage
 from hamyar.workers.config import QUEUES
 from hamyar.workers.reconcile import ALIVE_KEY
-from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue, Worker
-from sqlalchemy import func, select
 
 
 def queue_status(connection: Redis | None = None) -> dict[str, Any]:
@@ -23,20 +24,23 @@ def queue_status(connection: Redis | None = None) -> dict[str, Any]:
     """
     with session_scope() as session:
         backlog = session.execute(
-            select(func.count()).select_from(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
         ).scalar_one()
         in_flight = session.execute(
-            select(func.count()).select_from(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
-                   OutboxMessage.done_at.is_(None))  # type: ignore[union-attr]
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
+                OutboxMessage.done_at.is_(None),
+            )  # type: ignore[union-attr]
         ).scalar_one()
         incidents = session.execute(
-            select(func.count()).select_from(Incident)
-            .where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+            select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
         ).scalar_one()
     status: dict[str, Any] = {
-        "redis": "up", "queues": [], "workers": [],
+        "redis": "up",
+        "queues": [],
+        "workers": [],
         "outbox": {"backlog": int(backlog), "in_flight": int(in_flight)},
         "open_incidents": int(incidents),
     }
@@ -44,20 +48,28 @@ def queue_status(connection: Redis | None = None) -> dict[str, Any]:
         connection = connection or get_redis()
         for name in QUEUES:
             queue = Queue(name, connection=connection)
-            status["queues"].append({
-                "name": name, "queued": queue.count,
-                "started": queue.started_job_registry.count,
-                "scheduled": queue.scheduled_job_registry.count,
-                "failed": queue.failed_job_registry.count,
-            })
+            status["queues"].append(
+                {
+                    "name": name,
+                    "queued": queue.count,
+                    "started": queue.started_job_registry.count,
+                    "scheduled": queue.scheduled_job_registry.count,
+                    "failed": queue.failed_job_registry.count,
+                }
+            )
         for worker in Worker.all(connection=connection):
-            status["workers"].append({
-                "name": worker.name, "hostname": worker.hostname, "pid": worker.pid,
-                "state": str(worker.get_state()), "queues": worker.queue_names(),
-                "alive": bool(connection.exists(ALIVE_KEY.format(worker.name))),
-                "successful_jobs": worker.successful_job_count,
-                "failed_jobs": worker.failed_job_count,
-            })
+            status["workers"].append(
+                {
+                    "name": worker.name,
+                    "hostname": worker.hostname,
+                    "pid": worker.pid,
+                    "state": str(worker.get_state()),
+                    "queues": worker.queue_names(),
+                    "alive": bool(connection.exists(ALIVE_KEY.format(worker.name))),
+                    "successful_jobs": worker.successful_job_count,
+                    "failed_jobs": worker.failed_job_count,
+                }
+            )
     except RedisError as exc:
         status["redis"] = f"down: {exc}"
     return status

@@ -14,15 +14,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row, bindparam, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import notify_observers
 from hamyar.core.plugin.manager import Plugins, load_plugins
 from hamyar.core.storage.database import get_engine
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.relay import Carrier, enqueue_carriers, plan
-from sqlalchemy import Row, bindparam, event, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,14 @@ class _NewClaim:
 _NEW_CLAIM: Any = _NewClaim()
 
 
-def run_step(key: str, kind: str, effect: Effect, *, payload: dict[str, Any] | None = None,
-             case_id: int | None = None) -> str:
+def run_step(
+    key: str,
+    kind: str,
+    effect: Effect,
+    *,
+    payload: dict[str, Any] | None = None,
+    case_id: int | None = None,
+) -> str:
     """Apply `effect` once for the outbox row `key` (created if it does not exist yet).
 
     Returns "done", or "skipped" when the step had already been applied. On failure the row
@@ -68,8 +75,11 @@ def run_step(key: str, kind: str, effect: Effect, *, payload: dict[str, Any] | N
             events = effect(session, plugins) or []
             if claim.last_error:  # it failed before: close the incident it may have opened
                 session.execute(
-                    update(Incident).where(Incident.outbox_key == key,  # type: ignore[arg-type]
-                                           Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+                    update(Incident)
+                    .where(
+                        Incident.outbox_key == key,  # type: ignore[arg-type]
+                        Incident.resolved_at.is_(None),
+                    )  # type: ignore[union-attr]
                     .values(resolved_at=now)
                 )
             carriers = _plan_spawned(spawned, now)
@@ -84,8 +94,14 @@ def run_step(key: str, kind: str, effect: Effect, *, payload: dict[str, Any] | N
     return DONE
 
 
-def _claim(session: Session, key: str, kind: str, payload: dict[str, Any] | None,
-           case_id: int | None, now: datetime) -> Row[Any] | None:
+def _claim(
+    session: Session,
+    key: str,
+    kind: str,
+    payload: dict[str, Any] | None,
+    case_id: int | None,
+    now: datetime,
+) -> Row[Any] | None:
     """Lock the step's row and mark it done, in one statement; None when it was done already.
 
     The mark lands only if the effect commits with it: a failure rolls both back. A second
@@ -100,11 +116,20 @@ def _claim(session: Session, key: str, kind: str, payload: dict[str, Any] | None
     # A step that was never in the outbox: periodic runs, direct enqueues.
     try:
         with session.begin_nested():
-            session.execute(insert(_OUTBOX).values(
-                key=key, kind=kind, payload=payload or {}, case_id=case_id, created_at=now,
-                sent_at=now, done_at=now, attempts=0, last_error="",
-                queue="bulk" if kind == "periodic" else "default",
-            ))
+            session.execute(
+                insert(_OUTBOX).values(
+                    key=key,
+                    kind=kind,
+                    payload=payload or {},
+                    case_id=case_id,
+                    created_at=now,
+                    sent_at=now,
+                    done_at=now,
+                    attempts=0,
+                    last_error="",
+                    queue="bulk" if kind == "periodic" else "default",
+                )
+            )
     except IntegrityError:
         if session.execute(select(_OUTBOX.c.id).where(_OUTBOX.c.key == key)).first() is None:
             raise  # not a concurrent insert of this step but a broken reference (no such case)
@@ -140,5 +165,8 @@ def _send_spawned(carriers: list[Carrier]) -> None:
     try:
         enqueue_carriers(carriers)
     except Exception:
-        log.warning("could not queue %d follow-up jobs now; the reconciler will",
-                    len(carriers), exc_info=True)
+        log.warning(
+            "could not queue %d follow-up jobs now; the reconciler will",
+            len(carriers),
+            exc_info=True,
+        )

@@ -28,12 +28,6 @@ import threading
 import time
 from collections.abc import Sequence
 
-from hamyar.core.plugin.manager import load_plugins
-from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.database import session_scope
-from hamyar.workers.config import QUEUES, get_worker_settings
-from hamyar.workers.reconcile import ALIVE_KEY, reconcile
-from hamyar.workers.relay import relay_pending
 from redis import Redis
 from redis.exceptions import RedisError
 from redis.lock import Lock
@@ -41,6 +35,13 @@ from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
 from sqlalchemy.exc import IntegrityError, OperationalError
+
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.database import session_scope
+from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.reconcile import ALIVE_KEY, reconcile
+from hamyar.workers.relay import relay_pending
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +91,7 @@ class Courier(threading.Thread):
                 self.stopping.wait(self.settings.relay_interval)
 
     def beat(self) -> None:
-        self.connection.set(ALIVE_KEY.format(self.worker_name), "1",
-                            ex=self.settings.heartbeat_ttl)
+        self.connection.set(ALIVE_KEY.format(self.worker_name), "1", ex=self.settings.heartbeat_ttl)
 
     def relay(self) -> bool:
         """Relay one batch if no other process is relaying; True when there may be more."""
@@ -125,7 +125,8 @@ class Courier(threading.Thread):
         if lock.acquire(blocking=False, token=self.name):
             return True
         return self.free_if_dead(str(lock.name)) and bool(
-            lock.acquire(blocking=False, token=self.name))
+            lock.acquire(blocking=False, token=self.name)
+        )
 
     def free_if_dead(self, key: str) -> bool:
         """Release `key` if a courier whose worker is no longer alive holds it.
@@ -186,18 +187,28 @@ def prepare() -> None:
         log.info("registry already synchronised by another process")
 
 
-def make_worker(queue_names: Sequence[str] = QUEUES, connection: Redis | None = None,
-                name: str | None = None) -> HamyarWorker:
+def make_worker(
+    queue_names: Sequence[str] = QUEUES, connection: Redis | None = None, name: str | None = None
+) -> HamyarWorker:
     settings = get_worker_settings()
     connection = connection or get_redis()
     queues = [Queue(q, connection=connection) for q in queue_names]
-    return HamyarWorker(queues, connection=connection, name=name,
-                        worker_ttl=max(settings.heartbeat_ttl, 20),
-                        maintenance_interval=settings.maintenance_interval)
+    return HamyarWorker(
+        queues,
+        connection=connection,
+        name=name,
+        worker_ttl=max(settings.heartbeat_ttl, 20),
+        maintenance_interval=settings.maintenance_interval,
+    )
 
 
-def run_worker(queue_names: Sequence[str] = QUEUES, *, burst: bool = False,
-               with_scheduler: bool = False, name: str | None = None) -> bool:
+def run_worker(
+    queue_names: Sequence[str] = QUEUES,
+    *,
+    burst: bool = False,
+    with_scheduler: bool = False,
+    name: str | None = None,
+) -> bool:
     """Work the queues until stopped (or, with `burst`, until nothing is left to do)."""
     unknown = [q for q in queue_names if q not in QUEUES]
     if unknown:
@@ -209,15 +220,17 @@ def run_worker(queue_names: Sequence[str] = QUEUES, *, burst: bool = False,
             return work_until_idle(queue_names, name=name)
         return make_worker(queue_names, name=name).work(
             with_scheduler=False,  # the courier promotes retries; see the module's docstring
-            logging_level=get_worker_settings().worker_log_level)
+            logging_level=get_worker_settings().worker_log_level,
+        )
     finally:
         if scheduler is not None:
             scheduler.terminate()
             scheduler.join(timeout=10)
 
 
-def work_until_idle(queue_names: Sequence[str] = QUEUES, *, name: str | None = None,
-                    timeout: float = 300.0) -> bool:
+def work_until_idle(
+    queue_names: Sequence[str] = QUEUES, *, name: str | None = None, timeout: float = 300.0
+) -> bool:
     """Relay and work until no row is unsent and no job is queued, scheduled or retried.
 
     Used by `hamyar worker --burst`, the tests and the benchmark; a retry scheduled for later
@@ -249,7 +262,8 @@ def work_until_idle(queue_names: Sequence[str] = QUEUES, *, name: str | None = N
 def _start_scheduler() -> multiprocessing.process.BaseProcess:
     from hamyar.workers.scheduler import run_scheduler
 
-    process = multiprocessing.get_context("spawn").Process(target=run_scheduler,
-                                                           name="hamyar-scheduler", daemon=True)
+    process = multiprocessing.get_context("spawn").Process(
+        target=run_scheduler, name="hamyar-scheduler", daemon=True
+    )
     process.start()
     return process

@@ -25,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, exists, not_, or_, select, true
+from sqlmodel import Session
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.storage.models import Case, Task
-from sqlalchemy import ColumnElement, exists, not_, or_, select, true
-from sqlmodel import Session
 
 _SEE_ALL = frozenset({R.COORDINATOR, R.MANAGER, R.AUDITOR, R.SYSTEM})
 
@@ -55,8 +56,7 @@ def _involved(actor: Actor) -> ColumnElement[bool]:
     agencies = sorted(actor.agencies)
     if agencies:
         conditions.append(Case.agency_code.in_(agencies))  # type: ignore[union-attr]
-        conditions.append(exists().where(Task.case_id == Case.id,
-                                         Task.agency_code.in_(agencies)))  # type: ignore[attr-defined]
+        conditions.append(exists().where(Task.case_id == Case.id, Task.agency_code.in_(agencies)))  # type: ignore[attr-defined]
     return or_(*conditions)
 
 
@@ -95,8 +95,7 @@ def case_access(actor: Actor, case: Case, task_agencies: Iterable[str]) -> CaseA
     if not actor.agencies and not actor.global_roles:
         return CaseAccess(visible=involved, content=involved, reporter=False)
     content = involved or not case.confidential
-    return CaseAccess(visible=content or sees_everything(actor), content=content,
-                      reporter=reporter)
+    return CaseAccess(visible=content or sees_everything(actor), content=content, reporter=reporter)
 
 
 def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -105,8 +104,7 @@ def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, set[st
     found: dict[int, set[str]] = {i: set() for i in ids}
     if not ids:
         return found
-    rows = session.execute(select(Task.case_id, Task.agency_code)
-                           .where(Task.case_id.in_(ids)))  # type: ignore[attr-defined]
+    rows = session.execute(select(Task.case_id, Task.agency_code).where(Task.case_id.in_(ids)))  # type: ignore[attr-defined]
     for case_id, agency in rows:
         found[case_id].add(agency)
     return found
@@ -153,7 +151,8 @@ def require_writer(actor: Actor) -> None:
 def may_see_queue(actor: Actor) -> bool:
     """Queue internals (jobs, workers): operators, coordinators, auditors and supervisors."""
     return sees_everything(actor) or any(
-        R.SUPERVISOR in roles for roles in actor.agency_roles.values())
+        R.SUPERVISOR in roles for roles in actor.agency_roles.values()
+    )
 
 
 def may_read_administration(actor: Actor) -> bool:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from datetime import timedelta
 from difflib import SequenceMatcher
 
+from sqlmodel import Session, select
+
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case
 from hamyar.core.text.folding import normalize, tokens
-from sqlmodel import Session, select
 
 WINDOW_DAYS = 14
 SIMILARITY = 0.6

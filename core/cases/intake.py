@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
 from hamyar.core.exceptions import InvalidInput
@@ -15,12 +22,6 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, OutboxMessage
 from hamyar.core.text.folding import search_key
 from hamyar.core.text.tracking_codes import new_tracking_code
-from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session
 
 CHANNELS = ("web", "api", "open311", "sms", "phone", "app", "facilitation", "caseworker", "demo")
 MAX_TITLE = 300

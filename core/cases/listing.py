@@ -11,13 +11,14 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlmodel import Session
+
 from hamyar.core.auth.access import readable_cases, visible_cases
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.search import matching_cases
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
-from sqlalchemy import ColumnElement, exists, or_, select
-from sqlmodel import Session
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -66,8 +67,10 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError
         return int(value)
     except ValueError:
-        raise InvalidInput("cursor is not one this API gave out; start again without it",
-                           [{"field": "cursor", "message": "invalid cursor"}]) from None
+        raise InvalidInput(
+            "cursor is not one this API gave out; start again without it",
+            [{"field": "cursor", "message": "invalid cursor"}],
+        ) from None
 
 
 def resolve_neighbourhood(session: Session, value: int | str) -> int:
@@ -75,33 +78,45 @@ def resolve_neighbourhood(session: Session, value: int | str) -> int:
         return int(value)
     found = session.execute(select(Neighbourhood.id).where(Neighbourhood.code == value)).first()
     if found is None:
-        raise InvalidInput(f"unknown neighbourhood {value!r}; GET /api/neighbourhoods lists them",
-                           [{"field": "neighbourhood", "message": "unknown neighbourhood"}])
+        raise InvalidInput(
+            f"unknown neighbourhood {value!r}; GET /api/neighbourhoods lists them",
+            [{"field": "neighbourhood", "message": "unknown neighbourhood"}],
+        )
     return int(found[0])
 
 
-def list_cases(session: Session, actor: Actor, filters: CaseFilters, *,
-               limit: int = DEFAULT_LIMIT, cursor: str | None = None,
-               now: datetime | None = None) -> Page:
+def list_cases(
+    session: Session,
+    actor: Actor,
+    filters: CaseFilters,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    now: datetime | None = None,
+) -> Page:
     """One page of the cases `actor` may see that match `filters`, newest first."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be 1..{MAX_LIMIT}",
-                           [{"field": "limit", "message": f"1..{MAX_LIMIT}"}])
+        raise InvalidInput(
+            f"limit must be 1..{MAX_LIMIT}", [{"field": "limit", "message": f"1..{MAX_LIMIT}"}]
+        )
     query = select(Case).where(visible_cases(actor))
     if filters.state:
         states = [s.strip() for s in filters.state.split(",") if s.strip()]
         query = query.where(Case.state.in_(states))  # type: ignore[attr-defined]
     if filters.agency:
-        query = query.where(or_(
-            Case.agency_code == filters.agency,
-            exists().where(Task.case_id == Case.id, Task.agency_code == filters.agency),
-        ))
+        query = query.where(
+            or_(
+                Case.agency_code == filters.agency,
+                exists().where(Task.case_id == Case.id, Task.agency_code == filters.agency),
+            )
+        )
     if filters.service:
         query = query.where(Case.service_code == filters.service)
     if filters.neighbourhood not in (None, ""):
         assert filters.neighbourhood is not None
         query = query.where(
-            Case.neighbourhood_id == resolve_neighbourhood(session, filters.neighbourhood))
+            Case.neighbourhood_id == resolve_neighbourhood(session, filters.neighbourhood)
+        )
     if filters.overdue is not None:
         late = is_late(now or utcnow())
         query = query.where(late if filters.overdue else ~late)
@@ -112,9 +127,11 @@ def list_cases(session: Session, actor: Actor, filters: CaseFilters, *,
             query = query.where(condition, readable_cases(actor))
     if cursor:
         query = query.where(Case.id < decode_cursor(cursor))  # type: ignore[operator]
-    rows = list(session.execute(
-        query.order_by(Case.id.desc()).limit(limit + 1)  # type: ignore[union-attr]
-    ).scalars())
+    rows = list(
+        session.execute(
+            query.order_by(Case.id.desc()).limit(limit + 1)  # type: ignore[union-attr]
+        ).scalars()
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].id) if more and rows[-1].id is not None else None

@@ -13,6 +13,8 @@ history — the one exception Primero also allows, for a child at risk.
 
 from __future__ import annotations
 
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.default_plugins.workflows import REFERRAL_WORKFLOW
@@ -22,7 +24,6 @@ from hamyar.core.exceptions import GuardRefused, InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import open_task
 from hamyar.core.storage.models import Case, HistoryEntry, Task
-from sqlmodel import Session, select
 
 REFERABLE_CASE_STATES = ("in_progress",)
 PENDING = ("offered", "accepted")

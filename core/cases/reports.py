@@ -16,6 +16,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
 from hamyar.core.auth.access import visible_cases
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.listing import is_late, is_resolved
@@ -23,8 +26,6 @@ from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Neighbourhood, utcnow
 from hamyar.core.time.jalali import parse_date
-from sqlalchemy import and_, case, func, select
-from sqlmodel import Session
 
 GROUPS = ("neighbourhood", "agency", "service", "state")
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -57,13 +58,13 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=TEHRAN)
 
 
-def _labels(session: Session, registry: Registry, group_by: str,
-            keys: list[Any]) -> dict[Any, tuple[str, str]]:
+def _labels(
+    session: Session, registry: Registry, group_by: str, keys: list[Any]
+) -> dict[Any, tuple[str, str]]:
     if group_by == "neighbourhood":
         ids = [k for k in keys if k is not None]
         names = select(Neighbourhood.id, Neighbourhood.name_fa, Neighbourhood.name_en)
-        rows = session.execute(
-            names.where(Neighbourhood.id.in_(ids))) if ids else []  # type: ignore[union-attr]
+        rows = session.execute(names.where(Neighbourhood.id.in_(ids))) if ids else []  # type: ignore[union-attr]
         return {i: (fa, en) for i, fa, en in rows}
     if group_by == "agency":
         return {a.code: (a.title_fa, a.title_en) for a in registry.agencies.values()}
@@ -76,18 +77,31 @@ def _labels(session: Session, registry: Registry, group_by: str,
     return labels
 
 
-def summary(session: Session, actor: Actor, registry: Registry, *, group_by: str,
-            date_from: date | None = None, date_to: date | None = None,
-            now: datetime | None = None) -> list[ReportRow]:
+def summary(
+    session: Session,
+    actor: Actor,
+    registry: Registry,
+    *,
+    group_by: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime | None = None,
+) -> list[ReportRow]:
     """One row per group, largest first."""
     if group_by not in GROUPS:
-        raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}",
-                           [{"field": "group_by", "message": "unknown grouping"}])
+        raise InvalidInput(
+            f"group_by must be one of {', '.join(GROUPS)}",
+            [{"field": "group_by", "message": "unknown grouping"}],
+        )
     if date_from and date_to and date_to < date_from:
         raise InvalidInput("`to` is before `from`", [{"field": "to", "message": "before from"}])
     now = now or utcnow()
-    column = {"neighbourhood": Case.neighbourhood_id, "agency": Case.agency_code,
-              "service": Case.service_code, "state": Case.state}[group_by]
+    column = {
+        "neighbourhood": Case.neighbourhood_id,
+        "agency": Case.agency_code,
+        "service": Case.service_code,
+        "state": Case.state,
+    }[group_by]
     resolved = is_resolved()
     resolved_at = func.coalesce(Case.resolved_at, Case.updated_at)
     late_open = is_late(now)
@@ -97,8 +111,18 @@ def summary(session: Session, actor: Actor, registry: Registry, *, group_by: str
     def total(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    query = select(column, func.count(), total(resolved), total(late_open), total(met),
-                   total(missed_resolved)).where(visible_cases(actor)).group_by(column)
+    query = (
+        select(
+            column,
+            func.count(),
+            total(resolved),
+            total(late_open),
+            total(met),
+            total(missed_resolved),
+        )
+        .where(visible_cases(actor))
+        .group_by(column)
+    )
     if date_from:
         query = query.where(Case.created_at >= _start_of(date_from))  # type: ignore[operator]
     if date_to:
@@ -109,12 +133,22 @@ def summary(session: Session, actor: Actor, registry: Registry, *, group_by: str
     for key, count, n_resolved, overdue, n_met, n_missed in raw:
         missed = int(n_missed) + int(overdue)
         decided = int(n_met) + missed
-        fa, en = labels.get(key, (str(key) if key is not None else "—",
-                                  str(key) if key is not None else "—"))
-        rows.append(ReportRow(key=None if key is None else str(key), label=fa, label_en=en,
-                              count=int(count), resolved=int(n_resolved), overdue=int(overdue),
-                              sla_met=int(n_met), sla_missed=missed,
-                              sla_compliance=round(int(n_met) / decided, 4) if decided else None))
+        fa, en = labels.get(
+            key, (str(key) if key is not None else "—", str(key) if key is not None else "—")
+        )
+        rows.append(
+            ReportRow(
+                key=None if key is None else str(key),
+                label=fa,
+                label_en=en,
+                count=int(count),
+                resolved=int(n_resolved),
+                overdue=int(overdue),
+                sla_met=int(n_met),
+                sla_missed=missed,
+                sla_compliance=round(int(n_met) / decided, 4) if decided else None,
+            )
+        )
     rows.sort(key=lambda r: (-r.count, r.label))
     return rows
 
@@ -122,9 +156,14 @@ def summary(session: Session, actor: Actor, registry: Registry, *, group_by: str
 def totals(rows: list[ReportRow]) -> dict[str, Any]:
     met = sum(r.sla_met for r in rows)
     missed = sum(r.sla_missed for r in rows)
-    return {"count": sum(r.count for r in rows), "resolved": sum(r.resolved for r in rows),
-            "overdue": sum(r.overdue for r in rows), "sla_met": met, "sla_missed": missed,
-            "sla_compliance": round(met / (met + missed), 4) if met + missed else None}
+    return {
+        "count": sum(r.count for r in rows),
+        "resolved": sum(r.resolved for r in rows),
+        "overdue": sum(r.overdue for r in rows),
+        "sla_met": met,
+        "sla_missed": missed,
+        "sla_compliance": round(met / (met + missed), 4) if met + missed else None,
+    }
 
 
 def to_csv(rows: list[ReportRow]) -> str:

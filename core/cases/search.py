@@ -1,6 +1,7 @@
 """Full-text search over cases, on Persian-normalised keys, through an index — never a scan.
 
-`hamyar.core.cases.intake.open_case` stores `Case.search_text = core.text.search_key(title, description, …)`:
+`hamyar.core.cases.intake.open_case` stores `Case.search_text = core.text.search_key(title,
+description, …)`:
 plain space-separated, normalised terms. A query becomes `core.text.query_terms(q)`, every one
 of which must start a term of the key (prefix match, what a search box wants: "کتاب" finds
 "کتابخانه"). The index behind it depends on the database:
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hamyar.core.storage.models import Case
-from hamyar.core.text.folding import query_terms
 from sqlalchemy import ColumnElement, Connection, and_, event, literal_column, select, table, text
 from sqlalchemy.engine import Engine
+
+from hamyar.core.storage.models import Case
+from hamyar.core.text.folding import query_terms
 
 FTS_TABLE = "case_fts"
 
@@ -52,7 +54,8 @@ def install(connection: Connection) -> None:
     dialect = connection.dialect.name
     if dialect == "sqlite":
         existed = connection.execute(
-            text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}).first()
+            text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": FTS_TABLE}
+        ).first()
         for statement in _SQLITE_DDL:
             connection.exec_driver_sql(statement)
         if not existed:  # cases written before the index: index them once
@@ -84,8 +87,11 @@ def matching_cases(query: str, dialect: str) -> ColumnElement[bool] | None:
         return None
     if dialect == "sqlite":
         expression = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-        hits = (select(literal_column("rowid")).select_from(table(FTS_TABLE))
-                .where(literal_column(FTS_TABLE).op("MATCH")(expression)))
+        hits = (
+            select(literal_column("rowid"))
+            .select_from(table(FTS_TABLE))
+            .where(literal_column(FTS_TABLE).op("MATCH")(expression))
+        )
         return Case.id.in_(hits)  # type: ignore[union-attr]
     key = literal_column("' '").concat(Case.search_text)
     conditions = [key.like(f"% {_escape_like(t)}%", escape="\\") for t in terms]

@@ -3,7 +3,8 @@
 Two sources, one shape. Built-in lists every deployment needs — my agency's open tasks, its
 overdue ones, and the coordinators' triage and unrouted cases — and every `Worklist` a workflow
 definition declares (DCWorkflow's worklists: objects of that workflow in the listed states, for
-the roles its guard names). Every list is filtered by `hamyar.core.auth.access`, and pages are keyed on id.
+the roles its guard names). Every list is filtered by `hamyar.core.auth.access`, and pages are
+keyed on id.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ColumnElement, false, func, select
+from sqlmodel import Session
+
 from hamyar.core.auth.access import sees_everything, visible_cases, visible_tasks
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.listing import MAX_LIMIT, decode_cursor, encode_cursor
@@ -19,8 +23,6 @@ from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.workflow import guard_allows
-from sqlalchemy import ColumnElement, false, func, select
-from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -46,23 +48,50 @@ def _open_tasks_of(agencies: frozenset[str]) -> ColumnElement[bool]:
 def _builtin(actor: Actor) -> list[WorklistSpec]:
     lists: list[WorklistSpec] = []
     if actor.agencies:
-        lists.append(WorklistSpec(
-            "my-tasks", "وظایف باز دستگاه من", "My agency's open tasks", "task",
-            lambda: _open_tasks_of(actor.agencies), implies_visible=True))
-        lists.append(WorklistSpec(
-            "my-overdue", "وظایف معوق دستگاه من", "My agency's overdue tasks", "task",
-            lambda: _open_tasks_of(actor.agencies) & (Task.due_at < utcnow()),  # type: ignore[operator]
-            implies_visible=True))
+        lists.append(
+            WorklistSpec(
+                "my-tasks",
+                "وظایف باز دستگاه من",
+                "My agency's open tasks",
+                "task",
+                lambda: _open_tasks_of(actor.agencies),
+                implies_visible=True,
+            )
+        )
+        lists.append(
+            WorklistSpec(
+                "my-overdue",
+                "وظایف معوق دستگاه من",
+                "My agency's overdue tasks",
+                "task",
+                lambda: _open_tasks_of(actor.agencies) & (Task.due_at < utcnow()),  # type: ignore[operator]
+                implies_visible=True,
+            )
+        )
     if sees_everything(actor):
-        lists.append(WorklistSpec(
-            "triage", "در انتظار تعیین مسئول", "Triage", "case",
-            lambda: Case.state == "triage"))  # type: ignore[arg-type,return-value]
-        lists.append(WorklistSpec(
-            "unrouted", "ثبت‌شده و ارجاع‌نشده", "Not yet routed", "case",
-            lambda: Case.state == "new"))  # type: ignore[arg-type,return-value]
-        lists.append(WorklistSpec(
-            "overdue", "همه وظایف معوق", "All overdue tasks", "task",
-            lambda: Task.resolved_at.is_(None) & (Task.due_at < utcnow())))  # type: ignore[union-attr,operator]
+        lists.append(
+            WorklistSpec(
+                "triage", "در انتظار تعیین مسئول", "Triage", "case", lambda: Case.state == "triage"
+            )
+        )  # type: ignore[arg-type,return-value]
+        lists.append(
+            WorklistSpec(
+                "unrouted",
+                "ثبت‌شده و ارجاع‌نشده",
+                "Not yet routed",
+                "case",
+                lambda: Case.state == "new",
+            )
+        )  # type: ignore[arg-type,return-value]
+        lists.append(
+            WorklistSpec(
+                "overdue",
+                "همه وظایف معوق",
+                "All overdue tasks",
+                "task",
+                lambda: Task.resolved_at.is_(None) & (Task.due_at < utcnow()),
+            )
+        )  # type: ignore[union-attr,operator]
     return lists
 
 
@@ -77,32 +106,52 @@ def _declared(actor: Actor, registry: Registry) -> list[WorklistSpec]:
     for definition in registry.workflows.values():
         state = definition.state(definition.initial_state)
         for worklist in definition.worklists.values():
-            allowed = [agency for agency, roles in _role_sets(actor)
-                       if guard_allows(worklist.guard, workflow=definition, state=state,
-                                       roles=roles, groups=actor.groups, names={})]
+            allowed = [
+                agency
+                for agency, roles in _role_sets(actor)
+                if guard_allows(
+                    worklist.guard,
+                    workflow=definition,
+                    state=state,
+                    roles=roles,
+                    groups=actor.groups,
+                    names={},
+                )
+            ]
             if definition.id != CASE_WORKFLOW and None not in allowed:
                 # only agencies that have a service following this workflow
-                users = {s.agency for s in registry.services.values()
-                         if s.workflow == definition.id}
+                users = {
+                    s.agency for s in registry.services.values() if s.workflow == definition.id
+                }
                 allowed = [a for a in allowed if a in users]
             if not allowed:
                 continue
             states = worklist.matches.get(definition.state_variable) or worklist.matches.get(
-                "state", ())
+                "state", ()
+            )
             is_case = definition.id == CASE_WORKFLOW
             table: Any = Case if is_case else Task
 
-            def condition(table: Any = table, wid: str = definition.id,
-                          states: tuple[str, ...] = tuple(states),
-                          allowed: list[str | None] = allowed) -> ColumnElement[bool]:
+            def condition(
+                table: Any = table,
+                wid: str = definition.id,
+                states: tuple[str, ...] = tuple(states),
+                allowed: list[str | None] = allowed,
+            ) -> ColumnElement[bool]:
                 cond = (table.workflow_id == wid) & table.state.in_(states)
                 if table is Task and None not in allowed:  # held only within some agencies
                     cond = cond & Task.agency_code.in_([a for a in allowed if a])
                 return cond  # type: ignore[no-any-return]
 
-            lists.append(WorklistSpec(f"{definition.id}:{worklist.id}", worklist.title,
-                                      worklist.title_en or worklist.title,
-                                      "case" if is_case else "task", condition))
+            lists.append(
+                WorklistSpec(
+                    f"{definition.id}:{worklist.id}",
+                    worklist.title,
+                    worklist.title_en or worklist.title,
+                    "case" if is_case else "task",
+                    condition,
+                )
+            )
     return lists
 
 
@@ -146,12 +195,19 @@ def find(actor: Actor, registry: Registry, worklist_id: str) -> WorklistSpec:
     raise NotFound(f"no worklist {worklist_id!r} for you; GET /api/worklists lists yours")
 
 
-def items(session: Session, spec: WorklistSpec, actor: Actor, *, limit: int = 50,
-          cursor: str | None = None) -> tuple[list[Any], str | None]:
+def items(
+    session: Session,
+    spec: WorklistSpec,
+    actor: Actor,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[Any], str | None]:
     """One page of the worklist's cases or tasks, newest first, and the next cursor."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be 1..{MAX_LIMIT}",
-                           [{"field": "limit", "message": f"1..{MAX_LIMIT}"}])
+        raise InvalidInput(
+            f"limit must be 1..{MAX_LIMIT}", [{"field": "limit", "message": f"1..{MAX_LIMIT}"}]
+        )
     table: Any = Case if spec.kind == "case" else Task
     query = select(table).where(_where(spec, actor))
     if cursor:

@@ -13,9 +13,10 @@ import pkgutil
 import sys
 
 import typer
-from hamyar.core.exceptions import HamyarError
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
+
+from hamyar.core.exceptions import HamyarError
 
 app = typer.Typer(
     name="hamyar",
@@ -61,11 +62,15 @@ def main() -> None:
         sys.exit(2)
     except DBAPIError as exc:
         if _is_missing_table(exc):
-            typer.echo("hamyar: the database has no Hamyar tables yet; run `hamyar db upgrade` "
-                       "(HAMYAR_DATABASE_URL names the database)", err=True)
+            typer.echo(
+                "hamyar: the database has no Hamyar tables yet; run `hamyar db upgrade` "
+                "(HAMYAR_DATABASE_URL names the database)",
+                err=True,
+            )
             sys.exit(2)
-        typer.echo(f"hamyar: the database failed: {str(exc.orig).strip().splitlines()[0]}",
-                   err=True)
+        typer.echo(
+            f"hamyar: the database failed: {str(exc.orig).strip().splitlines()[0]}", err=True
+        )
         sys.exit(1)
 
 

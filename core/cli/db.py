@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+
 from hamyar.core.cli import fail
 
 
@@ -15,9 +16,10 @@ def register(app: typer.Typer) -> None:
         revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
     ) -> None:
         """Apply migrations to HAMYAR_DATABASE_URL, then mirror the plugins into it."""
+        from sqlalchemy.exc import OperationalError
+
         from hamyar.core.storage.migrations import upgrade
         from hamyar.core.storage.settings import get_settings
-        from sqlalchemy.exc import OperationalError
 
         url = get_settings().database_url
         try:

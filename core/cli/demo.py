@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import typer
+
 from hamyar.core.cli import fail
 
 DEMO_USERS = ("admin", "coordinator", "auditor")

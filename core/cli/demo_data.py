@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import typer
+
 from hamyar.core.cli import fail
 
 
@@ -15,12 +16,13 @@ def register(app: typer.Typer) -> None:
     @demo.command("load")
     def load_command() -> None:
         """Load places, demo logins (password `demo`), routing rules and demo cases."""
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import OperationalError
+
         from hamyar.core.demo_data import DEMO_PASSWORD, load_demo_data
         from hamyar.core.plugin.manager import load_plugins
         from hamyar.core.storage.database import get_engine, session_scope
         from hamyar.core.storage.settings import get_settings
-        from sqlalchemy import inspect
-        from sqlalchemy.exc import OperationalError
 
         url = get_settings().database_url
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import typer
+
 from hamyar.core.cli import fail
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import typer
+
 from hamyar.core.plugin.manager import load_plugins
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+
 from hamyar.core.cli import fail
 
 

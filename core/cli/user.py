@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+
 from hamyar.core.auth import roles as R
 from hamyar.core.cli import fail
 

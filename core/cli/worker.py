@@ -6,6 +6,7 @@ import logging
 import os
 
 import typer
+
 from hamyar.core.cli import fail
 
 
@@ -27,9 +28,10 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", help="Log warnings and errors only."),
     ) -> None:
         """Work the job queues: route cases, run handlers, fire automatic steps, schedules."""
+        from redis.exceptions import RedisError
+
         from hamyar.workers.config import QUEUES, get_worker_settings
         from hamyar.workers.worker import run_worker
-        from redis.exceptions import RedisError
 
         names = [q.strip() for q in queues.split(",") if q.strip()]
         unknown = [q for q in names if q not in QUEUES]

@@ -6,6 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+
 from hamyar.core.cli import fail
 
 

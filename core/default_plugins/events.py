@@ -32,5 +32,10 @@ def transition_applied(event: TransitionEvent) -> None:
     try:
         get_redis().publish(events_channel(), event_message(event))
     except Exception as exc:  # observers must not fail the caller; say why once, briefly
-        log.warning("could not publish transition %s of %s %s: %s", event.transition,
-                    event.kind, event.object_id, exc)
+        log.warning(
+            "could not publish transition %s of %s %s: %s",
+            event.transition,
+            event.kind,
+            event.object_id,
+            exc,
+        )

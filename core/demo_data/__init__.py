@@ -16,6 +16,8 @@ import logging
 from typing import Any
 
 import pluggy
+from sqlmodel import Session, select
+
 from hamyar.core.demo_data.cases import GOALS, DemoCase, demo_tracking_code, spread
 from hamyar.core.demo_data.driver import add_cases
 from hamyar.core.demo_data.rules import DEMO_RULES, add_rules
@@ -24,7 +26,6 @@ from hamyar.core.geo import load_places
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case
 from hamyar.core.storage.registry_mirror import sync_registry
-from sqlmodel import Session, select
 
 __all__ = [
     "DEMO_PASSWORD",

@@ -11,16 +11,18 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from sqlmodel import Session, select
+
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, HistoryEntry, Task, utcnow
 from hamyar.core.time.deadlines import due_at, working_calendar
-from sqlmodel import Session, select
 
 
 def _due(
     session: Session, registry: Registry, service_code: str, start: Any, calendars: dict[str, Any]
 ) -> Any:
-    """`hamyar.core.routing.router.due_at` with each agency's calendar built once per load, not per task."""
+    """`hamyar.core.routing.router.due_at` with each agency's calendar built once per load, not per
+    task."""
     spec = registry.service(service_code)
     if spec.sla_days is None:
         return due_at(session, registry, service_code, start)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import pluggy
+from sqlmodel import Session, select
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.dedupe import mark_duplicate
 from hamyar.core.cases.intake import open_case
@@ -24,7 +26,6 @@ from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import assign_case, route_case
 from hamyar.core.storage.models import Case, Neighbourhood, OutboxMessage, Task, utcnow
-from sqlmodel import Session, select
 
 COMMENTS = {
     "not_responsible": "این درخواست در حیطه وظایف این واحد نیست؛ لطفاً به دستگاه مربوط ارجاع شود",

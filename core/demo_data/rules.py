@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session, select
+
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import RoutingRule
-from sqlmodel import Session, select
 
 DEMO_RULES = (
     {

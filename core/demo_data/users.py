@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import RoleAssignment, User
-from sqlmodel import Session, select
 
 DEMO_PASSWORD = "demo"
 

@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task
-from sqlalchemy import bindparam, func, select
-from sqlmodel import Session
 
 Target = Case | Task
 

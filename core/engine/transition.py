@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import and_, insert, inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.guard_context import (
@@ -30,9 +34,6 @@ from hamyar.core.exceptions import (
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, HistoryEntry, OutboxMessage, Task, utcnow
 from hamyar.core.workflow import Transition, Trigger, WorkflowDefinition, guard_allows
-from sqlalchemy import and_, insert, inspect, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session
 
 MAX_AUTOMATIC_STEPS = 25
 

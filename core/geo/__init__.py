@@ -14,9 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session, select
+
 from hamyar.core.storage.models import County, Neighbourhood, Province
 from hamyar.core.text.folding import normalize, to_persian_digits
-from sqlmodel import Session, select
 
 DATA = Path(__file__).with_name("iran.json")
 _NUMBERED = re.compile(r"^(?P<county>[a-z-]+)-(?P<n>\d+)$")

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task
-from sqlmodel import Session
 
 
 @dataclass

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from hamyar.core.plugin.contexts import HandlerContext
     from sqlmodel import Session
+
+    from hamyar.core.plugin.contexts import HandlerContext
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from hamyar.core.engine.events import TransitionEvent
     from hamyar.core.plugin.registry import Registry
     from hamyar.core.routing.router import RouteProposal
     from hamyar.core.storage.models import Case
-    from sqlmodel import Session
 
 hookspec = pluggy.HookspecMarker("hamyar")
 hookimpl = pluggy.HookimplMarker("hamyar")

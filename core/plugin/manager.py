@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
+
 from hamyar.core.plugin import hookspecs
 from hamyar.core.plugin.registry import RegistrationError, Registry
 from hamyar.core.workflow import WorkflowError

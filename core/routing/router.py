@@ -1,7 +1,8 @@
 """Routing: which agency services act on a new case, and by when.
 
 Every plugin may propose services for a case (`propose_routes`); an administrator's rules
-(category × region → service, `hamyar.core.storage.models.RoutingRule`) add to and outrank them. The router
+(category × region → service, `hamyar.core.storage.models.RoutingRule`) add to and outrank them.
+The router
 turns the best proposal into the primary task, every proposal marked `joint` into one task per
 further agency (the seeds' joint programme: library, health and welfare in one neighbourhood),
 and a case nobody claims into the coordinators' triage worklist — FixMyStreet's "for triage".
@@ -21,6 +22,9 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
+from sqlalchemy import insert, or_
+from sqlmodel import Session, select
+
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases.dedupe import find_duplicate, mark_duplicate
 from hamyar.core.engine.events import TransitionEvent
@@ -39,8 +43,6 @@ from hamyar.core.storage.models import (
     utcnow,
 )
 from hamyar.core.time.deadlines import due_at
-from sqlalchemy import insert, or_
-from sqlmodel import Session, select
 
 log = logging.getLogger(__name__)
 

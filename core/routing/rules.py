@@ -1,6 +1,7 @@
 """Keeping the administrator's routing rules: category × region → agency service.
 
-`hamyar.core.routing.router` reads the rules when it routes a case; this module is how a Manager adds and
+`hamyar.core.routing.router` reads the rules when it routes a case; this module is how a Manager
+adds and
 removes them (the `/admin/routing-rules` page). A rule is checked when it is written, so the
 router never meets one it cannot follow: the service is registered by a plugin, the category
 is one of that service's (when it declares any), and the region is a real province, county or
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session, col, select
+
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood, Province, RoutingRule, Service
 from hamyar.core.storage.models.routing import RULE_KINDS
 from hamyar.core.storage.registry_mirror import sync_registry
-from sqlmodel import Session, col, select
 
 MAX_NOTE = 500
 

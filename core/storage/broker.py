@@ -18,8 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hamyar.core.storage.settings import get_settings
 from redis import Redis
+
+from hamyar.core.storage.settings import get_settings
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hamyar.core.storage.settings import get_settings
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+from hamyar.core.storage.settings import get_settings
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -6,9 +6,10 @@ only writer of those rows, so a plugin upgrade changes them in one place.
 
 from __future__ import annotations
 
+from sqlmodel import Session, select
+
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Service
-from sqlmodel import Session, select
 
 
 def sync_registry(session: Session, registry: Registry) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session, select
+
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import WorkflowRecord
 from hamyar.core.workflow.dcworkflow import parse_definition
 from hamyar.core.workflow.definition import WorkflowDefinition
-from sqlmodel import Session, select
 
 
 @dataclass(frozen=True)

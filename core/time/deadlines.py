@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import CalendarOverride
 from hamyar.core.time.working_days import DayOverride, WorkingCalendar
-from sqlalchemy import or_
-from sqlmodel import Session, select
 
 
 def working_calendar(session: Session, registry: Registry, agency: str) -> WorkingCalendar:

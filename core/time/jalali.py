@@ -20,6 +20,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import jdatetime
+
 from hamyar.core.text.folding import normalize, to_persian_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")

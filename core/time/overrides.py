@@ -1,8 +1,10 @@
 """The administrator's corrections to the working calendar, and the holidays they correct.
 
-`hamyar.core.time.working_days` decides working days from the official holidays and `CalendarOverride` rows;
+`hamyar.core.time.working_days` decides working days from the official holidays and
+`CalendarOverride` rows;
 this module is how a Manager sees the coming holidays and adds or removes an override (the
-`/admin/calendar` page). Days are typed as people type them, in Jalali (`hamyar.core.time.jalali.parse_date`:
+`/admin/calendar` page). Days are typed as people type them, in Jalali
+(`hamyar.core.time.jalali.parse_date`:
 "1404/01/15", "۱۵ فروردین ۱۴۰۴"); one override per day and agency (or all agencies).
 """
 
@@ -11,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlmodel import Session, col, select
+
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, CalendarOverride
 from hamyar.core.time import jalali
 from hamyar.core.time.working_days import official_holidays
-from sqlmodel import Session, col, select
 
 MAX_NAME = 200
 

@@ -33,6 +33,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
+
 from hamyar.core.time.jalali import TEHRAN
 
 """The zone that decides which calendar day an instant belongs to."""
@@ -190,8 +191,7 @@ class WorkingCalendar:
         if b < a:
             return -self.working_days_between(b, a)
         return sum(
-            self.is_working_day(a + timedelta(days=offset))
-            for offset in range(1, (b - a).days + 1)
+            self.is_working_day(a + timedelta(days=offset)) for offset in range(1, (b - a).days + 1)
         )
 
 

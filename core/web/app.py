@@ -14,6 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
 from hamyar.core.plugin.manager import Plugins, load_plugins
 from hamyar.core.storage.database import get_engine
 from hamyar.core.storage.settings import Settings, get_settings
@@ -24,14 +33,6 @@ from hamyar.core.web.dependencies import DEPENDENCIES
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
 from hamyar.core.web.probes import health_handler
-from litestar import Litestar, Router
-from litestar.config.compression import CompressionConfig
-from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
-from litestar.static_files import create_static_files_router
-from litestar.template.config import TemplateConfig
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,9 @@ def _template_config(template_dirs: Sequence[Path]) -> TemplateConfig[Any]:
         from litestar.plugins.jinja import JinjaTemplateEngine
 
         core = FileSystemLoader(TEMPLATES_DIR)
-        loader = ChoiceLoader([*(FileSystemLoader(d) for d in template_dirs), core,
-                               PrefixLoader({"core": core})])
+        loader = ChoiceLoader(
+            [*(FileSystemLoader(d) for d in template_dirs), core, PrefixLoader({"core": core})]
+        )
         env = Environment(loader=loader, autoescape=True)
         return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
     return template_config(list(template_dirs))
@@ -87,8 +89,9 @@ def _sync_on_startup(app: Litestar) -> None:
             sync_registry(session, app.state.plugins.registry)
             session.commit()
     except Exception:
-        log.exception("could not sync the plugin registry into the database; run `hamyar db "
-                      "upgrade`")
+        log.exception(
+            "could not sync the plugin registry into the database; run `hamyar db upgrade`"
+        )
 
 
 def create_app(
@@ -105,8 +108,9 @@ def create_app(
     engine = engine or get_engine()
     secret = settings.effective_secret_key()
     registry = plugins.registry
-    static = create_static_files_router(path="/static", directories=[STATIC_DIR],
-                                        include_in_schema=False)
+    static = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], include_in_schema=False
+    )
     handlers: list[Any] = [
         Router(path="/api", route_handlers=api_handlers()),
         health_handler,
@@ -119,14 +123,19 @@ def create_app(
     return Litestar(
         route_handlers=handlers,
         dependencies=DEPENDENCIES,
-        middleware=[MetricsMiddleware(), session_config(secret).middleware,
-                    csrf_middleware(secret)],
+        middleware=[
+            MetricsMiddleware(),
+            session_config(secret).middleware,
+            csrf_middleware(secret),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
-            title="Hamyar", version="1", path="/schema",
+            title="Hamyar",
+            version="1",
+            path="/schema",
             description="Route cases between public agencies. Authenticate with "
-                        "POST /api/auth/token and send `Authorization: Bearer <token>`.",
+            "POST /api/auth/token and send `Authorization: Bearer <token>`.",
         ),
         template_config=_template_config(registry.template_dirs),
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),

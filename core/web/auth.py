@@ -16,10 +16,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from hamyar.core.auth.actor import Actor
-from hamyar.core.auth.passwords import hash_password, needs_rehash, verify_password
-from hamyar.core.exceptions import HamyarError
-from hamyar.core.storage.models import ApiToken, LoginAttempt, RoleAssignment, User, utcnow
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
@@ -29,6 +25,11 @@ from litestar.types import Empty, Message, Scope
 from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
+
+from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.passwords import hash_password, needs_rehash, verify_password
+from hamyar.core.exceptions import HamyarError
+from hamyar.core.storage.models import ApiToken, LoginAttempt, RoleAssignment, User, utcnow
 
 TOKEN_PREFIX = "hmy_"
 TOKEN_TTL = timedelta(days=30)
@@ -57,8 +58,9 @@ class TooManyAttempts(HamyarError):
 def actor_for(session: Session, user: User) -> Actor:
     """The user's roles, global and per agency, as the engine's Actor."""
     rows = session.exec(
-        select(RoleAssignment.role, RoleAssignment.agency_code)
-        .where(RoleAssignment.user_id == user.id)
+        select(RoleAssignment.role, RoleAssignment.agency_code).where(
+            RoleAssignment.user_id == user.id
+        )
     ).all()
     return Actor.from_assignments(user.username, [(role, agency) for role, agency in rows])
 
@@ -71,19 +73,25 @@ def authenticate(session: Session, username: str, password: str, address: str = 
     The attempt is recorded and committed here, whatever the outcome.
     """
     since = utcnow() - FAILURE_WINDOW
-    failures = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.succeeded == False,  # noqa: E712
-        LoginAttempt.created_at >= since,
+    failures = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.succeeded == False,  # noqa: E712
+            LoginAttempt.created_at >= since,
+        )
     )
     by_user = session.exec(failures.where(LoginAttempt.username == username)).one()
-    by_address = (session.exec(failures.where(LoginAttempt.address == address)).one()
-                  if address else 0)
+    by_address = (
+        session.exec(failures.where(LoginAttempt.address == address)).one() if address else 0
+    )
     if by_user >= MAX_FAILURES_PER_USER or by_address >= MAX_FAILURES_PER_ADDRESS:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         raise TooManyAttempts(f"too many failed logins; wait {minutes} minutes and try again")
     user = session.exec(select(User).where(User.username == username)).first()
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and bool(
-        user and user.active)
+        user and user.active
+    )
     session.add(LoginAttempt(username=username[:150], address=address[:64], succeeded=ok))
     if ok and user is not None and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -101,14 +109,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User, *, name: str = "",
-                ttl: timedelta = TOKEN_TTL) -> tuple[str, ApiToken]:
+def issue_token(
+    session: Session, user: User, *, name: str = "", ttl: timedelta = TOKEN_TTL
+) -> tuple[str, ApiToken]:
     """A new token for `user` (returned once, stored hashed), committed."""
     ttl = min(ttl, MAX_TOKEN_TTL)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     assert user.id is not None
-    row = ApiToken(user_id=user.id, token_hash=_digest(raw), name=name[:150],
-                   expires_at=utcnow() + ttl)
+    row = ApiToken(
+        user_id=user.id, token_hash=_digest(raw), name=name[:150], expires_at=utcnow() + ttl
+    )
     session.add(row)
     session.commit()
     return raw, row
@@ -167,8 +177,7 @@ def logout(request: Request[Any, Any, Any]) -> None:
     request.clear_session()
 
 
-def _session_user(session: Session,
-                  connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+def _session_user(session: Session, connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     if "session" not in connection.scope:
         return None
     data = connection.scope["session"]
@@ -187,16 +196,22 @@ class HamyarSessionBackend(ClientSideSessionBackend):
     """Litestar's encrypted cookie session, with `Secure` set on every request that came over
     HTTPS (directly, or through a proxy uvicorn trusts), so one deployment serves both."""
 
-    async def store_in_message(self, scope_session: Any, message: Message,
-                               connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    async def store_in_message(
+        self, scope_session: Any, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
         headers = MutableScopeHeaders.from_message(message)
-        params = {**self._set_cookie_params,
-                  "secure": self.config.secure or connection.scope.get("scheme") == "https"}
+        params = {
+            **self._set_cookie_params,
+            "secure": self.config.secure or connection.scope.get("scheme") == "https",
+        }
         sent: set[str] = set()
         if scope_session and scope_session is not Empty:
             data = self.dump_data(scope_session, scope=connection.scope)
-            keys = ([self.config.key] if len(data) == 1
-                    else [f"{self.config.key}-{i}" for i in range(len(data))])
+            keys = (
+                [self.config.key]
+                if len(data) == 1
+                else [f"{self.config.key}-{i}" for i in range(len(data))]
+            )
             for key, datum in zip(keys, data, strict=True):
                 cookie = Cookie(value=datum.decode("utf-8"), key=key, **params)
                 headers.add("Set-Cookie", cookie.to_header(header=""))
@@ -213,8 +228,12 @@ class HamyarSessionConfig(CookieBackendConfig):
 def session_config(secret_key: str) -> CookieBackendConfig:
     """HttpOnly, SameSite=Lax, AES-GCM-encrypted with a key derived from HAMYAR_SECRET_KEY."""
     return HamyarSessionConfig(
-        secret=_session_secret(secret_key), key=SESSION_COOKIE, max_age=SESSION_MAX_AGE,
-        httponly=True, samesite="lax", secure=False,
+        secret=_session_secret(secret_key),
+        key=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=False,
     )
 
 
@@ -241,14 +260,15 @@ def current_actor(request: Request[Any, Any, Any], db: NamedDependency[Session])
     actor = resolve_actor(db, request)
     if actor is None:
         if bearer_token(request) is not None:
-            raise NotAuthenticated("the bearer token is unknown, expired or revoked; "
-                                   "POST /api/auth/token for a new one")
+            raise NotAuthenticated(
+                "the bearer token is unknown, expired or revoked; "
+                "POST /api/auth/token for a new one"
+            )
         raise NotAuthenticated("log in first: POST /api/auth/token, or the login page")
     return actor
 
 
-def optional_actor(request: Request[Any, Any, Any],
-                   db: NamedDependency[Session]) -> Actor | None:
+def optional_actor(request: Request[Any, Any, Any], db: NamedDependency[Session]) -> Actor | None:
     """Dependency for pages anyone may open (the login page): the actor, or None."""
     return resolve_actor(db, request)
 

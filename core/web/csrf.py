@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import hashlib
 
-from hamyar.core.web.auth import SESSION_COOKIE
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
+
+from hamyar.core.web.auth import SESSION_COOKIE
 
 CSRF_COOKIE = "hamyar_csrf"
 CSRF_HEADER = "x-csrftoken"
@@ -48,8 +49,11 @@ def _cannot_be_forged(scope: Scope) -> bool:
 
 class HamyarCSRFMiddleware(CSRFMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope["method"] not in self.config.safe_methods
-                and _cannot_be_forged(scope)):
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in self.config.safe_methods
+            and _cannot_be_forged(scope)
+        ):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
@@ -57,8 +61,13 @@ class HamyarCSRFMiddleware(CSRFMiddleware):
 
 def csrf_config(secret_key: str) -> CSRFConfig:
     secret = hashlib.sha256(("hamyar-csrf:" + secret_key).encode()).hexdigest()
-    return CSRFConfig(secret=secret, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
-                      cookie_samesite="lax", exclude=EXCLUDED_PATHS)
+    return CSRFConfig(
+        secret=secret,
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
+        cookie_samesite="lax",
+        exclude=EXCLUDED_PATHS,
+    )
 
 
 def csrf_middleware(secret_key: str) -> DefineMiddleware:

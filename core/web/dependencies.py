@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from hamyar.core.auth.actor import Actor
-from hamyar.core.plugin.manager import Plugins
-from hamyar.core.web.auth import current_actor, optional_actor
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 from sqlmodel import Session
+
+from hamyar.core.auth.actor import Actor
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.web.auth import current_actor, optional_actor
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -21,7 +22,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def provide_db(state: State, request: Request[Any, Any, Any]) -> Iterator[Session]:
     """One session per request; handlers that write commit explicitly, the rest just read.
 
-    Reading requests get SQLite's deferred transactions (`hamyar.core.storage.database`), so they run side by side
+    Reading requests get SQLite's deferred transactions (`hamyar.core.storage.database`), so they
+    run side by side
     instead of each taking the write lock; on PostgreSQL the option means nothing.
     """
     engine = state.engine

@@ -1,6 +1,7 @@
 """Every error as JSON a person can act on: `{"status_code", "detail"}` (and `errors` per field).
 
-The engine's exceptions carry their HTTP status (`hamyar.core.exceptions`); Litestar's own (validation,
+The engine's exceptions carry their HTTP status (`hamyar.core.exceptions`); Litestar's own
+(validation,
 404 route, 405, 413 body too large, CSRF) get the same shape. Anything unexpected is logged with
 its traceback and answered with a 500 that says so, never a page of internals. Browser page
 requests get the UI's error page when the UI offers one (`hamyar.core.web.ui.error_page`).
@@ -12,11 +13,12 @@ import logging
 import re
 from typing import Any
 
-from hamyar.core.exceptions import HamyarError, InvalidInput
-from hamyar.core.workflow import WorkflowError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from sqlalchemy.exc import OperationalError
+
+from hamyar.core.exceptions import HamyarError, InvalidInput
+from hamyar.core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
 _FIELD_IN_MESSAGE = re.compile(r"field `([^`]+)`")
@@ -28,9 +30,13 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def error_response(request: Request[Any, Any, Any], status_code: int, detail: str,
-                   errors: list[dict[str, str]] | None = None,
-                   headers: dict[str, str] | None = None) -> Response[Any]:
+def error_response(
+    request: Request[Any, Any, Any],
+    status_code: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     if _wants_html(request):
         try:
             from hamyar.core.web.ui import error_page  # type: ignore[attr-defined]
@@ -81,8 +87,9 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
     elif "CSRF" in detail:
-        detail = ("the form's security token is missing or stale (CSRF); reload the page and "
-                  "submit again")
+        detail = (
+            "the form's security token is missing or stale (CSRF); reload the page and submit again"
+        )
     return error_response(request, exc.status_code, detail, headers=exc.headers)
 
 
@@ -100,8 +107,12 @@ def handle_workflow(request: Request[Any, Any, Any], exc: WorkflowError) -> Resp
 
 def handle_database(request: Request[Any, Any, Any], exc: OperationalError) -> Response[Any]:
     log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-    return error_response(request, 503, "the database is busy or unreachable; try again shortly",
-                          headers={"Retry-After": "5"})
+    return error_response(
+        request,
+        503,
+        "the database is busy or unreachable; try again shortly",
+        headers={"Retry-After": "5"},
+    )
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

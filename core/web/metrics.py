@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
 from litestar import Response, get
 from litestar.datastructures import State
 from litestar.middleware import ASGIMiddleware
@@ -24,12 +23,22 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
+
 REGISTRY = CollectorRegistry()
-REQUESTS = Counter("hamyar_http_requests_total", "HTTP requests answered",
-                   ["method", "route", "status"], registry=REGISTRY)
-LATENCY = Histogram("hamyar_http_request_duration_seconds", "Time to answer an HTTP request",
-                    ["method", "route"], registry=REGISTRY,
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+REQUESTS = Counter(
+    "hamyar_http_requests_total",
+    "HTTP requests answered",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "hamyar_http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    ["method", "route"],
+    registry=REGISTRY,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
 
 def _route(scope: Scope) -> str:
@@ -74,24 +83,40 @@ class WorkCollector(Collector):
         with Session(self.engine) as session:
             cases = GaugeMetricFamily("hamyar_cases", "Cases by state", labels=["state"])
             for state, count in session.execute(
-                    select(Case.state, func.count()).group_by(Case.state)):
+                select(Case.state, func.count()).group_by(Case.state)
+            ):
                 cases.add_metric([state], count)
             yield cases
-            open_tasks = select(func.count()).select_from(Task).where(
-                Task.resolved_at.is_(None))  # type: ignore[union-attr]
-            yield GaugeMetricFamily("hamyar_tasks_open", "Tasks not finished",
-                                    value=session.execute(open_tasks).scalar_one())
+            open_tasks = select(func.count()).select_from(Task).where(Task.resolved_at.is_(None))  # type: ignore[union-attr]
+            yield GaugeMetricFamily(
+                "hamyar_tasks_open",
+                "Tasks not finished",
+                value=session.execute(open_tasks).scalar_one(),
+            )
             overdue = open_tasks.where(Task.due_at < now)  # type: ignore[operator]
-            yield GaugeMetricFamily("hamyar_tasks_overdue", "Open tasks past their due date",
-                                    value=session.execute(overdue).scalar_one())
-            backlog = select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-            yield GaugeMetricFamily("hamyar_outbox_backlog", "Steps not yet handed to a worker",
-                                    value=session.execute(backlog).scalar_one())
-            incidents = select(func.count()).select_from(Incident).where(
-                Incident.resolved_at.is_(None))  # type: ignore[union-attr]
-            yield GaugeMetricFamily("hamyar_incidents_open", "Failed steps awaiting a retry",
-                                    value=session.execute(incidents).scalar_one())
+            yield GaugeMetricFamily(
+                "hamyar_tasks_overdue",
+                "Open tasks past their due date",
+                value=session.execute(overdue).scalar_one(),
+            )
+            backlog = (
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+            )  # type: ignore[union-attr]
+            yield GaugeMetricFamily(
+                "hamyar_outbox_backlog",
+                "Steps not yet handed to a worker",
+                value=session.execute(backlog).scalar_one(),
+            )
+            incidents = (
+                select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))
+            )  # type: ignore[union-attr]
+            yield GaugeMetricFamily(
+                "hamyar_incidents_open",
+                "Failed steps awaiting a retry",
+                value=session.execute(incidents).scalar_one(),
+            )
 
 
 @get("/metrics", include_in_schema=False, sync_to_thread=True)

@@ -21,8 +21,11 @@ def _check_database(state: State) -> dict[str, Any]:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         return {"ok": False, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
-    return {"ok": True, "ms": round((time.perf_counter() - start) * 1000, 1),
-            "dialect": state.engine.dialect.name}
+    return {
+        "ok": True,
+        "ms": round((time.perf_counter() - start) * 1000, 1),
+        "dialect": state.engine.dialect.name,
+    }
 
 
 def _check_redis() -> dict[str, Any]:
@@ -41,5 +44,4 @@ def health_handler(state: State) -> Response[dict[str, Any]]:
     """Liveness of the database and Redis."""
     checks = {"database": _check_database(state), "redis": _check_redis()}
     ok = all(c["ok"] for c in checks.values())
-    return Response({"status": "ok" if ok else "failing", **checks},
-                    status_code=200 if ok else 503)
+    return Response({"status": "ok" if ok else "failing", **checks}, status_code=200 if ok else 503)

@@ -1,6 +1,7 @@
 """Cases, tasks and history as JSON-ready dicts, with what the caller may not read left out.
 
-`hamyar.core.auth.access` decides how much an actor may see; this module only obeys it: a case whose content
+`hamyar.core.auth.access` decides how much an actor may see; this module only obeys it: a case
+whose content
 is hidden keeps its routing (service, agencies, states, dates) and loses its title, description,
 form data, task reasons and history comments, and says so with `"redacted": true`.
 """
@@ -16,10 +17,12 @@ from hamyar.core.storage.models import Case, HistoryEntry, Task
 from hamyar.core.workflow import Transition
 
 
-def _overdue(due_at: datetime | None, resolved_at: datetime | None, now: datetime,
-             state: str = "") -> bool:
-    return (due_at is not None and resolved_at is None and state not in RESOLVED_STATES
-            and due_at < now)
+def _overdue(
+    due_at: datetime | None, resolved_at: datetime | None, now: datetime, state: str = ""
+) -> bool:
+    return (
+        due_at is not None and resolved_at is None and state not in RESOLVED_STATES and due_at < now
+    )
 
 
 def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:
@@ -47,15 +50,17 @@ def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any
 
 def case_detail(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:
     body = case_summary(case, access, now)
-    body.update({
-        "description": case.description if access.content else None,
-        "data": case.data if access.content else None,
-        "variables": case.variables if access.content else None,
-        "duplicate_of_id": case.duplicate_of_id,
-        "reporter": case.reporter if access.reporter else None,
-        "created_by": case.created_by if access.content else None,
-        "workflow": case.workflow_id,
-    })
+    body.update(
+        {
+            "description": case.description if access.content else None,
+            "data": case.data if access.content else None,
+            "variables": case.variables if access.content else None,
+            "duplicate_of_id": case.duplicate_of_id,
+            "reporter": case.reporter if access.reporter else None,
+            "created_by": case.created_by if access.content else None,
+            "workflow": case.workflow_id,
+        }
+    )
     return body
 
 

@@ -15,7 +15,8 @@ from hamyar.core.workflow.definition import Guard, State, Transition, Trigger
 from hamyar.core.workflow.expression import Expression
 
 NOT_RESPONSIBLE = "not_responsible"
-"""The transition `hamyar.core.routing.router.return_to_triage` takes: every task workflow needs it."""
+"""The transition `hamyar.core.routing.router.return_to_triage` takes: every task workflow needs
+it."""
 
 
 def when(expression_text: str) -> Guard:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.plugin.registry import Registry
@@ -16,7 +18,6 @@ from hamyar.core.routing.proposals import JOINT_SCORE, direct_request, is_joint_
 from hamyar.core.routing.router import RouteProposal
 from hamyar.core.storage.models import Case
 from hamyar.plugins.health import forms
-from sqlmodel import Session
 
 AGENCY = "health"
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from hamyar.core.plugin.forms import form_config, labelled
 from pydantic import BaseModel, model_validator
+
+from hamyar.core.plugin.forms import form_config, labelled
 
 
 class ScreeningForm(BaseModel):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
 from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
@@ -20,7 +22,6 @@ from hamyar.core.time.deadlines import working_calendar
 from hamyar.plugins.library import forms, models  # noqa: F401  (models registers the tables)
 from hamyar.plugins.library.timetable import book_next_free_slot, publish
 from hamyar.plugins.library.workflows import VISIT_WORKFLOW, visit_workflow
-from sqlmodel import Session
 
 AGENCY = "library"
 

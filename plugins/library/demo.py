@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import time
 
+from sqlmodel import Session, select
+
 from hamyar.core.storage.models import County, Neighbourhood
 from hamyar.plugins.library.models import RouteStop
-from sqlmodel import Session, select
 
 DAYS = (5, 6, 0, 1, 2)  # Saturday … Wednesday
 HOURS = ((time(9, 0), time(11, 30)), (time(14, 0), time(16, 30)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
 from pydantic import BaseModel
+
+from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
 
 
 class AgeGroup(StrEnum):

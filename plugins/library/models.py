@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
 
 
 class RouteStop(SQLModel, table=True):

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
 from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
 from hamyar.core.time.jalali import format_date
 from hamyar.core.time.working_days import WorkingCalendar, tehran_day
 from hamyar.plugins.library.models import PublishedWeek, RouteStop, VisitBooking
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
 HORIZON_DAYS = 8 * 7
 """How far ahead a visit may be booked; beyond it the office must add stops."""

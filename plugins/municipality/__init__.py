@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import inspect
+from sqlmodel import Session
+
 from hamyar.core.geo import district_title
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
@@ -28,8 +31,6 @@ from hamyar.plugins.municipality.categories import (
 )
 from hamyar.plugins.municipality.open311 import make_router as open311_router
 from hamyar.plugins.municipality.workflows import CRISIS_WORKFLOW, crisis_workflow
-from sqlalchemy import inspect
-from sqlmodel import Session
 
 AGENCY = "municipality"
 REPORT = "municipality.report"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
 from pydantic import BaseModel
+
+from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
 
 
 class ReportForm(BaseModel):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
 from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
@@ -20,7 +22,6 @@ from hamyar.core.storage.models import Case
 from hamyar.plugins.welfare import forms
 from hamyar.plugins.welfare.eligibility import decide
 from hamyar.plugins.welfare.workflows import ASSESSED_WORKFLOW, assessed_workflow
-from sqlmodel import Session
 
 AGENCY = "welfare"
 

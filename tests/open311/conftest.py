@@ -13,15 +13,6 @@ from xml.etree.ElementTree import Element
 import pluggy
 import pytest
 from defusedxml.ElementTree import fromstring
-from hamyar.core.default_plugins.workflows import TASK_WORKFLOW
-from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
-from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.plugin.manager import build_registry
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import County, Neighbourhood, Province
-from hamyar.core.storage.registry_mirror import sync_registry
-from hamyar.plugins.municipality.open311 import ensure_demo_client, make_router
-from hamyar.plugins.municipality.open311.clients import add_client
 from jsonschema import Draft4Validator
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -31,6 +22,15 @@ from referencing import Resource
 from referencing.jsonschema import DRAFT4
 from sqlmodel import Session
 
+from hamyar.core.default_plugins.workflows import TASK_WORKFLOW
+from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
+from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.plugin.manager import build_registry
+from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage.models import County, Neighbourhood, Province
+from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.plugins.municipality.open311 import ensure_demo_client, make_router
+from hamyar.plugins.municipality.open311.clients import add_client
 from tests.conftest import SHARED
 
 SCHEMAS = SHARED / "fixtures" / "open311"
@@ -47,11 +47,16 @@ class PotholeForm(BaseModel):
     depth_cm: int | None = Field(default=None, title="عمق (سانتی‌متر)", ge=0)
     noticed_at: datetime | None = Field(default=None, title="زمان مشاهده")
     hazards: list[Literal["traffic", "children", "night"]] = Field(
-        default_factory=list, title="خطرها")
+        default_factory=list, title="خطرها"
+    )
     landmark: str | None = Field(default=None, title="نشانی نزدیک", max_length=100)
-    details: str = Field(default="", title="توضیح بیشتر", max_length=2000,
-                         description="What the crew should know",
-                         json_schema_extra={"description_fa": "هر چه مأمور باید بداند"})
+    details: str = Field(
+        default="",
+        title="توضیح بیشتر",
+        max_length=2000,
+        description="What the crew should know",
+        json_schema_extra={"description_fa": "هر چه مأمور باید بداند"},
+    )
 
 
 class CityPlugin:
@@ -64,16 +69,46 @@ class CityPlugin:
     @hookimpl
     def register_services(self, register: Any) -> None:
         common: dict[str, Any] = {"agency": "testcity", "workflow": TASK_WORKFLOW}
-        register(ServiceSpec(code="testcity.pothole", title_fa="چاله در آسفالت",
-                             title_en="Pothole", form=PotholeForm, sla_days=3,
-                             keywords=("آسفالت", "خیابان"), categories=("roads",),
-                             description_fa="گزارش چاله و خرابی آسفالت", **common))
-        register(ServiceSpec(code="testcity.streetlight", title_fa="چراغ خاموش",
-                             title_en="Street light out", sla_hours=48, **common))
-        register(ServiceSpec(code="testcity.counselling", title_fa="مشاوره", title_en="Counselling",
-                             confidential=True, **common))
-        register(ServiceSpec(code="testcity.internal", title_fa="داخلی", title_en="Internal",
-                             public=False, **common))
+        register(
+            ServiceSpec(
+                code="testcity.pothole",
+                title_fa="چاله در آسفالت",
+                title_en="Pothole",
+                form=PotholeForm,
+                sla_days=3,
+                keywords=("آسفالت", "خیابان"),
+                categories=("roads",),
+                description_fa="گزارش چاله و خرابی آسفالت",
+                **common,
+            )
+        )
+        register(
+            ServiceSpec(
+                code="testcity.streetlight",
+                title_fa="چراغ خاموش",
+                title_en="Street light out",
+                sla_hours=48,
+                **common,
+            )
+        )
+        register(
+            ServiceSpec(
+                code="testcity.counselling",
+                title_fa="مشاوره",
+                title_en="Counselling",
+                confidential=True,
+                **common,
+            )
+        )
+        register(
+            ServiceSpec(
+                code="testcity.internal",
+                title_fa="داخلی",
+                title_en="Internal",
+                public=False,
+                **common,
+            )
+        )
 
 
 @pytest.fixture
@@ -96,11 +131,24 @@ def world(session: Session, o311_registry: Registry) -> dict[str, Any]:
     county = County(code="tehran-c", province_id=province.id, name_fa="تهران", name_en="Tehran")
     session.add(county)
     session.flush()
-    polygon = Neighbourhood(code="n-square", county_id=county.id, name_fa="نازی‌آباد",
-                            name_en="Naziabad", district="16", boundary=SQUARE,
-                            search_name="نازی اباد")
-    centre = Neighbourhood(code="n-centre", county_id=county.id, name_fa="شهرک غرب",
-                           name_en="Shahrak-e Gharb", district="2", lat=35.75, lon=51.37)
+    polygon = Neighbourhood(
+        code="n-square",
+        county_id=county.id,
+        name_fa="نازی‌آباد",
+        name_en="Naziabad",
+        district="16",
+        boundary=SQUARE,
+        search_name="نازی اباد",
+    )
+    centre = Neighbourhood(
+        code="n-centre",
+        county_id=county.id,
+        name_fa="شهرک غرب",
+        name_en="Shahrak-e Gharb",
+        district="2",
+        lat=35.75,
+        lon=51.37,
+    )
     session.add_all([polygon, centre])
     ensure_demo_client(session)
     session.commit()
@@ -126,10 +174,13 @@ def make_client(session: Session) -> Any:
 
 # -- validating what comes back ----------------------------------------------------------------
 
+
 def _schema_registry() -> SchemaRegistry:
     resources = [
-        (path.name, Resource.from_contents(json.loads(path.read_text()),
-                                           default_specification=DRAFT4))
+        (
+            path.name,
+            Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT4),
+        )
         for path in SCHEMAS.glob("*.json")
     ]
     return SchemaRegistry().with_resources(resources)
@@ -141,8 +192,9 @@ SCHEMA_REGISTRY = _schema_registry()
 def validate(document: Any, schema_name: str) -> None:
     """Validate against the GeoReport v2 schema, resolving its relative $refs and formats."""
     schema = json.loads((SCHEMAS / schema_name).read_text())
-    validator = Draft4Validator(schema, registry=SCHEMA_REGISTRY,
-                                format_checker=Draft4Validator.FORMAT_CHECKER)
+    validator = Draft4Validator(
+        schema, registry=SCHEMA_REGISTRY, format_checker=Draft4Validator.FORMAT_CHECKER
+    )
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
 
@@ -153,11 +205,41 @@ def xml(body: bytes, root: str) -> Element:
     return element
 
 
-SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords",
-                  "group"}
-REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code",
-                  "description", "agency_responsible", "service_notice", "requested_datetime",
-                  "updated_datetime", "expected_datetime", "address", "address_id", "zipcode",
-                  "lat", "long", "media_url"}
-ATTRIBUTE_FIELDS = {"variable", "code", "datatype", "required", "datatype_description", "order",
-                    "description", "values"}
+SERVICE_FIELDS = {
+    "service_code",
+    "service_name",
+    "description",
+    "metadata",
+    "type",
+    "keywords",
+    "group",
+}
+REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
+ATTRIBUTE_FIELDS = {
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
+    "values",
+}

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 
+from sqlmodel import Session, select
+
 from hamyar.core.storage.database import make_engine
 from hamyar.plugins.municipality.open311.clients import authenticate, hash_key
 from hamyar.plugins.municipality.open311.errors import Forbidden
 from hamyar.plugins.municipality.open311.models import Open311Client
-from sqlmodel import Session, select
-
 from tests.test_cli import hamyar
 
 
 def test_add_list_and_revoke_a_client(db_url: str) -> None:
-    added = hamyar("open311", "add-client", "tehran-137-app", "--rate-limit", "120",
-                   db_url=db_url)
+    added = hamyar("open311", "add-client", "tehran-137-app", "--rate-limit", "120", db_url=db_url)
     assert added.returncode == 0, added.stderr
     key = added.stdout.strip()
     assert key.startswith("o311_") and len(key) > 30
@@ -46,8 +45,7 @@ def test_mistakes_exit_2_with_one_line(db_url: str) -> None:
     again = hamyar("open311", "add-client", "app", db_url=db_url)
     unknown = hamyar("open311", "revoke", "nobody", db_url=db_url)
     negative = hamyar("open311", "add-client", "other", "--rate-limit", "-1", db_url=db_url)
-    for result, words in ((again, "already exists"), (unknown, "nobody"),
-                          (negative, "negative")):
+    for result, words in ((again, "already exists"), (unknown, "nobody"), (negative, "negative")):
         assert result.returncode == 2
         assert words in result.stderr and result.stderr.strip().count("\n") == 0
         assert "Traceback" not in result.stderr

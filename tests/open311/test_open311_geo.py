@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlmodel import Session
+
 from hamyar.core.storage.models import Neighbourhood
 from hamyar.plugins.municipality.open311.geo import haversine_km, point_in_polygon, valid_point
 from hamyar.plugins.municipality.open311.location import by_address, by_point, locate
-from sqlmodel import Session
 
 SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10]]
 U_SHAPE = [[0, 0], [9, 0], [9, 9], [6, 9], [6, 3], [3, 3], [3, 9], [0, 9], [0, 0]]
@@ -24,17 +25,30 @@ def test_haversine_matches_known_distances() -> None:
     assert haversine_km(0, 0, 0, 180) == pytest.approx(20015.1, abs=1)
 
 
-@pytest.mark.parametrize(("point", "inside"), [
-    ((5, 5), True), ((0.001, 9.999), True), ((-1, 5), False), ((11, 5), False),
-    ((5, 10.5), False), ((5, -0.5), False),
-])
+@pytest.mark.parametrize(
+    ("point", "inside"),
+    [
+        ((5, 5), True),
+        ((0.001, 9.999), True),
+        ((-1, 5), False),
+        ((11, 5), False),
+        ((5, 10.5), False),
+        ((5, -0.5), False),
+    ],
+)
 def test_point_in_a_square(point: tuple[float, float], inside: bool) -> None:
     assert point_in_polygon(*point, SQUARE) is inside
 
 
-@pytest.mark.parametrize(("point", "inside"), [
-    ((1.5, 8), True), ((7.5, 8), True), ((4.5, 8), False), ((4.5, 1.5), True),
-])
+@pytest.mark.parametrize(
+    ("point", "inside"),
+    [
+        ((1.5, 8), True),
+        ((7.5, 8), True),
+        ((4.5, 8), False),
+        ((4.5, 1.5), True),
+    ],
+)
 def test_point_in_a_concave_polygon(point: tuple[float, float], inside: bool) -> None:
     """The notch of a U is outside it, although it lies within the U's bounding box."""
     assert point_in_polygon(*point, U_SHAPE) is inside
@@ -52,26 +66,31 @@ def test_valid_point_rejects_out_of_range_and_nan() -> None:
     assert not valid_point(float("nan"), 0)
 
 
-def test_a_point_inside_a_boundary_beats_a_nearer_centre(session: Session,
-                                                         world: dict[str, Any]) -> None:
+def test_a_point_inside_a_boundary_beats_a_nearer_centre(
+    session: Session, world: dict[str, Any]
+) -> None:
     world["centre"].lat, world["centre"].lon = 35.611, 51.411  # a centre inside the square
     session.add(world["centre"])
     session.flush()
     assert by_point(session, 35.61, 51.41) == world["square"]
 
 
-def test_without_a_boundary_the_nearest_centre_wins_within_reach(session: Session,
-                                                                 world: dict[str, Any]) -> None:
+def test_without_a_boundary_the_nearest_centre_wins_within_reach(
+    session: Session, world: dict[str, Any]
+) -> None:
     assert by_point(session, 35.74, 51.36) == world["centre"]
     assert by_point(session, 36.5, 51.36) is None  # ~83 km away: not on our map
 
 
-@pytest.mark.parametrize("address", [
-    "تهران، خیابان هفده شهریور، نازی‌آباد",
-    "نازي آباد كوچه ۳",          # Arabic yeh and kaf, no ZWNJ
-    "نازیآباد",                   # written solid
-    "Naziabad, Tehran",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "تهران، خیابان هفده شهریور، نازی‌آباد",
+        "نازي آباد كوچه ۳",  # Arabic yeh and kaf, no ZWNJ
+        "نازیآباد",  # written solid
+        "Naziabad, Tehran",
+    ],
+)
 def test_an_address_finds_its_neighbourhood_however_it_is_typed(
     session: Session, world: dict[str, Any], address: str
 ) -> None:
@@ -81,8 +100,9 @@ def test_an_address_finds_its_neighbourhood_however_it_is_typed(
 def test_the_longest_name_wins_and_names_never_match_inside_words(
     session: Session, world: dict[str, Any]
 ) -> None:
-    west = Neighbourhood(code="n-west", county_id=world["square"].county_id, name_fa="غرب",
-                         name_en="West")
+    west = Neighbourhood(
+        code="n-west", county_id=world["square"].county_id, name_fa="غرب", name_en="West"
+    )
     session.add(west)
     session.flush()
     assert by_address(session, "بلوار دریا، شهرک غرب") == world["centre"]
@@ -90,8 +110,9 @@ def test_the_longest_name_wins_and_names_never_match_inside_words(
     assert by_address(session, "بازار غربال‌بندها") is None
 
 
-def test_locate_prefers_address_id_then_point_then_address(session: Session,
-                                                           world: dict[str, Any]) -> None:
+def test_locate_prefers_address_id_then_point_then_address(
+    session: Session, world: dict[str, Any]
+) -> None:
     square, centre = world["square"], world["centre"]
     assert locate(session, address_id="n-centre", lat=35.61, lon=51.41) == centre
     assert locate(session, lat=35.61, lon=51.41, address="شهرک غرب") == square

@@ -20,10 +20,10 @@ import pluggy
 import pytest
 import uvicorn
 from georeport import GeoReport
-from hamyar.core.plugin.manager import Plugins
-from hamyar.core.plugin.registry import Registry
 from sqlalchemy.engine import Engine
 
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.plugin.registry import Registry
 from tests.open311.conftest import DEMO_KEY, validate
 
 
@@ -34,8 +34,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_url(engine: Engine, plugin_manager: pluggy.PluginManager, o311_registry: Registry,
-             world: dict[str, Any]) -> Iterator[str]:
+def live_url(
+    engine: Engine,
+    plugin_manager: pluggy.PluginManager,
+    o311_registry: Registry,
+    world: dict[str, Any],
+) -> Iterator[str]:
     from hamyar.core.web.app import create_app
 
     app = create_app(plugins=Plugins(pm=plugin_manager, registry=o311_registry), engine=engine)
@@ -59,11 +63,20 @@ def _listed(value: Any) -> list[Any]:
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_georeport_client_reads_everything_we_serve(live_url: str, fmt: str) -> None:
-    posted = httpx.post(f"{live_url}/requests.json", data={
-        "api_key": DEMO_KEY, "jurisdiction_id": "hamyar", "service_code": "testcity.pothole",
-        "lat": "35.61", "long": "51.41", "attribute[size]": "large",
-        "attribute[hazards][]": ["traffic", "night"], "description": "چاله عمیق",
-        "email": "hidden@example.org"})
+    posted = httpx.post(
+        f"{live_url}/requests.json",
+        data={
+            "api_key": DEMO_KEY,
+            "jurisdiction_id": "hamyar",
+            "service_code": "testcity.pothole",
+            "lat": "35.61",
+            "long": "51.41",
+            "attribute[size]": "large",
+            "attribute[hazards][]": ["traffic", "night"],
+            "description": "چاله عمیق",
+            "email": "hidden@example.org",
+        },
+    )
     assert posted.status_code == 200, posted.text
     request_id = posted.json()[0]["service_request_id"]
 
@@ -74,12 +87,12 @@ def test_georeport_client_reads_everything_we_serve(live_url: str, fmt: str) -> 
     assert "testcity.counselling" not in codes
 
     definition = client.get_service_definition("testcity.pothole")
-    attributes = _listed(definition["attributes"] if fmt == "json"
-                         else definition["attributes"]["attribute"])
+    attributes = _listed(
+        definition["attributes"] if fmt == "json" else definition["attributes"]["attribute"]
+    )
     assert {a["code"] for a in attributes} >= {"size", "hazards"}
 
-    requests = _listed(client.get_service_requests(status="open",
-                                                   service_code="testcity.pothole"))
+    requests = _listed(client.get_service_requests(status="open", service_code="testcity.pothole"))
     assert [r["service_request_id"] for r in requests] == [request_id]
     one = client.get_service_request(request_id)
     if fmt == "json":
@@ -89,7 +102,14 @@ def test_georeport_client_reads_everything_we_serve(live_url: str, fmt: str) -> 
 
 
 def test_the_live_app_refuses_a_bad_key_in_the_spec_error_format(live_url: str) -> None:
-    response = httpx.post(f"{live_url}/requests.xml", data={
-        "api_key": "wrong", "service_code": "testcity.pothole", "lat": "35.61", "long": "51.41"})
+    response = httpx.post(
+        f"{live_url}/requests.xml",
+        data={
+            "api_key": "wrong",
+            "service_code": "testcity.pothole",
+            "lat": "35.61",
+            "long": "51.41",
+        },
+    )
     assert response.status_code == 403
     assert response.text.count("<error>") == 1 and "<code>403</code>" in response.text

@@ -8,22 +8,34 @@ from typing import Any
 
 import pluggy
 import pytest
+from litestar.testing import TestClient
+from sqlmodel import Session, select
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task
-from litestar.testing import TestClient
-from sqlmodel import Session, select
-
 from tests.open311.conftest import DEMO_KEY, REQUEST_FIELDS, validate, xml
 
 V2 = "/open311/v2"
-CONTACT = {"email": "secret.person@example.org", "phone": "09350000001",
-           "first_name": "پنهان", "last_name": "خانواده", "device_id": "device-xyz"}
-REPORT = {"api_key": DEMO_KEY, "service_code": "testcity.pothole", "lat": "35.61",
-          "long": "51.41", "attribute[size]": "small", "description": "چاله کوچک",
-          "address_string": "نازی‌آباد، کوچه ۳", "media_url": "https://example.org/p.jpg",
-          **CONTACT}
+CONTACT = {
+    "email": "secret.person@example.org",
+    "phone": "09350000001",
+    "first_name": "پنهان",
+    "last_name": "خانواده",
+    "device_id": "device-xyz",
+}
+REPORT = {
+    "api_key": DEMO_KEY,
+    "service_code": "testcity.pothole",
+    "lat": "35.61",
+    "long": "51.41",
+    "attribute[size]": "small",
+    "description": "چاله کوچک",
+    "address_string": "نازی‌آباد، کوچه ۳",
+    "media_url": "https://example.org/p.jpg",
+    **CONTACT,
+}
 LIGHT = {"service_code": "testcity.streetlight", "attribute[size]": None}
 COORDINATOR = Actor.from_assignments("coordinator", [("Coordinator", None)])
 
@@ -37,8 +49,11 @@ def submit(client: TestClient, **fields: Any) -> str:
 
 
 def load(session: Session, request_id: str) -> Case:
-    case = session.exec(select(Case).where(Case.tracking_code == request_id)
-                        .execution_options(populate_existing=True)).one()
+    case = session.exec(
+        select(Case)
+        .where(Case.tracking_code == request_id)
+        .execution_options(populate_existing=True)
+    ).one()
     session.commit()  # end the read: SQLite would keep the web app waiting
     return case
 
@@ -65,8 +80,7 @@ def test_a_new_request_reads_open_with_every_spec_field(client: TestClient) -> N
 
 @pytest.mark.parametrize("path", ["requests/{id}", "requests"])
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_reporter_contact_details_are_never_served(client: TestClient, path: str,
-                                                   fmt: str) -> None:
+def test_reporter_contact_details_are_never_served(client: TestClient, path: str, fmt: str) -> None:
     request_id = submit(client)
     body = client.get(f"{V2}/{path.format(id=request_id)}.{fmt}").text
     assert request_id in body
@@ -98,12 +112,30 @@ def test_cases_from_staff_channels_and_confidential_services_are_not_served(
 ) -> None:
     from hamyar.core.cases.intake import open_case
 
-    staff = open_case(session, o311_registry, COORDINATOR, service="testcity.streetlight",
-                      title="خانواده نیازمند", channel="caseworker")
-    secret = open_case(session, o311_registry, COORDINATOR, service="testcity.counselling",
-                       title="مشاوره", channel="web")
-    phoned = open_case(session, o311_registry, COORDINATOR, service="testcity.streetlight",
-                       title="چراغ خاموش", channel="phone")
+    staff = open_case(
+        session,
+        o311_registry,
+        COORDINATOR,
+        service="testcity.streetlight",
+        title="خانواده نیازمند",
+        channel="caseworker",
+    )
+    secret = open_case(
+        session,
+        o311_registry,
+        COORDINATOR,
+        service="testcity.counselling",
+        title="مشاوره",
+        channel="web",
+    )
+    phoned = open_case(
+        session,
+        o311_registry,
+        COORDINATOR,
+        service="testcity.streetlight",
+        title="چراغ خاموش",
+        channel="phone",
+    )
     session.commit()
     listed = {r["service_request_id"] for r in client.get(f"{V2}/requests.json").json()}
     assert phoned.tracking_code in listed
@@ -122,18 +154,29 @@ def test_get_requests_lists_newest_first_and_validates(client: TestClient) -> No
     assert [r.findtext("service_request_id") for r in root.findall("request")] == [second, first]
 
 
-def test_filters_by_id_service_status_and_dates(client: TestClient, session: Session,
-                                                o311_registry: Registry) -> None:
+def test_filters_by_id_service_status_and_dates(
+    client: TestClient, session: Session, o311_registry: Registry
+) -> None:
     pothole, light = submit(client), submit(client, **LIGHT)
-    ids = lambda **params: [r["service_request_id"]  # noqa: E731
-                            for r in client.get(f"{V2}/requests.json", params=params).json()]
+
+    def ids(**params: Any) -> list[str]:
+        return [
+            r["service_request_id"] for r in client.get(f"{V2}/requests.json", params=params).json()
+        ]
+
     assert ids(service_code="testcity.streetlight") == [light]
     assert ids(service_code="testcity.pothole,testcity.streetlight") == [light, pothole]
     assert ids(service_request_id=f"{pothole}") == [pothole]
     # service_request_id overrides every other filter, as the specification says
     assert ids(service_request_id=pothole, service_code="testcity.streetlight") == [pothole]
-    apply_transition(session, load(session, light), "reject", COORDINATOR, o311_registry,
-                     comment="خارج از محدوده شهر است")
+    apply_transition(
+        session,
+        load(session, light),
+        "reject",
+        COORDINATOR,
+        o311_registry,
+        comment="خارج از محدوده شهر است",
+    )
     session.commit()
     assert ids(status="closed") == [light]
     [rejected] = client.get(f"{V2}/requests/{light}.json").json()
@@ -141,8 +184,10 @@ def test_filters_by_id_service_status_and_dates(client: TestClient, session: Ses
     assert ids(status="open") == [pothole]
     assert ids(status="open,closed") == [light, pothole]
     now = datetime.now(UTC)
-    assert ids(start_date=(now - timedelta(hours=1)).isoformat(),
-               end_date=(now + timedelta(hours=1)).isoformat()) == [light, pothole]
+    assert ids(
+        start_date=(now - timedelta(hours=1)).isoformat(),
+        end_date=(now + timedelta(hours=1)).isoformat(),
+    ) == [light, pothole]
     assert ids(start_date=(now + timedelta(hours=1)).isoformat().replace("+00:00", "Z")) == []
     assert ids(end_date=(now - timedelta(days=1)).isoformat()) == []
 
@@ -151,10 +196,14 @@ BAD_QUERIES = {
     "garbage date": ({"start_date": "yesterday"}, "start_date"),
     "date without zone": ({"start_date": "2024-01-01T00:00:00"}, "time zone"),
     "end without zone": ({"end_date": "2024-01-01"}, "time zone"),
-    "start after end": ({"start_date": "2024-02-01T00:00:00Z",
-                         "end_date": "2024-01-01T00:00:00Z"}, "after"),
-    "more than 90 days": ({"start_date": "2024-01-01T00:00:00Z",
-                           "end_date": "2024-06-01T00:00:00Z"}, "90 days"),
+    "start after end": (
+        {"start_date": "2024-02-01T00:00:00Z", "end_date": "2024-01-01T00:00:00Z"},
+        "after",
+    ),
+    "more than 90 days": (
+        {"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-06-01T00:00:00Z"},
+        "90 days",
+    ),
     "bad status": ({"status": "pending"}, "status"),
     "unknown service": ({"service_code": "nope.nothing"}, "nope.nothing"),
     "confidential service": ({"service_code": "testcity.counselling"}, "testcity.counselling"),
@@ -163,8 +212,9 @@ BAD_QUERIES = {
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize("name", list(BAD_QUERIES))
-def test_bad_filters_are_400_in_the_spec_error_format(client: TestClient, name: str,
-                                                      fmt: str) -> None:
+def test_bad_filters_are_400_in_the_spec_error_format(
+    client: TestClient, name: str, fmt: str
+) -> None:
     params, mentions = BAD_QUERIES[name]
     response = client.get(f"{V2}/requests.{fmt}", params=params)
     assert response.status_code == 400
@@ -180,9 +230,13 @@ def test_bad_filters_are_400_in_the_spec_error_format(client: TestClient, name: 
 
 # -- the workflow decides the public status --------------------------------------------------
 
+
 def test_closing_a_case_shows_closed_with_the_closing_comment(
-    client: TestClient, session: Session, o311_registry: Registry,
-    plugin_manager: pluggy.PluginManager, world: dict[str, Any]
+    client: TestClient,
+    session: Session,
+    o311_registry: Registry,
+    plugin_manager: pluggy.PluginManager,
+    world: dict[str, Any],
 ) -> None:
     """The issue's acceptance test, with the real municipality plugin and router: a 137 report
     sent through Open311 lands in the municipality's worklist; its caseworker finishes the
@@ -194,16 +248,16 @@ def test_closing_a_case_shows_closed_with_the_closing_comment(
     world["square"].district = "16"
     session.add(world["square"])
     session.commit()
-    request_id = submit(client, service_code="municipality.report.roads_potholes",
-                        **{"attribute[size]": None})
+    request_id = submit(
+        client, service_code="municipality.report.roads_potholes", **{"attribute[size]": None}
+    )
     case = load(session, request_id)
     assert case.category == "roads_potholes" and case.neighbourhood_id == world["square"].id
     result = route_case(session, case.id, o311_registry, pm=plugin_manager)
     session.commit()
     assert result.outcome == "routed", result.reason
 
-    caseworker = Actor.from_assignments("municipality.caseworker",
-                                        [("Caseworker", "municipality")])
+    caseworker = Actor.from_assignments("municipality.caseworker", [("Caseworker", "municipality")])
     tasks, _ = items(session, find(caseworker, o311_registry, "my-tasks"), caseworker)
     [task] = [t for t in tasks if t.case_id == case.id]
     session.commit()
@@ -214,8 +268,9 @@ def test_closing_a_case_shows_closed_with_the_closing_comment(
     assert view["service_name"] == "آسفالت و چاله معابر"
     assert view["agency_responsible"] == "شهرداری"
 
-    apply_transition(session, task, "complete", caseworker, o311_registry,
-                     comment="چاله با آسفالت سرد پر شد")
+    apply_transition(
+        session, task, "complete", caseworker, o311_registry, comment="چاله با آسفالت سرد پر شد"
+    )
     session.commit()
     assert load(session, request_id).state == "resolved"
     [view] = client.get(f"{V2}/requests/{request_id}.json").json()
@@ -225,11 +280,18 @@ def test_closing_a_case_shows_closed_with_the_closing_comment(
     assert root.findtext("request/status") == "closed"
     assert root.findtext("request/status_notes") == "چاله با آسفالت سرد پر شد"
 
-    apply_transition(session, load(session, request_id), "close", COORDINATOR, o311_registry,
-                     comment="پرونده با رضایت شهروند بسته شد")
+    apply_transition(
+        session,
+        load(session, request_id),
+        "close",
+        COORDINATOR,
+        o311_registry,
+        comment="پرونده با رضایت شهروند بسته شد",
+    )
     session.commit()
     case = load(session, request_id)
     [view] = client.get(f"{V2}/requests/{request_id}.json").json()
     assert view["status_notes"] == "پرونده با رضایت شهروند بسته شد"
     assert datetime.fromisoformat(view["updated_datetime"]) == case.updated_at.replace(
-        microsecond=0)
+        microsecond=0
+    )

@@ -18,7 +18,9 @@ def test_discovery_points_clients_at_this_endpoint_in_both_formats(client: TestC
     assert set(endpoint["formats"]) == {"text/xml", "application/json"}
     root = xml(client.get(f"{V2}/discovery.xml").content, "discovery")
     assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == [
-        "text/xml", "application/json"]
+        "text/xml",
+        "application/json",
+    ]
     assert root.findtext("endpoints/endpoint/url", "").endswith("/open311/v2")
 
 
@@ -33,9 +35,13 @@ def test_services_lists_public_services_and_never_confidential_ones(client: Test
     assert "testcity.counselling" not in codes and "testcity.internal" not in codes
     pothole = next(s for s in services if s["service_code"] == "testcity.pothole")
     assert pothole == {
-        "service_code": "testcity.pothole", "service_name": "چاله در آسفالت",
-        "description": "گزارش چاله و خرابی آسفالت", "metadata": True, "type": "realtime",
-        "keywords": "آسفالت, خیابان", "group": "شهرداری آزمون",
+        "service_code": "testcity.pothole",
+        "service_name": "چاله در آسفالت",
+        "description": "گزارش چاله و خرابی آسفالت",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": "آسفالت, خیابان",
+        "group": "شهرداری آزمون",
     }
     light = next(s for s in services if s["service_code"] == "testcity.streetlight")
     assert light["metadata"] is False
@@ -63,14 +69,27 @@ def test_service_definition_maps_every_form_field_to_an_attribute(client: TestCl
     validate(definition, "service-definition.json")
     attributes = {a["code"]: a for a in definition["attributes"]}
     assert [a["code"] for a in definition["attributes"]] == [
-        "size", "depth_cm", "noticed_at", "hazards", "landmark", "details"]
+        "size",
+        "depth_cm",
+        "noticed_at",
+        "hazards",
+        "landmark",
+        "details",
+    ]
     assert [a["order"] for a in definition["attributes"]] == [1, 2, 3, 4, 5, 6]
     assert {code: a["datatype"] for code, a in attributes.items()} == {
-        "size": "singlevaluelist", "depth_cm": "number", "noticed_at": "datetime",
-        "hazards": "multivaluelist", "landmark": "string", "details": "text"}
+        "size": "singlevaluelist",
+        "depth_cm": "number",
+        "noticed_at": "datetime",
+        "hazards": "multivaluelist",
+        "landmark": "string",
+        "details": "text",
+    }
     assert {code for code, a in attributes.items() if a["required"]} == {"size"}
-    assert attributes["size"]["values"] == [{"key": "small", "name": "small"},
-                                            {"key": "large", "name": "large"}]
+    assert attributes["size"]["values"] == [
+        {"key": "small", "name": "small"},
+        {"key": "large", "name": "large"},
+    ]
     assert [v["key"] for v in attributes["hazards"]["values"]] == ["traffic", "children", "night"]
     assert attributes["size"]["description"] == "اندازه"
     assert attributes["details"]["datatype_description"] == "هر چه مأمور باید بداند"
@@ -87,7 +106,10 @@ def test_service_definition_xml(client: TestClient) -> None:
     assert hazards.findtext("datatype") == "multivaluelist"
     assert hazards.findtext("required") == "false"
     assert [v.findtext("key") for v in hazards.findall("values/value")] == [
-        "traffic", "children", "night"]
+        "traffic",
+        "children",
+        "night",
+    ]
 
 
 def test_a_service_without_a_form_has_no_attributes(client: TestClient) -> None:
@@ -97,8 +119,9 @@ def test_a_service_without_a_form_has_no_attributes(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("code", ["nope.nothing", "testcity.counselling", "testcity.internal"])
-def test_unknown_or_hidden_service_is_404_in_the_spec_error_format(client: TestClient,
-                                                                    code: str) -> None:
+def test_unknown_or_hidden_service_is_404_in_the_spec_error_format(
+    client: TestClient, code: str
+) -> None:
     response = client.get(f"{V2}/services/{code}.json")
     assert response.status_code == 404
     [error] = response.json()

@@ -5,22 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hamyar.core.storage.models import Case, OutboxMessage
-from hamyar.plugins.municipality.open311.models import Open311Submission
 from litestar.testing import TestClient
 from sqlmodel import Session, select
 
+from hamyar.core.storage.models import Case, OutboxMessage
+from hamyar.plugins.municipality.open311.models import Open311Submission
 from tests.open311.conftest import DEMO_KEY, validate, xml
 
 V2 = "/open311/v2"
 REPORT = {
     "api_key": DEMO_KEY,
     "service_code": "testcity.pothole",
-    "lat": "35.61", "long": "51.41",
+    "lat": "35.61",
+    "long": "51.41",
     "attribute[size]": "large",
     "description": "چاله بزرگ جلوی نانوایی\nماشین‌ها آسیب می‌بینند",
-    "email": "citizen@example.org", "first_name": "مریم", "last_name": "احمدی",
-    "phone": "09121234567", "device_id": "dev-1", "account_id": "acc-7",
+    "email": "citizen@example.org",
+    "first_name": "مریم",
+    "last_name": "احمدی",
+    "phone": "09121234567",
+    "device_id": "dev-1",
+    "account_id": "acc-7",
     "media_url": "https://example.org/photo.jpg",
 }
 
@@ -30,14 +35,18 @@ def post(client: TestClient, fields: dict[str, Any], fmt: str = "json") -> Any:
 
 
 def case_of(session: Session, tracking_code: str) -> Case:
-    case = session.exec(select(Case).where(Case.tracking_code == tracking_code)
-                        .execution_options(populate_existing=True)).one()
+    case = session.exec(
+        select(Case)
+        .where(Case.tracking_code == tracking_code)
+        .execution_options(populate_existing=True)
+    ).one()
     session.commit()  # end the read: SQLite would keep the web app's writes waiting
     return case
 
 
-def test_a_form_post_opens_a_case_on_channel_open311(client: TestClient, session: Session,
-                                                     world: dict[str, Any]) -> None:
+def test_a_form_post_opens_a_case_on_channel_open311(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
     response = post(client, REPORT)
     assert response.status_code == 200, response.text
     [answer] = response.json()
@@ -50,15 +59,23 @@ def test_a_form_post_opens_a_case_on_channel_open311(client: TestClient, session
     assert case.title == "چاله بزرگ جلوی نانوایی"
     assert case.data["size"] == "large"
     assert case.neighbourhood_id == world["square"].id  # the point is inside its boundary
-    assert case.reporter == {"email": "citizen@example.org", "first_name": "مریم",
-                             "last_name": "احمدی", "phone": "09121234567",
-                             "device_id": "dev-1", "account_id": "acc-7"}
+    assert case.reporter == {
+        "email": "citizen@example.org",
+        "first_name": "مریم",
+        "last_name": "احمدی",
+        "phone": "09121234567",
+        "device_id": "dev-1",
+        "account_id": "acc-7",
+    }
     assert case.created_by == "open311:demo"
     outbox = session.exec(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).one()
     assert outbox.kind == "route_case"  # routed by the workers like every other case
     submission = session.exec(select(Open311Submission)).one()
     assert (submission.lat, submission.long, submission.media_url) == (
-        35.61, 51.41, "https://example.org/photo.jpg")
+        35.61,
+        51.41,
+        "https://example.org/photo.jpg",
+    )
 
 
 def test_post_answers_in_xml(client: TestClient) -> None:
@@ -70,10 +87,15 @@ def test_post_answers_in_xml(client: TestClient) -> None:
     assert len(request.findtext("service_request_id", "")) == 10
 
 
-def test_multi_value_attributes_arrive_as_attribute_code_brackets(client: TestClient,
-                                                                 session: Session) -> None:
-    fields = {**REPORT, "attribute[hazards][]": ["traffic", "night"],
-              "attribute[depth_cm]": "12", "attribute[noticed_at]": "2024-03-01T08:00:00+03:30"}
+def test_multi_value_attributes_arrive_as_attribute_code_brackets(
+    client: TestClient, session: Session
+) -> None:
+    fields = {
+        **REPORT,
+        "attribute[hazards][]": ["traffic", "night"],
+        "attribute[depth_cm]": "12",
+        "attribute[noticed_at]": "2024-03-01T08:00:00+03:30",
+    }
     response = post(client, fields)
     assert response.status_code == 200, response.text
     case = case_of(session, response.json()[0]["service_request_id"])
@@ -83,9 +105,13 @@ def test_multi_value_attributes_arrive_as_attribute_code_brackets(client: TestCl
 
 
 def test_a_json_body_is_accepted_too(client: TestClient, session: Session) -> None:
-    body = {"api_key": DEMO_KEY, "service_code": "testcity.pothole",
-            "address_string": "تهران، خيابان اصلي، نازي آباد", "description": "چاله",
-            "attribute": {"size": "small", "hazards": ["children"]}}
+    body = {
+        "api_key": DEMO_KEY,
+        "service_code": "testcity.pothole",
+        "address_string": "تهران، خيابان اصلي، نازي آباد",
+        "description": "چاله",
+        "attribute": {"size": "small", "hazards": ["children"]},
+    }
     response = client.post(f"{V2}/requests.json", json=body)
     assert response.status_code == 200, response.text
     case = case_of(session, response.json()[0]["service_request_id"])
@@ -93,14 +119,19 @@ def test_a_json_body_is_accepted_too(client: TestClient, session: Session) -> No
     assert case.neighbourhood_id is not None  # found by the Persian-normalised name
 
 
-def test_location_by_address_id_and_nearest_centre(client: TestClient, session: Session,
-                                                   world: dict[str, Any]) -> None:
+def test_location_by_address_id_and_nearest_centre(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
     by_id = post(client, {**_without(REPORT, "lat", "long"), "address_id": "n-centre"})
-    assert case_of(session, by_id.json()[0]["service_request_id"]).neighbourhood_id == \
-        world["centre"].id
+    assert (
+        case_of(session, by_id.json()[0]["service_request_id"]).neighbourhood_id
+        == world["centre"].id
+    )
     near = post(client, {**REPORT, "lat": "35.751", "long": "51.372"})
-    assert case_of(session, near.json()[0]["service_request_id"]).neighbourhood_id == \
-        world["centre"].id
+    assert (
+        case_of(session, near.json()[0]["service_request_id"]).neighbourhood_id
+        == world["centre"].id
+    )
     far = post(client, {**REPORT, "lat": "29.6", "long": "52.5"})  # Shiraz: not on our map
     assert case_of(session, far.json()[0]["service_request_id"]).neighbourhood_id is None
 
@@ -113,8 +144,9 @@ def _errors(response: Any, fmt: str) -> list[tuple[int, str]]:
     if fmt == "json":
         return [(e["code"], e["description"]) for e in response.json()]
     root = xml(response.content, "errors")
-    return [(int(e.findtext("code", "0")), e.findtext("description", ""))
-            for e in root.findall("error")]
+    return [
+        (int(e.findtext("code", "0")), e.findtext("description", "")) for e in root.findall("error")
+    ]
 
 
 CASES = {
@@ -122,8 +154,11 @@ CASES = {
     "bad key": ({**REPORT, "api_key": "not-a-key"}, 403, "api_key"),
     "no service": (_without(REPORT, "service_code"), 400, "service_code"),
     "unknown service": ({**REPORT, "service_code": "testcity.nothing"}, 400, "testcity.nothing"),
-    "confidential service": ({**REPORT, "service_code": "testcity.counselling"}, 400,
-                             "testcity.counselling"),
+    "confidential service": (
+        {**REPORT, "service_code": "testcity.counselling"},
+        400,
+        "testcity.counselling",
+    ),
     "missing required attribute": (_without(REPORT, "attribute[size]"), 400, "attribute[size]"),
     "blank required attribute": ({**REPORT, "attribute[size]": ""}, 400, "attribute[size]"),
     "bad list value": ({**REPORT, "attribute[size]": "huge"}, 400, "attribute[size]"),

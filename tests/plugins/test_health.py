@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import pytest
-from hamyar.core.exceptions import InvalidInput
-from hamyar.core.plugin.registry import Registry
 from sqlmodel import Session
 
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.plugin.registry import Registry
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 

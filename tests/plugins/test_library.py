@@ -13,6 +13,9 @@ from datetime import date, time
 
 import pluggy
 import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
 from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
@@ -20,9 +23,6 @@ from hamyar.core.storage.models import County, Neighbourhood, OutboxMessage, Tas
 from hamyar.core.time.deadlines import working_calendar
 from hamyar.plugins.library.models import PublishedWeek, RouteStop, VisitBooking
 from hamyar.plugins.library.timetable import book_next_free_slot, publish
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 SATURDAY = date(2025, 5, 3)

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import pluggy
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.engine.transition import apply_transition
@@ -12,8 +14,6 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.models import Task
 from hamyar.plugins.municipality.categories import REPORT_CATEGORIES
-from sqlmodel import Session, select
-
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 DISTRICT = Actor.from_assignments("m", [(R.CASEWORKER, "municipality")])

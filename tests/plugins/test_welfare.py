@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pluggy
 import pytest
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.engine.transition import apply_transition
@@ -15,8 +17,6 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.models import Case, Task
 from hamyar.plugins.welfare.eligibility import decide
-from sqlmodel import Session, select
-
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 CASEWORKER = Actor.from_assignments("w", [(R.CASEWORKER, "welfare")])

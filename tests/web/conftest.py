@@ -15,6 +15,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.auth.passwords import hash_password
@@ -37,11 +43,6 @@ from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
 from hamyar.core.web.auth import issue_token
 from hamyar.core.workflow import Guard, State, Transition, WorkflowDefinition, Worklist
-from litestar import Litestar
-from litestar.testing import TestClient
-from pydantic import BaseModel, Field
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
@@ -66,31 +67,86 @@ class WebTestAgencies:
     @hookimpl
     def register_workflows(self, register: Any) -> None:
         workers = (R.CASEWORKER, R.SUPERVISOR)
-        register(WorkflowDefinition.build(
-            "webtest.visit", title="بازدید", title_en="Visit", initial_state="planned",
-            states=[State(id="planned", title="برنامه‌ریزی", transitions=("visit",),
-                          permission_roles={R.VIEW: workers, R.MODIFY: workers}),
-                    State(id="visited", title="انجام شد", terminal=True)],
-            transitions=[Transition(id="visit", title="بازدید شد", new_state="visited",
-                                    guard=Guard(roles=workers))],
-            worklists=[Worklist(id="to_visit", title="بازدیدهای پیش رو",
-                                title_en="Visits to make", matches={"state": ("planned",)},
-                                guard=Guard(roles=workers))],
-        ))
+        register(
+            WorkflowDefinition.build(
+                "webtest.visit",
+                title="بازدید",
+                title_en="Visit",
+                initial_state="planned",
+                states=[
+                    State(
+                        id="planned",
+                        title="برنامه‌ریزی",
+                        transitions=("visit",),
+                        permission_roles={R.VIEW: workers, R.MODIFY: workers},
+                    ),
+                    State(id="visited", title="انجام شد", terminal=True),
+                ],
+                transitions=[
+                    Transition(
+                        id="visit",
+                        title="بازدید شد",
+                        new_state="visited",
+                        guard=Guard(roles=workers),
+                    )
+                ],
+                worklists=[
+                    Worklist(
+                        id="to_visit",
+                        title="بازدیدهای پیش رو",
+                        title_en="Visits to make",
+                        matches={"state": ("planned",)},
+                        guard=Guard(roles=workers),
+                    )
+                ],
+            )
+        )
 
     @hookimpl
     def register_services(self, register: Any) -> None:
-        register(ServiceSpec(code="health.screening", agency="health", workflow="hamyar.task",
-                             title_fa="غربالگری", title_en="Screening", confidential=True,
-                             sla_days=5))
-        register(ServiceSpec(code="welfare.empowerment", agency="welfare",
-                             workflow="hamyar.task", title_fa="توانمندسازی",
-                             title_en="Empowerment", confidential=True, sla_days=10))
-        register(ServiceSpec(code="municipality.pothole", agency="municipality",
-                             workflow="hamyar.task", title_fa="چاله", title_en="Pothole",
-                             form=PotholeForm, sla_days=3))
-        register(ServiceSpec(code="library.visit", agency="library", workflow="webtest.visit",
-                             title_fa="کتابخانه سیار", title_en="Mobile library", sla_days=7))
+        register(
+            ServiceSpec(
+                code="health.screening",
+                agency="health",
+                workflow="hamyar.task",
+                title_fa="غربالگری",
+                title_en="Screening",
+                confidential=True,
+                sla_days=5,
+            )
+        )
+        register(
+            ServiceSpec(
+                code="welfare.empowerment",
+                agency="welfare",
+                workflow="hamyar.task",
+                title_fa="توانمندسازی",
+                title_en="Empowerment",
+                confidential=True,
+                sla_days=10,
+            )
+        )
+        register(
+            ServiceSpec(
+                code="municipality.pothole",
+                agency="municipality",
+                workflow="hamyar.task",
+                title_fa="چاله",
+                title_en="Pothole",
+                form=PotholeForm,
+                sla_days=3,
+            )
+        )
+        register(
+            ServiceSpec(
+                code="library.visit",
+                agency="library",
+                workflow="webtest.visit",
+                title_fa="کتابخانه سیار",
+                title_en="Mobile library",
+                sla_days=7,
+            )
+        )
 
 
 def web_plugins() -> Plugins:
@@ -123,24 +179,44 @@ class World:
     def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[username]}"}
 
-    def add_case(self, name: str, service: str, *, title: str = "", description: str = "",
-                 data: dict[str, Any] | None = None, routed: bool = True,
-                 due_in: timedelta | None = None) -> int:
+    def add_case(
+        self,
+        name: str,
+        service: str,
+        *,
+        title: str = "",
+        description: str = "",
+        data: dict[str, Any] | None = None,
+        routed: bool = True,
+        due_in: timedelta | None = None,
+    ) -> int:
         """Open a case as the engine would and route it to its service's agency."""
         registry = self.plugins.registry
         spec = registry.service(service)
-        case = open_case(self.session, registry, SYSTEM, service=service,
-                         title=title or f"پرونده {name}", description=description,
-                         data=data or {}, neighbourhood_id=self.neighbourhood_id,
-                         channel="demo")
+        case = open_case(
+            self.session,
+            registry,
+            SYSTEM,
+            service=service,
+            title=title or f"پرونده {name}",
+            description=description,
+            data=data or {},
+            neighbourhood_id=self.neighbourhood_id,
+            channel="demo",
+        )
         assert case.id is not None
         due = utcnow() + due_in if due_in is not None else None
         case.due_at = due
         if routed:
-            task = Task(case_id=case.id, agency_code=spec.agency, service_code=service,
-                        workflow_id=spec.workflow,
-                        state=registry.workflow(spec.workflow).initial_state,
-                        confidential=spec.confidential, due_at=due)
+            task = Task(
+                case_id=case.id,
+                agency_code=spec.agency,
+                service_code=service,
+                workflow_id=spec.workflow,
+                state=registry.workflow(spec.workflow).initial_state,
+                confidential=spec.confidential,
+                due_at=due,
+            )
             self.session.add(task)
             self.session.flush()
             assert task.id is not None
@@ -157,20 +233,30 @@ def web_plugins_fixture() -> Plugins:
 
 
 @pytest.fixture
-def world(engine: Engine, session: Session, web_plugins_fixture: Plugins,
-          monkeypatch: pytest.MonkeyPatch) -> World:
+def world(
+    engine: Engine, session: Session, web_plugins_fixture: Plugins, monkeypatch: pytest.MonkeyPatch
+) -> World:
     monkeypatch.setenv("HAMYAR_SECRET_KEY", "test-secret-key-for-the-web-tests")
     get_settings.cache_clear()
     sync_registry(session, web_plugins_fixture.registry)
     province = Province(code="tehran", name_fa="تهران", name_en="Tehran")
     session.add(province)
     session.flush()
-    county = County(code="tehran-city", province_id=province.id, name_fa="تهران",  # type: ignore[arg-type]
-                    name_en="Tehran")
+    county = County(
+        code="tehran-city",
+        province_id=province.id,
+        name_fa="تهران",  # type: ignore[arg-type]
+        name_en="Tehran",
+    )
     session.add(county)
     session.flush()
-    place = Neighbourhood(code="khak-sefid", county_id=county.id, name_fa="خاک سفید",  # type: ignore[arg-type]
-                          name_en="Khak-e Sefid", deprived=True)
+    place = Neighbourhood(
+        code="khak-sefid",
+        county_id=county.id,
+        name_fa="خاک سفید",  # type: ignore[arg-type]
+        name_en="Khak-e Sefid",
+        deprived=True,
+    )
     session.add(place)
     for username, roles in USERS.items():
         user = User(username=username, password_hash=PASSWORD_HASH)
@@ -183,14 +269,28 @@ def world(engine: Engine, session: Session, web_plugins_fixture: Plugins,
     world = World(session=session, plugins=web_plugins_fixture, neighbourhood_id=place.id)
     for user in session.exec(select(User)).all():
         world.tokens[user.username] = issue_token(session, user, name="test")[0]
-    world.add_case("health", "health.screening", title="غربالگری محرمانه خانم الف",
-                   description="سابقه بیماری قلبی")
+    world.add_case(
+        "health",
+        "health.screening",
+        title="غربالگری محرمانه خانم الف",
+        description="سابقه بیماری قلبی",
+    )
     world.add_case("welfare", "welfare.empowerment", title="خانوار سرپرست زن")
-    world.add_case("pothole", "municipality.pothole", title="چاله خیابان آزادی",
-                   data={"street": "آزادی", "severity": 3}, due_in=timedelta(days=-1))
+    world.add_case(
+        "pothole",
+        "municipality.pothole",
+        title="چاله خیابان آزادی",
+        data={"street": "آزادی", "severity": 3},
+        due_in=timedelta(days=-1),
+    )
     world.add_case("library", "library.visit", title="بازدید کتابخانه سیار")
-    world.add_case("unrouted", "municipality.pothole", title="گزارش تازه",
-                   data={"street": "انقلاب", "severity": 1}, routed=False)
+    world.add_case(
+        "unrouted",
+        "municipality.pothole",
+        title="گزارش تازه",
+        data={"street": "انقلاب", "severity": 1},
+        routed=False,
+    )
     return world
 
 

@@ -15,25 +15,35 @@ from tests.web.conftest import World
 
 Client = TestClient[Litestar]
 
-STAFF_OF = {"health": ["health.caseworker", "health.supervisor"],
-            "welfare": ["welfare.caseworker", "welfare.supervisor"]}
+STAFF_OF = {
+    "health": ["health.caseworker", "health.supervisor"],
+    "welfare": ["welfare.caseworker", "welfare.supervisor"],
+}
 OVERSEERS = ["admin", "coordinator", "auditor"]
-OUTSIDERS_OF_HEALTH = ["welfare.caseworker", "welfare.supervisor", "municipality.caseworker",
-                       "library.supervisor", "nobody"]
+OUTSIDERS_OF_HEALTH = [
+    "welfare.caseworker",
+    "welfare.supervisor",
+    "municipality.caseworker",
+    "library.supervisor",
+    "nobody",
+]
 
 
-@pytest.mark.parametrize(("user", "status", "redacted"), [
-    *[(u, 200, False) for u in STAFF_OF["health"]],
-    *[(u, 200, True) for u in OVERSEERS],
-    *[(u, 404, None) for u in OUTSIDERS_OF_HEALTH],
-])
-def test_a_confidential_case_by_id(client: Client, world: World, user: str, status: int,
-                                   redacted: bool | None) -> None:
+@pytest.mark.parametrize(
+    ("user", "status", "redacted"),
+    [
+        *[(u, 200, False) for u in STAFF_OF["health"]],
+        *[(u, 200, True) for u in OVERSEERS],
+        *[(u, 404, None) for u in OUTSIDERS_OF_HEALTH],
+    ],
+)
+def test_a_confidential_case_by_id(
+    client: Client, world: World, user: str, status: int, redacted: bool | None
+) -> None:
     response = client.get(f"/api/cases/{world.cases['health']}", headers=world.headers(user))
     assert response.status_code == status, response.text
     if status == 404:
-        assert response.json() == {"status_code": 404,
-                                   "detail": f"no case {world.cases['health']}"}
+        assert response.json() == {"status_code": 404, "detail": f"no case {world.cases['health']}"}
         return
     body = response.json()
     assert body["redacted"] is redacted
@@ -47,34 +57,43 @@ def test_a_confidential_case_by_id(client: Client, world: World, user: str, stat
 
 
 def test_a_missing_case_and_a_hidden_one_look_the_same(client: Client, world: World) -> None:
-    hidden = client.get(f"/api/cases/{world.cases['health']}",
-                        headers=world.headers("welfare.caseworker"))
+    hidden = client.get(
+        f"/api/cases/{world.cases['health']}", headers=world.headers("welfare.caseworker")
+    )
     missing = client.get("/api/cases/987654", headers=world.headers("welfare.caseworker"))
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json()["detail"].replace(str(world.cases["health"]), "N") == \
-        missing.json()["detail"].replace("987654", "N")
+    assert hidden.json()["detail"].replace(str(world.cases["health"]), "N") == missing.json()[
+        "detail"
+    ].replace("987654", "N")
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    *[(u, 200) for u in STAFF_OF["health"] + OVERSEERS],
-    *[(u, 404) for u in OUTSIDERS_OF_HEALTH],
-])
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        *[(u, 200) for u in STAFF_OF["health"] + OVERSEERS],
+        *[(u, 404) for u in OUTSIDERS_OF_HEALTH],
+    ],
+)
 def test_a_confidential_task_by_id(client: Client, world: World, user: str, status: int) -> None:
     response = client.get(f"/api/tasks/{world.tasks['health']}", headers=world.headers(user))
     assert response.status_code == status
 
 
-@pytest.mark.parametrize(("user", "visible"), [
-    ("admin", {"health", "welfare", "pothole", "library", "unrouted"}),
-    ("coordinator", {"health", "welfare", "pothole", "library", "unrouted"}),
-    ("auditor", {"health", "welfare", "pothole", "library", "unrouted"}),
-    ("health.caseworker", {"health", "pothole", "library", "unrouted"}),
-    ("welfare.supervisor", {"welfare", "pothole", "library", "unrouted"}),
-    ("municipality.caseworker", {"pothole", "library", "unrouted"}),
-    ("nobody", set()),
-])
-def test_lists_hold_only_what_the_caller_may_see(client: Client, world: World, user: str,
-                                                 visible: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("user", "visible"),
+    [
+        ("admin", {"health", "welfare", "pothole", "library", "unrouted"}),
+        ("coordinator", {"health", "welfare", "pothole", "library", "unrouted"}),
+        ("auditor", {"health", "welfare", "pothole", "library", "unrouted"}),
+        ("health.caseworker", {"health", "pothole", "library", "unrouted"}),
+        ("welfare.supervisor", {"welfare", "pothole", "library", "unrouted"}),
+        ("municipality.caseworker", {"pothole", "library", "unrouted"}),
+        ("nobody", set()),
+    ],
+)
+def test_lists_hold_only_what_the_caller_may_see(
+    client: Client, world: World, user: str, visible: set[str]
+) -> None:
     names = {v: k for k, v in world.cases.items()}
     body = client.get("/api/cases", headers=world.headers(user)).json()
     assert {names[item["id"]] for item in body["items"]} == visible
@@ -84,53 +103,70 @@ def test_lists_hold_only_what_the_caller_may_see(client: Client, world: World, u
         assert (item["title"] is None) is hidden_content
 
 
-@pytest.mark.parametrize(("user", "finds_it"), [
-    ("health.caseworker", True),
-    ("health.supervisor", True),
-    ("coordinator", False),  # knows it exists, may not search its content
-    ("auditor", False),
-    ("welfare.caseworker", False),
-    ("municipality.caseworker", False),
-])
-def test_search_never_reveals_confidential_content(client: Client, world: World, user: str,
-                                                   finds_it: bool) -> None:
-    body = client.get("/api/cases", params={"q": "غربالگری محرمانه"},
-                      headers=world.headers(user)).json()
+@pytest.mark.parametrize(
+    ("user", "finds_it"),
+    [
+        ("health.caseworker", True),
+        ("health.supervisor", True),
+        ("coordinator", False),  # knows it exists, may not search its content
+        ("auditor", False),
+        ("welfare.caseworker", False),
+        ("municipality.caseworker", False),
+    ],
+)
+def test_search_never_reveals_confidential_content(
+    client: Client, world: World, user: str, finds_it: bool
+) -> None:
+    body = client.get(
+        "/api/cases", params={"q": "غربالگری محرمانه"}, headers=world.headers(user)
+    ).json()
     assert ([i["id"] for i in body["items"]] == [world.cases["health"]]) is finds_it
 
 
-@pytest.mark.parametrize(("user", "services"), [
-    ("coordinator", {"health.screening", "welfare.empowerment", "municipality.pothole",
-                     "library.visit"}),
-    ("auditor", {"health.screening", "welfare.empowerment", "municipality.pothole",
-                 "library.visit"}),
-    ("welfare.caseworker", {"welfare.empowerment", "municipality.pothole", "library.visit"}),
-    ("health.supervisor", {"health.screening", "municipality.pothole", "library.visit"}),
-    ("nobody", set()),
-])
-def test_reports_count_only_visible_cases(client: Client, world: World, user: str,
-                                          services: set[str]) -> None:
-    body = client.get("/api/reports/summary", params={"group_by": "service"},
-                      headers=world.headers(user)).json()
+@pytest.mark.parametrize(
+    ("user", "services"),
+    [
+        (
+            "coordinator",
+            {"health.screening", "welfare.empowerment", "municipality.pothole", "library.visit"},
+        ),
+        (
+            "auditor",
+            {"health.screening", "welfare.empowerment", "municipality.pothole", "library.visit"},
+        ),
+        ("welfare.caseworker", {"welfare.empowerment", "municipality.pothole", "library.visit"}),
+        ("health.supervisor", {"health.screening", "municipality.pothole", "library.visit"}),
+        ("nobody", set()),
+    ],
+)
+def test_reports_count_only_visible_cases(
+    client: Client, world: World, user: str, services: set[str]
+) -> None:
+    body = client.get(
+        "/api/reports/summary", params={"group_by": "service"}, headers=world.headers(user)
+    ).json()
     assert {row["key"] for row in body["rows"]} == services
 
 
-@pytest.mark.parametrize(("user", "lists"), [
-    ("municipality.caseworker", {"my-tasks": 1, "my-overdue": 1}),
-    ("library.caseworker", {"my-tasks": 1, "my-overdue": 0, "webtest.visit:to_visit": 1}),
-    ("health.supervisor", {"my-tasks": 1, "my-overdue": 0}),
-    ("coordinator", {"triage": 0, "unrouted": 1, "overdue": 1}),
-    ("auditor", {"triage": 0, "unrouted": 1, "overdue": 1}),
-    ("nobody", {}),
-])
-def test_worklists_per_role(client: Client, world: World, user: str,
-                            lists: dict[str, int]) -> None:
+@pytest.mark.parametrize(
+    ("user", "lists"),
+    [
+        ("municipality.caseworker", {"my-tasks": 1, "my-overdue": 1}),
+        ("library.caseworker", {"my-tasks": 1, "my-overdue": 0, "webtest.visit:to_visit": 1}),
+        ("health.supervisor", {"my-tasks": 1, "my-overdue": 0}),
+        ("coordinator", {"triage": 0, "unrouted": 1, "overdue": 1}),
+        ("auditor", {"triage": 0, "unrouted": 1, "overdue": 1}),
+        ("nobody", {}),
+    ],
+)
+def test_worklists_per_role(client: Client, world: World, user: str, lists: dict[str, int]) -> None:
     body = client.get("/api/worklists", headers=world.headers(user)).json()
     assert {w["id"]: w["count"] for w in body} == lists
 
 
 def test_a_long_worklist_is_counted_up_to_the_limit(
-        client: Client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import hamyar.core.cases.worklists
 
     monkeypatch.setattr(hamyar.core.cases.worklists, "COUNT_LIMIT", 2)
@@ -138,8 +174,11 @@ def test_a_long_worklist_is_counted_up_to_the_limit(
 
     def my_tasks() -> dict[str, object]:
         body = client.get("/api/worklists", headers=headers).json()
-        return next({"count": w["count"], "capped": w["count_capped"]}
-                    for w in body if w["id"] == "my-tasks")
+        return next(
+            {"count": w["count"], "capped": w["count_capped"]}
+            for w in body
+            if w["id"] == "my-tasks"
+        )
 
     world.add_case("health-2", "health.screening")
     assert my_tasks() == {"count": 2, "capped": False}  # exactly the limit: still exact
@@ -150,41 +189,50 @@ def test_a_long_worklist_is_counted_up_to_the_limit(
 
 
 def test_a_worklist_page_names_its_cases(client: Client, world: World) -> None:
-    body = client.get("/api/worklists/my-tasks",
-                      headers=world.headers("health.caseworker")).json()
+    body = client.get("/api/worklists/my-tasks", headers=world.headers("health.caseworker")).json()
     assert [item["id"] for item in body["items"]] == [world.tasks["health"]]
     assert body["items"][0]["case"]["title"] == "غربالگری محرمانه خانم الف"
     other = client.get("/api/worklists/triage", headers=world.headers("health.caseworker"))
     assert other.status_code == 404
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    ("municipality.caseworker", 200),
-    ("municipality.supervisor", 200),
-    ("welfare.caseworker", 403),  # sees the public case, holds no role in its agency
-    ("auditor", 403),
-    ("nobody", 404),  # a person with no role sees no case at all
-])
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("municipality.caseworker", 200),
+        ("municipality.supervisor", 200),
+        ("welfare.caseworker", 403),  # sees the public case, holds no role in its agency
+        ("auditor", 403),
+        ("nobody", 404),  # a person with no role sees no case at all
+    ],
+)
 def test_who_may_move_a_task(client: Client, world: World, user: str, status: int) -> None:
-    response = client.post(f"/api/tasks/{world.tasks['pothole']}/transitions",
-                           json={"transition": "start", "version": 1},
-                           headers=world.headers(user))
+    response = client.post(
+        f"/api/tasks/{world.tasks['pothole']}/transitions",
+        json={"transition": "start", "version": 1},
+        headers=world.headers(user),
+    )
     assert response.status_code == status, response.text
 
 
 def test_an_outsider_cannot_move_a_hidden_case_either(client: Client, world: World) -> None:
-    response = client.post(f"/api/tasks/{world.tasks['health']}/transitions",
-                           json={"transition": "start", "version": 1},
-                           headers=world.headers("welfare.supervisor"))
+    response = client.post(
+        f"/api/tasks/{world.tasks['health']}/transitions",
+        json={"transition": "start", "version": 1},
+        headers=world.headers("welfare.supervisor"),
+    )
     assert response.status_code == 404
 
 
 def test_auditors_read_but_never_write(client: Client, world: World) -> None:
     headers = world.headers("auditor")
-    assert client.get(f"/api/cases/{world.cases['pothole']}", headers=headers).json()[
-        "transitions"] == []
-    created = client.post("/api/cases", headers=headers, json={
-        "service": "library.visit", "title": "بازدید"})
+    assert (
+        client.get(f"/api/cases/{world.cases['pothole']}", headers=headers).json()["transitions"]
+        == []
+    )
+    created = client.post(
+        "/api/cases", headers=headers, json={"service": "library.visit", "title": "بازدید"}
+    )
     assert created.status_code == 403
     assert "auditors" in created.json()["detail"]
 
@@ -194,9 +242,14 @@ def test_every_api_route_requires_credentials(client: Client, app: Litestar) -> 
     for route in app.routes:
         if not route.path.startswith("/api/") or route.path in open_routes:
             continue
-        path = (route.path.replace("{case_id:int}", "1").replace("{task_id:int}", "1")
-                .replace("{incident_id:int}", "1").replace("{code:str}", "x")
-                .replace("{workflow_id:str}", "hamyar.case").replace("{worklist_id:str}", "x"))
+        path = (
+            route.path.replace("{case_id:int}", "1")
+            .replace("{task_id:int}", "1")
+            .replace("{incident_id:int}", "1")
+            .replace("{code:str}", "x")
+            .replace("{workflow_id:str}", "hamyar.case")
+            .replace("{worklist_id:str}", "x")
+        )
         for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
             response = client.request(method, path, json={})
             assert response.status_code == 401, (method, path, response.text)

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from hamyar.core.auth.passwords import verify_password
-from hamyar.core.auth.users import create_user
-from hamyar.core.storage.models import CalendarOverride, RoleAssignment, RoutingRule, User
-from hamyar.core.web.app import create_app
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from hamyar.core.auth.passwords import verify_password
+from hamyar.core.auth.users import create_user
+from hamyar.core.storage.models import CalendarOverride, RoleAssignment, RoutingRule, User
+from hamyar.core.web.app import create_app
 from tests.web.test_ui import TOKEN, log_in
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, World, build_world, ui_plugins
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hamyar.core.storage.models import Case
-from hamyar.core.web.app import MAX_BODY_BYTES
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
+from hamyar.core.storage.models import Case
+from hamyar.core.web.app import MAX_BODY_BYTES
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -28,16 +28,25 @@ def _count_cases(world: World) -> int:
 
 
 def test_open_a_case(client: Client, world: World) -> None:
-    response = client.post("/api/cases", headers=world.headers("municipality.caseworker"), json={
-        "service": "municipality.pothole", "neighbourhood": "khak-sefid",
-        "title": "چاله عمیق", "description": "کنار ایستگاه اتوبوس",
-        "data": {"street": "دماوند", "severity": 4}, "channel": "api"})
+    response = client.post(
+        "/api/cases",
+        headers=world.headers("municipality.caseworker"),
+        json={
+            "service": "municipality.pothole",
+            "neighbourhood": "khak-sefid",
+            "title": "چاله عمیق",
+            "description": "کنار ایستگاه اتوبوس",
+            "data": {"street": "دماوند", "severity": 4},
+            "channel": "api",
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert set(body) == {"id", "tracking_code", "state", "version"}
     assert (body["state"], body["version"]) == ("new", 1)
-    case = client.get(f"/api/cases/{body['id']}",
-                      headers=world.headers("municipality.caseworker")).json()
+    case = client.get(
+        f"/api/cases/{body['id']}", headers=world.headers("municipality.caseworker")
+    ).json()
     assert case["data"] == {"street": "دماوند", "severity": 4}
     assert case["neighbourhood_id"] == world.neighbourhood_id
     assert case["history"][0]["action"] == "create"
@@ -47,41 +56,71 @@ BAD_BODIES: list[tuple[str, Any, int, str]] = [
     ("malformed JSON", b'{"service": "municipality.pothole", "title": ', 400, "JSON"),
     ("wrong type", {"service": "municipality.pothole", "title": 12}, 400, "title"),
     ("missing field", {"service": "municipality.pothole"}, 400, "title"),
-    ("unknown field", {"service": "municipality.pothole", "title": "x", "colour": "red"}, 400,
-     "colour"),
+    (
+        "unknown field",
+        {"service": "municipality.pothole", "title": "x", "colour": "red"},
+        400,
+        "colour",
+    ),
     ("not an object", [1, 2, 3], 400, ""),
     ("unknown service", {"service": "nowhere.nothing", "title": "x"}, 422, "unknown service"),
-    ("form error", {"service": "municipality.pothole", "title": "x",
-                    "data": {"street": "آزادی", "severity": 9}}, 422, "severity"),
-    ("unknown neighbourhood", {"service": "library.visit", "title": "x",
-                               "neighbourhood": "atlantis"}, 422, "neighbourhood"),
-    ("unknown channel", {"service": "library.visit", "title": "x", "channel": "pigeon"}, 422,
-     "channel"),
+    (
+        "form error",
+        {
+            "service": "municipality.pothole",
+            "title": "x",
+            "data": {"street": "آزادی", "severity": 9},
+        },
+        422,
+        "severity",
+    ),
+    (
+        "unknown neighbourhood",
+        {"service": "library.visit", "title": "x", "neighbourhood": "atlantis"},
+        422,
+        "neighbourhood",
+    ),
+    (
+        "unknown channel",
+        {"service": "library.visit", "title": "x", "channel": "pigeon"},
+        422,
+        "channel",
+    ),
     ("empty title", {"service": "library.visit", "title": "   "}, 422, "title"),
 ]
 
 
-@pytest.mark.parametrize(("why", "body", "status", "mentions"), BAD_BODIES,
-                         ids=[b[0] for b in BAD_BODIES])
-def test_bad_input_is_a_4xx_that_says_why(client: Client, world: World, why: str, body: Any,
-                                          status: int, mentions: str) -> None:
+@pytest.mark.parametrize(
+    ("why", "body", "status", "mentions"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES]
+)
+def test_bad_input_is_a_4xx_that_says_why(
+    client: Client, world: World, why: str, body: Any, status: int, mentions: str
+) -> None:
     before = _count_cases(world)
-    kwargs: dict[str, Any] = ({"content": body, "headers": {
-        **world.headers("library.caseworker"), "content-type": "application/json"}}
+    kwargs: dict[str, Any] = (
+        {
+            "content": body,
+            "headers": {**world.headers("library.caseworker"), "content-type": "application/json"},
+        }
         if isinstance(body, bytes)
-        else {"json": body, "headers": world.headers("library.caseworker")})
+        else {"json": body, "headers": world.headers("library.caseworker")}
+    )
     response = client.post("/api/cases", **kwargs)
     assert response.status_code == status, response.text
     error = response.json()
     assert error["status_code"] == status
-    assert mentions in error["detail"] or any(mentions in e["field"] for e in error.get(
-        "errors", []))
+    assert mentions in error["detail"] or any(
+        mentions in e["field"] for e in error.get("errors", [])
+    )
     assert _count_cases(world) == before
 
 
 def test_form_errors_name_each_field(client: Client, world: World) -> None:
-    response = client.post("/api/cases", headers=world.headers("library.caseworker"), json={
-        "service": "municipality.pothole", "title": "x", "data": {"severity": 0}})
+    response = client.post(
+        "/api/cases",
+        headers=world.headers("library.caseworker"),
+        json={"service": "municipality.pothole", "title": "x", "data": {"severity": 0}},
+    )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"street", "severity"}
 
@@ -93,12 +132,18 @@ def test_an_oversized_body_is_refused_with_413(client: Client, world: World) -> 
     assert response.json() == {"status_code": 413, "detail": "the request body is too large"}
 
 
-@pytest.mark.parametrize("query", [
-    {"limit": "0"}, {"limit": "lots"}, {"limit": "1000"}, {"cursor": "not-a-cursor"},
-    {"overdue": "maybe"}, {"neighbourhood": "atlantis"},
-])
-def test_bad_query_parameters_are_4xx(client: Client, world: World,
-                                      query: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"limit": "0"},
+        {"limit": "lots"},
+        {"limit": "1000"},
+        {"cursor": "not-a-cursor"},
+        {"overdue": "maybe"},
+        {"neighbourhood": "atlantis"},
+    ],
+)
+def test_bad_query_parameters_are_4xx(client: Client, world: World, query: dict[str, str]) -> None:
     response = client.get("/api/cases", params=query, headers=world.headers("coordinator"))
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["detail"]
@@ -146,11 +191,20 @@ def test_filters(client: Client, world: World) -> None:
     assert ids(neighbourhood=str(world.neighbourhood_id)) == set(c.values())
 
 
-def _move(client: Client, world: World, user: str, task: str, transition: str, version: int,
-          comment: str = "") -> Any:
-    return client.post(f"/api/tasks/{world.tasks[task]}/transitions",
-                       json={"transition": transition, "version": version, "comment": comment},
-                       headers=world.headers(user))
+def _move(
+    client: Client,
+    world: World,
+    user: str,
+    task: str,
+    transition: str,
+    version: int,
+    comment: str = "",
+) -> Any:
+    return client.post(
+        f"/api/tasks/{world.tasks[task]}/transitions",
+        json={"transition": transition, "version": version, "comment": comment},
+        headers=world.headers(user),
+    )
 
 
 def test_transitions_report_what_happened(client: Client, world: World) -> None:
@@ -161,13 +215,15 @@ def test_transitions_report_what_happened(client: Client, world: World) -> None:
     body = done.json()
     assert body["state"] == "done"
     assert body["case"]["state"] == "resolved"  # the case resolves itself when its tasks are done
-    case = client.get(f"/api/cases/{world.cases['pothole']}",
-                      headers=world.headers("municipality.caseworker")).json()
+    case = client.get(
+        f"/api/cases/{world.cases['pothole']}", headers=world.headers("municipality.caseworker")
+    ).json()
     assert [h["action"] for h in case["history"]][-2:] == ["complete", "resolve"]
     assert case["history"][-2]["comment"] == "پر شد"
     assert [t["id"] for t in case["transitions"]] == []  # closing is the coordinators' job
-    coordinator_view = client.get(f"/api/cases/{world.cases['pothole']}",
-                                  headers=world.headers("coordinator")).json()
+    coordinator_view = client.get(
+        f"/api/cases/{world.cases['pothole']}", headers=world.headers("coordinator")
+    ).json()
     assert [t["id"] for t in coordinator_view["transitions"]] == ["close", "reopen"]
 
 
@@ -176,8 +232,9 @@ def test_a_stale_version_is_a_409_and_changes_nothing(client: Client, world: Wor
     stale = _move(client, world, "municipality.supervisor", "pothole", "complete", 1)
     assert stale.status_code == 409
     assert "reload" in stale.json()["detail"]
-    task = client.get(f"/api/tasks/{world.tasks['pothole']}",
-                      headers=world.headers("municipality.caseworker")).json()
+    task = client.get(
+        f"/api/tasks/{world.tasks['pothole']}", headers=world.headers("municipality.caseworker")
+    ).json()
     assert (task["state"], task["version"]) == ("in_progress", 2)
 
 
@@ -194,9 +251,11 @@ def test_a_missing_comment_is_a_422(client: Client, world: World) -> None:
 
 
 def test_a_transition_needs_the_version_you_saw(client: Client, world: World) -> None:
-    response = client.post(f"/api/tasks/{world.tasks['pothole']}/transitions",
-                           json={"transition": "start"},
-                           headers=world.headers("municipality.caseworker"))
+    response = client.post(
+        f"/api/tasks/{world.tasks['pothole']}/transitions",
+        json={"transition": "start"},
+        headers=world.headers("municipality.caseworker"),
+    )
     assert response.status_code == 400
     assert "version" in response.json()["detail"]
 
@@ -204,11 +263,16 @@ def test_a_transition_needs_the_version_you_saw(client: Client, world: World) ->
 def test_case_transitions(client: Client, world: World) -> None:
     case_id = world.cases["unrouted"]
     headers = world.headers("coordinator")
-    response = client.post(f"/api/cases/{case_id}/transitions", headers=headers,
-                           json={"transition": "reject", "version": 1, "comment": "تکراری نیست"})
+    response = client.post(
+        f"/api/cases/{case_id}/transitions",
+        headers=headers,
+        json={"transition": "reject", "version": 1, "comment": "تکراری نیست"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["state"] == "rejected"
-    guard = client.post(f"/api/cases/{world.cases['library']}/transitions",
-                        headers=world.headers("library.caseworker"),
-                        json={"transition": "cancel", "version": 2, "comment": "x"})
+    guard = client.post(
+        f"/api/cases/{world.cases['library']}/transitions",
+        headers=world.headers("library.caseworker"),
+        json={"transition": "cancel", "version": 2, "comment": "x"},
+    )
     assert guard.status_code == 403

@@ -7,41 +7,50 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hamyar.core.storage.models import ApiToken, User, utcnow
-from hamyar.core.storage.settings import get_settings
-from hamyar.core.web.app import create_app
-from hamyar.core.web.auth import MAX_FAILURES_PER_USER, login
-from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
-from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import Litestar, Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from hamyar.core.storage.models import ApiToken, User, utcnow
+from hamyar.core.storage.settings import get_settings
+from hamyar.core.web.app import create_app
+from hamyar.core.web.auth import MAX_FAILURES_PER_USER, login
+from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
+from hamyar.core.web.dependencies import ActorDep, DbDep
 from tests.web.conftest import PASSWORD, World
 
 Client = TestClient[Litestar]
 
 
 def test_a_password_buys_a_bearer_token(client: Client, world: World) -> None:
-    response = client.post("/api/auth/token", json={
-        "username": "welfare.caseworker", "password": PASSWORD, "name": "case system"})
+    response = client.post(
+        "/api/auth/token",
+        json={"username": "welfare.caseworker", "password": PASSWORD, "name": "case system"},
+    )
     assert response.status_code == 201, response.text
     token = response.json()["token"]
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
-    assert me.json() == {"username": "welfare.caseworker", "global_roles": [],
-                         "agency_roles": {"welfare": ["Caseworker"]}}
+    assert me.json() == {
+        "username": "welfare.caseworker",
+        "global_roles": [],
+        "agency_roles": {"welfare": ["Caseworker"]},
+    }
     stored = world.session.exec(select(ApiToken).where(ApiToken.name == "case system")).one()
     assert token not in stored.token_hash and len(stored.token_hash) == 64  # only a hash is kept
 
 
-@pytest.mark.parametrize("body", [
-    {"username": "welfare.caseworker", "password": "wrong"},
-    {"username": "no-such-person", "password": PASSWORD},
-])
-def test_wrong_credentials_get_one_answer(client: Client, world: World,
-                                          body: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "welfare.caseworker", "password": "wrong"},
+        {"username": "no-such-person", "password": PASSWORD},
+    ],
+)
+def test_wrong_credentials_get_one_answer(
+    client: Client, world: World, body: dict[str, str]
+) -> None:
     response = client.post("/api/auth/token", json=body)
     assert response.status_code == 401
     assert response.json()["detail"] == "wrong username or password"
@@ -70,8 +79,9 @@ def test_a_revoked_token_is_refused(client: Client, world: World) -> None:
     assert client.get("/api/cases", headers=world.headers("health.supervisor")).status_code == 200
 
 
-def test_a_bad_bearer_token_never_falls_back_to_the_cookie(world: World,
-                                                           cookie_client: Client) -> None:
+def test_a_bad_bearer_token_never_falls_back_to_the_cookie(
+    world: World, cookie_client: Client
+) -> None:
     cookie_client.get("/test/login/coordinator")
     assert cookie_client.get("/api/cases").status_code == 200
     response = cookie_client.get("/api/cases", headers={"Authorization": "Bearer nonsense"})
@@ -79,18 +89,19 @@ def test_a_bad_bearer_token_never_falls_back_to_the_cookie(world: World,
 
 
 def test_token_lifetimes_are_bounded(client: Client, world: World) -> None:
-    response = client.post("/api/auth/token", json={
-        "username": "auditor", "password": PASSWORD, "days": 10_000})
+    response = client.post(
+        "/api/auth/token", json={"username": "auditor", "password": PASSWORD, "days": 10_000}
+    )
     assert response.status_code == 422
 
 
 def test_logins_are_throttled(client: Client, world: World) -> None:
     for _ in range(MAX_FAILURES_PER_USER):
-        wrong = client.post("/api/auth/token", json={"username": "coordinator",
-                                                     "password": "guess"})
+        wrong = client.post(
+            "/api/auth/token", json={"username": "coordinator", "password": "guess"}
+        )
         assert wrong.status_code == 401
-    right = client.post("/api/auth/token", json={"username": "coordinator",
-                                                 "password": PASSWORD})
+    right = client.post("/api/auth/token", json={"username": "coordinator", "password": PASSWORD})
     assert right.status_code == 429
     assert "wait" in right.json()["detail"]
     other = client.post("/api/auth/token", json={"username": "auditor", "password": PASSWORD})
@@ -115,8 +126,12 @@ def _form(actor: ActorDep, data: URLEncodedBody[dict[str, str]]) -> str:
 
 @pytest.fixture
 def cookie_app(world: World, engine: Engine) -> Litestar:
-    return create_app(plugins=world.plugins, engine=engine, settings=get_settings(),
-                      route_handlers=[_login, _form])
+    return create_app(
+        plugins=world.plugins,
+        engine=engine,
+        settings=get_settings(),
+        route_handlers=[_login, _form],
+    )
 
 
 @pytest.fixture
@@ -141,13 +156,17 @@ def test_cookie_authenticated_api_posts_need_the_csrf_header(cookie_client: Clie
     body = {"service": "library.visit", "title": "بازدید تازه"}
     assert cookie_client.post("/api/cases", json=body).status_code == 403
     token = cookie_client.cookies[CSRF_COOKIE]
-    assert cookie_client.post("/api/cases", json=body,
-                              headers={CSRF_HEADER: token}).status_code == 201
+    assert (
+        cookie_client.post("/api/cases", json=body, headers={CSRF_HEADER: token}).status_code == 201
+    )
 
 
 def test_bearer_calls_need_no_csrf_token(client: Client, world: World) -> None:
-    response = client.post("/api/cases", headers=world.headers("library.caseworker"),
-                           json={"service": "library.visit", "title": "بازدید"})
+    response = client.post(
+        "/api/cases",
+        headers=world.headers("library.caseworker"),
+        json={"service": "library.visit", "title": "بازدید"},
+    )
     assert response.status_code == 201
 
 
@@ -156,8 +175,7 @@ def test_anonymous_api_posts_are_401_not_csrf_403(client: Client, world: World) 
     assert response.status_code == 401
 
 
-def test_the_session_cookie_is_httponly_lax_and_secure_over_https(
-        cookie_app: Litestar) -> None:
+def test_the_session_cookie_is_httponly_lax_and_secure_over_https(cookie_app: Litestar) -> None:
     with TestClient(cookie_app, base_url="http://hamyar.test") as plain:
         cookie = plain.get("/test/login/admin").headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie

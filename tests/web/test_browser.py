@@ -27,13 +27,13 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
     )
 
 import uvicorn  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
 from hamyar.core.auth.actor import Actor  # noqa: E402
 from hamyar.core.engine.transition import take_transition  # noqa: E402
 from hamyar.core.storage import broker  # noqa: E402
 from hamyar.core.storage.models import Task  # noqa: E402
 from hamyar.core.web.app import create_app  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, World, build_world, ui_plugins  # noqa: E402
 
 SCREENSHOTS = os.environ.get("HAMYAR_SCREENSHOTS", "")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from hamyar.core.storage import broker
-from hamyar.core.storage.models import Incident, OutboxMessage
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlmodel import select
 
+from hamyar.core.storage import broker
+from hamyar.core.storage.models import Incident, OutboxMessage
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -67,8 +67,13 @@ def _incident(world: World, case: str) -> int:
     key = f"route:{world.cases[case]}"
     row = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
     row.attempts = 5
-    incident = Incident(outbox_key=key, kind="route_case", case_id=world.cases[case],
-                        error="RuntimeError: boom", attempts=5)
+    incident = Incident(
+        outbox_key=key,
+        kind="route_case",
+        case_id=world.cases[case],
+        error="RuntimeError: boom",
+        attempts=5,
+    )
     session.add_all([row, incident])
     session.commit()
     assert incident.id is not None
@@ -78,26 +83,39 @@ def _incident(world: World, case: str) -> int:
 def test_incidents_follow_case_visibility(client: Client, world: World) -> None:
     health = _incident(world, "health")
     pothole = _incident(world, "pothole")
-    ids = {i["id"] for i in client.get("/api/incidents",
-                                       headers=world.headers("welfare.caseworker")).json()}
+    ids = {
+        i["id"]
+        for i in client.get("/api/incidents", headers=world.headers("welfare.caseworker")).json()
+    }
     assert ids == {pothole}
-    ids = {i["id"] for i in client.get("/api/incidents",
-                                       headers=world.headers("health.caseworker")).json()}
+    ids = {
+        i["id"]
+        for i in client.get("/api/incidents", headers=world.headers("health.caseworker")).json()
+    }
     assert ids == {health, pothole}
 
 
 def test_an_incident_can_be_retried(client: Client, world: World, live_redis: str) -> None:
     incident = _incident(world, "pothole")
     world.session.rollback()
-    assert client.post(f"/api/incidents/{incident}/retry",
-                       headers=world.headers("auditor")).status_code == 403
-    response = client.post(f"/api/incidents/{incident}/retry",
-                           headers=world.headers("municipality.caseworker"))
+    assert (
+        client.post(
+            f"/api/incidents/{incident}/retry", headers=world.headers("auditor")
+        ).status_code
+        == 403
+    )
+    response = client.post(
+        f"/api/incidents/{incident}/retry", headers=world.headers("municipality.caseworker")
+    )
     assert response.status_code == 202, response.text
     assert response.json()["retried_at"] is not None
     hidden = _incident(world, "health")
-    assert client.post(f"/api/incidents/{hidden}/retry",
-                       headers=world.headers("welfare.caseworker")).status_code == 404
+    assert (
+        client.post(
+            f"/api/incidents/{hidden}/retry", headers=world.headers("welfare.caseworker")
+        ).status_code
+        == 404
+    )
 
 
 def test_workflows_as_json_and_definition_xml(client: Client, world: World) -> None:
@@ -117,8 +135,9 @@ def test_agencies_services_and_places(client: Client, world: World) -> None:
     headers = world.headers("library.caseworker")
     agencies = {a["code"] for a in client.get("/api/agencies", headers=headers).json()}
     assert agencies == {"health", "welfare", "municipality", "library"}
-    services = client.get("/api/services", params={"agency": "municipality"},
-                          headers=headers).json()
+    services = client.get(
+        "/api/services", params={"agency": "municipality"}, headers=headers
+    ).json()
     assert [s["code"] for s in services] == ["municipality.pothole"]
     pothole = client.get("/api/services/municipality.pothole", headers=headers).json()
     assert set(pothole["form_schema"]["required"]) == {"street", "severity"}

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hamyar.core.cases.search import matching_cases
-from hamyar.core.storage.models import Case
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select, text
 
+from hamyar.core.cases.search import matching_cases
+from hamyar.core.storage.models import Case
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -27,23 +27,25 @@ def _ids(client: Client, world: World, q: str, user: str = "coordinator") -> lis
 def seed_case(world: World) -> int:
     description = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
     assert "سازمان خدمات اجتماعى" in description  # Arabic yeh, as the news site wrote it
-    return world.add_case("seed", "library.visit", title="نشست هم‌اندیشی",
-                          description=description)
+    return world.add_case("seed", "library.visit", title="نشست هم‌اندیشی", description=description)
 
 
-def test_the_seed_text_is_found_by_its_persian_spelling(client: Client, world: World,
-                                                        seed_case: int) -> None:
+def test_the_seed_text_is_found_by_its_persian_spelling(
+    client: Client, world: World, seed_case: int
+) -> None:
     assert _ids(client, world, "سازمان خدمات اجتماعی") == [seed_case]
 
 
-@pytest.mark.parametrize("query", [
-    "سازمان خدمات اجتماعى",  # Arabic ى, as in the text
-    "خدمات   اجتماعی سازمان",  # any order, any spacing
-    "اجتماع",  # a word's start
-    "شهرداری تهران",  # the text has شهرداری with Persian yeh, تهران as typed
-])
-def test_spellings_fold_together(client: Client, world: World, seed_case: int,
-                                 query: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "سازمان خدمات اجتماعى",  # Arabic ى, as in the text
+        "خدمات   اجتماعی سازمان",  # any order, any spacing
+        "اجتماع",  # a word's start
+        "شهرداری تهران",  # the text has شهرداری with Persian yeh, تهران as typed
+    ],
+)
+def test_spellings_fold_together(client: Client, world: World, seed_case: int, query: str) -> None:
     assert seed_case in _ids(client, world, query)
 
 
@@ -51,12 +53,14 @@ def test_every_term_must_match(client: Client, world: World, seed_case: int) -> 
     assert _ids(client, world, "سازمان خدمات کتابخانه‌ناموجود") == []
 
 
-def test_search_combines_with_filters_and_visibility(client: Client, world: World,
-                                                     seed_case: int) -> None:
+def test_search_combines_with_filters_and_visibility(
+    client: Client, world: World, seed_case: int
+) -> None:
     assert _ids(client, world, "اجتماعی", user="welfare.caseworker") == [seed_case]
     assert _ids(client, world, "اجتماعی", user="nobody") == []
-    response = client.get("/api/cases", params={"q": "اجتماعی", "state": "new"},
-                          headers=world.headers("coordinator"))
+    response = client.get(
+        "/api/cases", params={"q": "اجتماعی", "state": "new"}, headers=world.headers("coordinator")
+    )
     assert response.json()["items"] == []
 
 

@@ -7,6 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.text.i18n import format_number, gettext
 from hamyar.core.text.i18n.fa import MESSAGES
@@ -15,10 +19,6 @@ from hamyar.core.web.ui.charts import Bar, bar_chart
 from hamyar.core.web.ui.live import event_names
 from hamyar.core.web.ui.locale import safe_next
 from hamyar.core.web.ui.schema_form import data_from_form, fields_for
-from litestar.testing import TestClient
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
-
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, VisitForm, World, build_world, ui_plugins
 
 WEB = Path(__file__).resolve().parents[2] / "core" / "web"
@@ -204,8 +204,7 @@ def test_an_unknown_case_is_a_404_page(site) -> None:  # type: ignore[no-untyped
     assert "پیدا نشد" in response.text
 
 
-def test_a_count_past_the_limit_reads_as_at_least(
-        site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_count_past_the_limit_reads_as_at_least(site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import hamyar.core.cases.worklists
 
     client, _world = site

@@ -10,21 +10,38 @@ import time
 
 import httpx
 import pytest
+from sqlmodel import Session, select
+
 from hamyar.core.auth.passwords import verify_password
 from hamyar.core.storage.database import make_engine
 from hamyar.core.storage.models import RoleAssignment, User
-from sqlmodel import Session, select
 
 
 def hamyar(*args: str, db_url: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_SECRET_KEY": "cli-test-key"}
-    return subprocess.run([sys.executable, "-m", "hamyar", *args], capture_output=True, text=True,
-                          env=env, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "hamyar", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_user_add(db_url: str) -> None:
-    result = hamyar("user", "add", "welfare.caseworker", "--role", "Caseworker", "--agency",
-                    "welfare", "--password-stdin", db_url=db_url, stdin="s3cret pass\n")
+    result = hamyar(
+        "user",
+        "add",
+        "welfare.caseworker",
+        "--role",
+        "Caseworker",
+        "--agency",
+        "welfare",
+        "--password-stdin",
+        db_url=db_url,
+        stdin="s3cret pass\n",
+    )
     assert result.returncode == 0, result.stderr
     engine = make_engine(db_url)
     with Session(engine) as session:
@@ -35,17 +52,24 @@ def test_user_add(db_url: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize(("args", "stdin", "says"), [
-    (["--role", "Wizard", "--password-stdin"], "x\n", "unknown role"),
-    (["--role", "Caseworker", "--password-stdin"], "x\n", "--agency"),
-    (["--role", "Auditor", "--agency", "welfare", "--password-stdin"], "x\n", "global role"),
-    (["--role", "Caseworker", "--agency", "atlantis", "--password-stdin"], "x\n",
-     "unknown agency"),
-    (["--role", "Auditor", "--password-stdin"], "\n", "no password"),
-    (["--role", "Auditor"], None, "needs a password"),
-])
-def test_user_add_mistakes_are_one_line_and_exit_2(db_url: str, args: list[str],
-                                                   stdin: str | None, says: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "stdin", "says"),
+    [
+        (["--role", "Wizard", "--password-stdin"], "x\n", "unknown role"),
+        (["--role", "Caseworker", "--password-stdin"], "x\n", "--agency"),
+        (["--role", "Auditor", "--agency", "welfare", "--password-stdin"], "x\n", "global role"),
+        (
+            ["--role", "Caseworker", "--agency", "atlantis", "--password-stdin"],
+            "x\n",
+            "unknown agency",
+        ),
+        (["--role", "Auditor", "--password-stdin"], "\n", "no password"),
+        (["--role", "Auditor"], None, "needs a password"),
+    ],
+)
+def test_user_add_mistakes_are_one_line_and_exit_2(
+    db_url: str, args: list[str], stdin: str | None, says: str
+) -> None:
     result = hamyar("user", "add", "someone", *args, db_url=db_url, stdin=stdin)
     assert result.returncode == 2
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -60,8 +84,12 @@ def _free_port() -> int:
 def test_serve_answers_health(db_url: str, tmp_path: object) -> None:
     port = _free_port()
     env = {**os.environ, "HAMYAR_DATABASE_URL": db_url, "HAMYAR_SECRET_KEY": "cli-test-key"}
-    proc = subprocess.Popen([sys.executable, "-m", "hamyar", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hamyar", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

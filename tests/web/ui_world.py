@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.cases.intake import open_case
@@ -18,8 +21,6 @@ from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.plugin.manager import Plugins, build_registry, make_plugin_manager
 from hamyar.core.storage.models import County, Neighbourhood, Province, RoleAssignment, Task, User
 from hamyar.core.storage.registry_mirror import sync_registry
-from pydantic import BaseModel, Field
-from sqlmodel import Session
 
 AGENCY = "uitest"
 SERVICE = "uitest.household_visit"

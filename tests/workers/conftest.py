@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hamyar.core.plugin.manager import load_plugins
-from hamyar.core.storage.registry_mirror import sync_registry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.storage.registry_mirror import sync_registry
 from tests.workers.world import (
     HERE,
     ROOT,
@@ -33,15 +33,17 @@ def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
     info = site / "hamyar_worker_test_plugin-0.0.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hamyar-worker-test-plugin\n"
-                                   "Version: 0.0.0\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: hamyar-worker-test-plugin\nVersion: 0.0.0\n"
+    )
     (info / "entry_points.txt").write_text("[hamyar]\nworkertest = worker_test_plugin\n")
     return site
 
 
 @pytest.fixture
-def hamyar(engine: Engine, redis_url: str, plugin_path: Path,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+def hamyar(
+    engine: Engine, redis_url: str, plugin_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
     """Database, Redis and the test plugin wired up; yields the environment for subprocesses."""
     monkeypatch.syspath_prepend(str(plugin_path))
     monkeypatch.syspath_prepend(str(HERE))
@@ -65,8 +67,9 @@ def start_worker(hamyar: dict[str, str], tmp_path: Path) -> Iterator[Callable[..
     started: list[WorkerProcess] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> WorkerProcess:
-        worker = WorkerProcess({**hamyar, **(env or {})}, *args,
-                               log=tmp_path / f"worker{len(started)}.log")
+        worker = WorkerProcess(
+            {**hamyar, **(env or {})}, *args, log=tmp_path / f"worker{len(started)}.log"
+        )
         started.append(worker)
         return worker
 

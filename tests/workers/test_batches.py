@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from rq import Queue
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
 from hamyar.core.storage.broker import get_redis
 from hamyar.core.storage.models import OutboxMessage
 from hamyar.workers.jobs import StepsFailed, run_steps
 from hamyar.workers.reconcile import reconcile
 from hamyar.workers.relay import BATCHED_KINDS, JOBS, relay_pending
 from hamyar.workers.worker import work_until_idle
-from rq import Queue
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
 from tests.workers.world import open_test_case, snapshot
 
 
@@ -27,7 +27,8 @@ def test_every_batched_kind_has_a_job() -> None:
 
 
 def test_waiting_routing_steps_share_jobs_and_each_case_is_routed_once(
-        hamyar: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    hamyar: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HAMYAR_JOB_BATCH", "20")
     from hamyar.workers.config import get_worker_settings
 
@@ -47,12 +48,18 @@ def test_waiting_routing_steps_share_jobs_and_each_case_is_routed_once(
 
 
 def test_a_failing_step_does_not_hold_back_the_others_in_its_job(
-        hamyar: dict[str, str], engine: Engine) -> None:
+    hamyar: dict[str, str], engine: Engine
+) -> None:
     good = open_test_case(engine)
     broken = "auto:task:10000:1"  # no such task: the step fails
-    steps = [{"key": broken, "kind": "fire_automatic",
-              "payload": {"kind": "task", "id": 10_000, "version": 1}},
-             {"key": f"route:{good}", "kind": "route_case", "payload": {"case_id": good}}]
+    steps = [
+        {
+            "key": broken,
+            "kind": "fire_automatic",
+            "payload": {"kind": "task", "id": 10_000, "version": 1},
+        },
+        {"key": f"route:{good}", "kind": "route_case", "payload": {"case_id": good}},
+    ]
 
     with pytest.raises(StepsFailed, match=f"1 of 2 steps failed: {broken}"):
         run_steps(steps)
@@ -66,15 +73,20 @@ def test_a_failing_step_does_not_hold_back_the_others_in_its_job(
 
 
 def test_steps_of_a_job_lost_from_redis_are_each_sent_again(
-        hamyar: dict[str, str], engine: Engine) -> None:
+    hamyar: dict[str, str], engine: Engine
+) -> None:
     cases = [open_test_case(engine) for _ in range(3)]
     relay_pending()
     assert Queue("default", connection=get_redis()).count == 1
     get_redis().flushdb()  # a restarted server without persistence: the batch is gone
     with engine.begin() as conn:  # sent a minute ago
-        conn.execute(text("UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
-                          if engine.dialect.name == "postgresql" else
-                          "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')"))
+        conn.execute(
+            text(
+                "UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
+                if engine.dialect.name == "postgresql"
+                else "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')"
+            )
+        )
 
     assert sorted(reconcile()) == sorted(f"route:{c}" for c in cases)
     work_until_idle()

@@ -4,10 +4,11 @@ killed worker's locks are taken over at once instead of holding that work back f
 from __future__ import annotations
 
 import pytest
+from rq.scheduler import RQScheduler
+
 from hamyar.core.storage.broker import get_redis
 from hamyar.workers.reconcile import ALIVE_KEY
 from hamyar.workers.worker import RECONCILE_LOCK, RELAY_LOCK, Courier
-from rq.scheduler import RQScheduler
 
 
 @pytest.fixture

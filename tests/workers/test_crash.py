@@ -5,26 +5,28 @@ from __future__ import annotations
 import os
 
 import pytest
-from hamyar.core.storage.broker import get_redis
-from hamyar.workers.jobs import route_case
-from hamyar.workers.reconcile import reconcile
-from hamyar.workers.relay import job_id_for, relay_pending
-from hamyar.workers.worker import work_until_idle
 from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
 from sqlalchemy.engine import Engine
 
+from hamyar.core.storage.broker import get_redis
+from hamyar.workers.jobs import route_case
+from hamyar.workers.reconcile import reconcile
+from hamyar.workers.relay import job_id_for, relay_pending
+from hamyar.workers.worker import work_until_idle
 from tests.workers.world import open_test_case, snapshot, wait_for
 
 
 def _job_state(connection: Redis, job_id: str) -> str:
     job = Job.fetch(job_id, connection=connection)
     queues = {q: Queue(q, connection=connection) for q in ("urgent", "default", "bulk")}
-    return (f"job {job_id}: {job.get_status()}, retries left {job.retries_left}, worker "
-            f"{job.worker_name}; queued {[q for q, x in queues.items() if job_id in x.job_ids]}, "
-            f"scheduled {[q for q, x in queues.items() if job_id in x.scheduled_job_registry]}")
+    return (
+        f"job {job_id}: {job.get_status()}, retries left {job.retries_left}, worker "
+        f"{job.worker_name}; queued {[q for q, x in queues.items() if job_id in x.job_ids]}, "
+        f"scheduled {[q for q, x in queues.items() if job_id in x.scheduled_job_registry]}"
+    )
 
 
 def _handler_key(engine: Engine, case_id: int) -> str:
@@ -33,15 +35,22 @@ def _handler_key(engine: Engine, case_id: int) -> str:
 
 @pytest.mark.slow
 def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
-        hamyar: dict[str, str], engine: Engine, start_worker) -> None:  # type: ignore[no-untyped-def]
+    hamyar: dict[str, str], engine: Engine, start_worker
+) -> None:  # type: ignore[no-untyped-def]
     case_id = open_test_case(engine, service="workertest.slow")
     doomed = start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "30"})
-    wait_for(lambda: any(k.startswith("handler:") for k in snapshot(engine, case_id)["outbox"]),
-             30, f"routing\n{doomed.output()}")
+    wait_for(
+        lambda: any(k.startswith("handler:") for k in snapshot(engine, case_id)["outbox"]),
+        30,
+        f"routing\n{doomed.output()}",
+    )
     job_id = job_id_for(_handler_key(engine, case_id))
     connection = get_redis()
-    wait_for(lambda: Job.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED,
-             30, "the handler to start")
+    wait_for(
+        lambda: Job.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED,
+        30,
+        "the handler to start",
+    )
 
     doomed.kill()  # SIGKILL: no clean-up, the job stays "started" in Redis
     assert snapshot(engine, case_id)["tasks"] == [("workertest.slow", "processing")]
@@ -51,9 +60,14 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
         os.killpg(doomed.process.pid, 0)
 
     rescuer = start_worker(env={"HAMYAR_TEST_HANDLER_SLEEP": "0"})
-    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 45, "the re-run",
-             logs=lambda: f"{rescuer.output()}\n{snapshot(engine, case_id)}\n"
-                          f"{_job_state(connection, job_id)}")
+    wait_for(
+        lambda: snapshot(engine, case_id)["state"] == "resolved",
+        45,
+        "the re-run",
+        logs=lambda: (
+            f"{rescuer.output()}\n{snapshot(engine, case_id)}\n{_job_state(connection, job_id)}"
+        ),
+    )
 
     after = snapshot(engine, case_id)
     assert after["tasks"] == [("workertest.slow", "done")]
@@ -70,9 +84,11 @@ def test_a_job_lost_from_redis_is_sent_again(hamyar: dict[str, str], engine: Eng
 
     assert reconcile() == []  # too recent to question: it may simply be on its way
     with engine.begin() as conn:  # pretend it was sent a minute ago
-        conn.exec_driver_sql("UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
-                             if engine.dialect.name == "postgresql" else
-                             "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')")
+        conn.exec_driver_sql(
+            "UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
+            if engine.dialect.name == "postgresql"
+            else "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')"
+        )
     assert reconcile() == [f"route:{case_id}"]
     assert Queue("default", connection=get_redis()).count == 1
     work_until_idle()
@@ -80,7 +96,8 @@ def test_a_job_lost_from_redis_is_sent_again(hamyar: dict[str, str], engine: Eng
 
 
 def test_a_worker_dying_after_commit_before_ack_does_not_run_the_step_again(
-        hamyar: dict[str, str], engine: Engine) -> None:
+    hamyar: dict[str, str], engine: Engine
+) -> None:
     case_id = open_test_case(engine)
     relay_pending()
     route_case(case_id)  # committed: the worker then "dies" before RQ hears of it
@@ -89,9 +106,11 @@ def test_a_worker_dying_after_commit_before_ack_does_not_run_the_step_again(
     job.worker_name = "dead-worker"
     job.save()
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
-                             if engine.dialect.name == "postgresql" else
-                             "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')")
+        conn.exec_driver_sql(
+            "UPDATE outbox SET sent_at = sent_at - INTERVAL '1 minute'"
+            if engine.dialect.name == "postgresql"
+            else "UPDATE outbox SET sent_at = datetime(sent_at, '-1 minute')"
+        )
     assert f"route:{case_id}" not in reconcile()  # the database says it is done
     route_case(case_id)  # and a stray redelivery is a no-op
     work_until_idle()
@@ -103,21 +122,31 @@ def test_a_worker_dying_after_commit_before_ack_does_not_run_the_step_again(
 
 @pytest.mark.slow
 def test_retries_are_not_held_back_by_a_killed_workers_scheduler_lock(
-        hamyar: dict[str, str], engine: Engine, start_worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    hamyar: dict[str, str], engine: Engine, start_worker, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     doomed = start_worker()
-    wait_for(lambda: get_redis().get(RQScheduler.get_locking_key("default")) is not None, 30,
-             f"the first worker's courier to take the retry lock\n{doomed.output()}")
+    wait_for(
+        lambda: get_redis().get(RQScheduler.get_locking_key("default")) is not None,
+        30,
+        f"the first worker's courier to take the retry lock\n{doomed.output()}",
+    )
     doomed.kill()  # its lock would live on for a minute
 
     fault = tmp_path / "blip"
     fault.touch()
     rescuer = start_worker(env={"HAMYAR_TEST_FAULT_FILE": str(fault)})
     case_id = open_test_case(engine, service="workertest.flaky")
-    wait_for(lambda: any(row[1] for row in _attempts(engine)), 30,
-             f"the first failure\n{rescuer.output()}")
+    wait_for(
+        lambda: any(row[1] for row in _attempts(engine)),
+        30,
+        f"the first failure\n{rescuer.output()}",
+    )
     fault.unlink()
-    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 20,
-             f"the retry, well before the dead worker's lock expires\n{rescuer.output()}")
+    wait_for(
+        lambda: snapshot(engine, case_id)["state"] == "resolved",
+        20,
+        f"the retry, well before the dead worker's lock expires\n{rescuer.output()}",
+    )
 
 
 def _attempts(engine: Engine) -> list[tuple[str, int]]:

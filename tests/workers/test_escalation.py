@@ -6,12 +6,12 @@ import json
 import time
 from datetime import timedelta
 
-from hamyar.core.storage.broker import events_channel, get_redis
-from hamyar.core.storage.models import Task, utcnow
-from hamyar.workers.jobs import escalate_overdue, route_case
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from hamyar.core.storage.broker import events_channel, get_redis
+from hamyar.core.storage.models import Task, utcnow
+from hamyar.workers.jobs import escalate_overdue, route_case
 from tests.workers.world import open_test_case, snapshot
 
 
@@ -23,8 +23,9 @@ def _set_due(engine: Engine, case_id: int, hours_from_now: float) -> None:
         session.commit()
 
 
-def test_an_overdue_task_is_escalated_once_per_due_date(hamyar: dict[str, str],
-                                                        engine: Engine) -> None:
+def test_an_overdue_task_is_escalated_once_per_due_date(
+    hamyar: dict[str, str], engine: Engine
+) -> None:
     late = open_test_case(engine, service="workertest.slow")
     on_time = open_test_case(engine, service="workertest.slow", title="به‌موقع")
     for case_id in (late, on_time):

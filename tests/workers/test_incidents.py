@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import Incident, OutboxMessage
 from hamyar.workers.incidents import open_incidents, retry_incident
 from hamyar.workers.worker import work_until_idle
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
 from tests.workers.world import open_test_case, snapshot, wait_for
 
 
@@ -21,8 +21,8 @@ def _incidents(engine: Engine) -> list[Incident]:
 
 
 def test_a_handler_that_always_fails_ends_in_one_incident_and_retrying_completes_the_case(
-        hamyar: dict[str, str], engine: Engine, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    hamyar: dict[str, str], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fault = tmp_path / "booking-system-down"
     fault.touch()
     monkeypatch.setenv("HAMYAR_TEST_FAULT_FILE", str(fault))
@@ -52,14 +52,15 @@ def test_a_handler_that_always_fails_ends_in_one_incident_and_retrying_completes
     assert closed.retried_at is not None and closed.resolved_at is not None
     with Session(engine) as session:
         assert open_incidents(session) == []
-        row = session.exec(select(OutboxMessage).where(
-            OutboxMessage.key == closed.outbox_key)).one()
+        row = session.exec(
+            select(OutboxMessage).where(OutboxMessage.key == closed.outbox_key)
+        ).one()
         assert row.done_at is not None
 
 
 def test_a_step_that_fails_once_is_retried_without_an_incident(
-        hamyar: dict[str, str], engine: Engine, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    hamyar: dict[str, str], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fault = tmp_path / "blip"
     monkeypatch.setenv("HAMYAR_TEST_FAULT_FILE", str(fault))
     case_id = open_test_case(engine, service="workertest.flaky")
@@ -79,8 +80,9 @@ def test_a_step_that_fails_once_is_retried_without_an_incident(
     assert _incidents(engine) == []
 
 
-def test_retrying_an_unknown_or_resolved_incident_is_refused(hamyar: dict[str, str],
-                                                            engine: Engine) -> None:
+def test_retrying_an_unknown_or_resolved_incident_is_refused(
+    hamyar: dict[str, str], engine: Engine
+) -> None:
     with pytest.raises(NotFound):
         retry_incident(999)
     from hamyar.core.storage.models import utcnow
@@ -97,23 +99,32 @@ def test_retrying_an_unknown_or_resolved_incident_is_refused(hamyar: dict[str, s
 
 @pytest.mark.slow
 def test_a_running_worker_retries_a_failed_step_once_its_backoff_has_passed(
-        hamyar: dict[str, str], engine: Engine, tmp_path: Path, start_worker) -> None:  # type: ignore[no-untyped-def]
+    hamyar: dict[str, str], engine: Engine, tmp_path: Path, start_worker
+) -> None:  # type: ignore[no-untyped-def]
     fault = tmp_path / "blip"
     fault.touch()
-    worker = start_worker(env={"HAMYAR_TEST_FAULT_FILE": str(fault),
-                               "HAMYAR_RETRY_INTERVALS": "2,2"})
+    worker = start_worker(
+        env={"HAMYAR_TEST_FAULT_FILE": str(fault), "HAMYAR_RETRY_INTERVALS": "2,2"}
+    )
     case_id = open_test_case(engine, service="workertest.flaky")
-    wait_for(lambda: any(e.startswith("ConnectionError") or "booking" in e
-                         for e in _errors(engine)), 30, f"the first failure\n{worker.output()}")
+    wait_for(
+        lambda: any(e.startswith("ConnectionError") or "booking" in e for e in _errors(engine)),
+        30,
+        f"the first failure\n{worker.output()}",
+    )
     fault.unlink()  # the agency's system is back before the retry is due
 
-    wait_for(lambda: snapshot(engine, case_id)["state"] == "resolved", 30,
-             f"the retry\n{worker.output()}")
+    wait_for(
+        lambda: snapshot(engine, case_id)["state"] == "resolved",
+        30,
+        f"the retry\n{worker.output()}",
+    )
     assert snapshot(engine, case_id)["actions"].count("handled") == 1
     assert _incidents(engine) == []
 
 
 def _errors(engine: Engine) -> list[str]:
     with Session(engine.execution_options(sqlite_read_only=True)) as session:
-        return [row.last_error for row in session.exec(select(OutboxMessage)).all()
-                if row.last_error]
+        return [
+            row.last_error for row in session.exec(select(OutboxMessage)).all() if row.last_error
+        ]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
+
 from hamyar.workers.jobs import route_case, run_handler
 from hamyar.workers.steps import DONE, SKIPPED
 from hamyar.workers.worker import work_until_idle
-from sqlalchemy.engine import Engine
-
 from tests.workers.world import open_test_case, snapshot
 
 
-def test_a_new_case_is_routed_and_its_handler_completes_it(hamyar: dict[str, str],
-                                                          engine: Engine) -> None:
+def test_a_new_case_is_routed_and_its_handler_completes_it(
+    hamyar: dict[str, str], engine: Engine
+) -> None:
     case_id = open_test_case(engine)
     assert snapshot(engine, case_id)["outbox"] == {f"route:{case_id}": (False, False)}
 

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hamyar.core.storage.broker import get_redis
-from hamyar.workers.relay import job_id_for, relay_pending
-from hamyar.workers.worker import work_until_idle
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
 from sqlalchemy.engine import Engine
 
+from hamyar.core.storage.broker import get_redis
+from hamyar.workers.relay import job_id_for, relay_pending
+from hamyar.workers.worker import work_until_idle
 from tests.workers.world import (
     RedisServerProcess,
     WorkerProcess,
@@ -24,8 +24,13 @@ from tests.workers.world import (
 
 
 def test_job_ids_are_stable_valid_and_distinct() -> None:
-    keys = ["route:1", "handler:task:7:process:2", "handler:task:7:process:3",
-            "periodic:library.timetable:2024-01-01T00:00:00+00:00", "route_1"]
+    keys = [
+        "route:1",
+        "handler:task:7:process:2",
+        "handler:task:7:process:3",
+        "periodic:library.timetable:2024-01-01T00:00:00+00:00",
+        "route_1",
+    ]
     ids = [job_id_for(k) for k in keys]
     assert ids == [job_id_for(k) for k in keys]
     assert len(set(ids)) == len(ids)
@@ -42,8 +47,11 @@ def test_relaying_twice_queues_one_job(hamyar: dict[str, str], engine: Engine) -
 
 
 def test_rows_wait_while_redis_is_down_and_are_sent_when_it_returns(
-        hamyar: dict[str, str], engine: Engine, own_redis: RedisServerProcess,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    hamyar: dict[str, str],
+    engine: Engine,
+    own_redis: RedisServerProcess,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("HAMYAR_REDIS_URL", own_redis.url)
     clear_caches()
     own_redis.stop()
@@ -59,12 +67,17 @@ def test_rows_wait_while_redis_is_down_and_are_sent_when_it_returns(
 
 @pytest.mark.slow
 def test_a_case_created_while_redis_is_stopped_is_routed_by_a_running_worker_after_restart(
-        hamyar: dict[str, str], engine: Engine, own_redis: RedisServerProcess,
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    hamyar: dict[str, str],
+    engine: Engine,
+    own_redis: RedisServerProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     monkeypatch.setenv("HAMYAR_REDIS_URL", own_redis.url)
     clear_caches()
-    worker = WorkerProcess({**hamyar, "HAMYAR_REDIS_URL": own_redis.url},
-                           log=tmp_path / "worker.log")
+    worker = WorkerProcess(
+        {**hamyar, "HAMYAR_REDIS_URL": own_redis.url}, log=tmp_path / "worker.log"
+    )
     try:
         first = open_test_case(engine)
         wait_for(lambda: snapshot(engine, first)["state"] == "resolved", 30, "the first case")
@@ -73,8 +86,11 @@ def test_a_case_created_while_redis_is_stopped_is_routed_by_a_running_worker_aft
         second = open_test_case(engine, title="آب‌گرفتگی معبر")
         own_redis.start()  # an empty server: nothing of the second case was ever in Redis
 
-        wait_for(lambda: snapshot(engine, second)["state"] == "resolved", 60,
-                 f"the case created during the outage\n{worker.output()}")
+        wait_for(
+            lambda: snapshot(engine, second)["state"] == "resolved",
+            60,
+            f"the case created during the outage\n{worker.output()}",
+        )
         after = snapshot(engine, second)
         assert after["actions"].count("routed") == 1
         assert after["actions"].count("handled") == 1

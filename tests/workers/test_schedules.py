@@ -9,21 +9,23 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.models import HistoryEntry, OutboxMessage
-from hamyar.workers.scheduler import PeriodicCronJob
 from rq.cron import CronScheduler
 from rq.registry import FinishedJobRegistry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from hamyar.core.storage.broker import get_redis
+from hamyar.core.storage.models import HistoryEntry, OutboxMessage
+from hamyar.workers.scheduler import PeriodicCronJob
 from tests.workers.world import ROOT, open_test_case, wait_for
 
 SCHEDULER = "from hamyar.workers.scheduler import run_scheduler; run_scheduler()"
 
 
 def test_cron_slots_are_read_in_tehran_time() -> None:
-    job = PeriodicCronJob("t", "hamyar.workers.jobs.noop", "0 6 * * 6", "bulk", ZoneInfo("Asia/Tehran"))
+    job = PeriodicCronJob(
+        "t", "hamyar.workers.jobs.noop", "0 6 * * 6", "bulk", ZoneInfo("Asia/Tehran")
+    )
     job.latest_enqueue_time = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)  # a Friday
     nxt = job.get_next_enqueue_time()
     assert nxt == datetime(2024, 3, 2, 2, 30, tzinfo=UTC)  # Saturday 06:00 at UTC+03:30
@@ -31,13 +33,19 @@ def test_cron_slots_are_read_in_tehran_time() -> None:
 
 @pytest.mark.slow
 def test_a_periodic_job_runs_once_per_period_with_two_schedulers(
-        hamyar: dict[str, str], engine: Engine, start_worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    hamyar: dict[str, str], engine: Engine, start_worker, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     open_test_case(engine)  # the tick marks the oldest case
     env = {**hamyar, "HAMYAR_TEST_TICK_CRON": "* * * * * */1"}  # every second
     start_worker("--queues", "bulk", env=env)
     schedulers = [
-        subprocess.Popen([sys.executable, "-c", SCHEDULER], env=env, cwd=ROOT,
-                         stdout=(tmp_path / f"s{n}.log").open("wb"), stderr=subprocess.STDOUT)
+        subprocess.Popen(
+            [sys.executable, "-c", SCHEDULER],
+            env=env,
+            cwd=ROOT,
+            stdout=(tmp_path / f"s{n}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         for n in range(2)
     ]
     connection = get_redis()
@@ -52,8 +60,9 @@ def test_a_periodic_job_runs_once_per_period_with_two_schedulers(
 
     def rows() -> list[OutboxMessage]:
         with Session(engine) as session:
-            return list(session.exec(select(OutboxMessage).where(
-                OutboxMessage.kind == "periodic")).all())
+            return list(
+                session.exec(select(OutboxMessage).where(OutboxMessage.kind == "periodic")).all()
+            )
 
     wait_for(lambda: rows() and all(r.done_at for r in rows()), 20, "the ticks to be worked")
     runs = [r for r in rows() if r.key.startswith("periodic:workertest.tick:")]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hamyar.workers.relay import relay_pending
-from hamyar.workers.status import queue_status
 from sqlalchemy.engine import Engine
 
+from hamyar.workers.relay import relay_pending
+from hamyar.workers.status import queue_status
 from tests.workers.world import clear_caches, open_test_case
 
 
-def test_status_counts_queues_backlog_and_incidents(hamyar: dict[str, str],
-                                                    engine: Engine) -> None:
+def test_status_counts_queues_backlog_and_incidents(hamyar: dict[str, str], engine: Engine) -> None:
     open_test_case(engine)
     open_test_case(engine, title="دومی")
     status = queue_status()
@@ -30,7 +29,8 @@ def test_status_counts_queues_backlog_and_incidents(hamyar: dict[str, str],
 
 
 def test_status_says_redis_is_down_and_still_counts_the_outbox(
-        hamyar: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    hamyar: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HAMYAR_REDIS_URL", "redis://127.0.0.1:1/0")
     clear_caches()
     open_test_case(engine)

@@ -15,6 +15,8 @@ import os
 import time
 from typing import Any
 
+from sqlmodel import Session, select
+
 from hamyar.core.auth import roles as R
 from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
@@ -22,7 +24,6 @@ from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.routing.router import RouteProposal
 from hamyar.core.storage.models import Case, HistoryEntry, utcnow
 from hamyar.core.workflow import Guard, State, Transition, Trigger, WorkflowDefinition
-from sqlmodel import Session, select
 
 AGENCY = "workertest"
 WORKERS = (R.CASEWORKER, R.SUPERVISOR, R.SYSTEM)
@@ -39,8 +40,9 @@ def _task_workflow(id: str, handler: str) -> WorkflowDefinition:
             State("done", terminal=True),
         ],
         transitions=[
-            Transition("process", new_state="processing", trigger=Trigger.AUTOMATIC,
-                       handler=handler),
+            Transition(
+                "process", new_state="processing", trigger=Trigger.AUTOMATIC, handler=handler
+            ),
             Transition("finish", new_state="done", guard=Guard(roles=WORKERS)),
         ],
     )
@@ -49,9 +51,16 @@ def _task_workflow(id: str, handler: str) -> WorkflowDefinition:
 def _handle(ctx: HandlerContext) -> None:
     """Record that the handler acted (tests count these), then finish the task."""
     assert ctx.task is not None
-    ctx.session.add(HistoryEntry(case_id=ctx.case.id, task_id=ctx.task.id, action="handled",  # type: ignore[arg-type]
-                                 actor="system", comment=ctx.transition_name,
-                                 version=ctx.task.version))
+    ctx.session.add(
+        HistoryEntry(
+            case_id=ctx.case.id,
+            task_id=ctx.task.id,
+            action="handled",  # type: ignore[arg-type]
+            actor="system",
+            comment=ctx.transition_name,
+            version=ctx.task.version,
+        )
+    )
     ctx.transition(ctx.task, "finish")
 
 
@@ -75,8 +84,15 @@ def tick(session: Session) -> None:
     """Leave one mark per run on the oldest case (the test counts them)."""
     case = session.exec(select(Case).order_by(Case.id)).first()  # type: ignore[arg-type]
     if case is not None:
-        session.add(HistoryEntry(case_id=case.id, action="tick", actor="system",  # type: ignore[arg-type]
-                                 created_at=utcnow(), version=case.version))
+        session.add(
+            HistoryEntry(
+                case_id=case.id,
+                action="tick",
+                actor="system",  # type: ignore[arg-type]
+                created_at=utcnow(),
+                version=case.version,
+            )
+        )
 
 
 @hookimpl
@@ -94,9 +110,17 @@ def register_workflows(register: Any) -> None:
 @hookimpl
 def register_services(register: Any) -> None:
     for name in ("record", "slow", "flaky"):
-        register(ServiceSpec(code=f"{AGENCY}.{name}", agency=AGENCY, title_fa=name,
-                             title_en=name, workflow=f"workertest.{name}", sla_days=2,
-                             categories=("test",)))
+        register(
+            ServiceSpec(
+                code=f"{AGENCY}.{name}",
+                agency=AGENCY,
+                title_fa=name,
+                title_en=name,
+                workflow=f"workertest.{name}",
+                sla_days=2,
+                categories=("test",),
+            )
+        )
 
 
 @hookimpl

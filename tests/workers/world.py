@@ -2,7 +2,6 @@
 and Redis processes to start and kill. Plain helpers; the fixtures live in conftest.py.
 """
 
-
 from __future__ import annotations
 
 import signal
@@ -13,6 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import open_case
 from hamyar.core.plugin.manager import load_plugins
@@ -20,8 +22,6 @@ from hamyar.core.storage import broker
 from hamyar.core.storage.models import Case, HistoryEntry, OutboxMessage, Task
 from hamyar.core.storage.settings import get_settings
 from hamyar.workers.config import get_worker_settings
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -46,12 +46,20 @@ def clear_caches() -> None:
     broker.reset()
 
 
-def open_test_case(engine: Engine, service: str = "workertest.record", title: str = "چراغ خاموش",
-                   **kwargs: Any) -> int:
+def open_test_case(
+    engine: Engine, service: str = "workertest.record", title: str = "چراغ خاموش", **kwargs: Any
+) -> int:
     """A case written the way every channel writes one: with its routing step in the outbox."""
     with Session(engine, expire_on_commit=False) as session:
-        case = open_case(session, load_plugins().registry, CLERK, service=service, title=title,
-                         channel="api", **kwargs)
+        case = open_case(
+            session,
+            load_plugins().registry,
+            CLERK,
+            service=service,
+            title=title,
+            channel="api",
+            **kwargs,
+        )
         session.commit()
         assert case.id is not None
         return case.id
@@ -66,19 +74,26 @@ def snapshot(engine: Engine, case_id: int) -> dict[str, Any]:
         case = session.get(Case, case_id)
         assert case is not None
         tasks = session.exec(select(Task).where(Task.case_id == case_id)).all()
-        history = session.exec(select(HistoryEntry).where(HistoryEntry.case_id == case_id)
-                               .order_by(HistoryEntry.id)).all()  # type: ignore[arg-type]
+        history = session.exec(
+            select(HistoryEntry).where(HistoryEntry.case_id == case_id).order_by(HistoryEntry.id)
+        ).all()  # type: ignore[arg-type]
         outbox = session.exec(select(OutboxMessage).where(OutboxMessage.case_id == case_id)).all()
         return {
-            "state": case.state, "version": case.version,
+            "state": case.state,
+            "version": case.version,
             "tasks": [(t.service_code, t.state) for t in tasks],
             "actions": [h.action for h in history],
             "outbox": {o.key: (o.sent_at is not None, o.done_at is not None) for o in outbox},
         }
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "",
-             *, logs: Callable[[], str] | None = None) -> None:
+def wait_for(
+    condition: Callable[[], bool],
+    timeout: float = 30.0,
+    what: str = "",
+    *,
+    logs: Callable[[], str] | None = None,
+) -> None:
     """Poll until `condition` holds; on time-out say what was awaited and, from `logs`, what
     the processes involved printed meanwhile."""
     deadline = time.monotonic() + timeout
@@ -96,8 +111,12 @@ class WorkerProcess:
     def __init__(self, env: dict[str, str], *args: str, log: Path) -> None:
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hamyar", "worker", *args], env=env, cwd=ROOT,
-            stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "hamyar", "worker", *args],
+            env=env,
+            cwd=ROOT,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self) -> None:
@@ -135,9 +154,23 @@ class RedisServerProcess:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir), "--maxmemory-policy", "noeviction"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--maxmemory-policy",
+                "noeviction",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         from redis import Redis
 

@@ -11,7 +11,8 @@ from alembic.config import Config
 HERE = Path(__file__).parent
 
 UNMANAGED_PREFIXES = ("case_fts", "ix_case_search_trgm")
-"""Search-index objects `hamyar.core.cases.search` creates by hand (FTS5 tables, a trigram index)."""
+"""Search-index objects `hamyar.core.cases.search` creates by hand (FTS5 tables, a trigram
+index)."""
 
 
 def include_object(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hamyar.core.storage.models  # noqa: F401  (registers the hamyar.core tables)
 from alembic import context
+from sqlmodel import SQLModel
+
+import hamyar.core.storage.models  # noqa: F401  (registers the hamyar.core tables)
 from hamyar.core.plugin.manager import make_plugin_manager
 from hamyar.core.storage.database import make_engine
 from hamyar.core.storage.migrations import include_object
-from sqlmodel import SQLModel
 
 make_plugin_manager()  # plugins may own tables (the library timetable, Open311 clients)
 

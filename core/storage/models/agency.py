@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hamyar.core.storage.models.types import JSONType
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
+
+from hamyar.core.storage.models.types import JSONType
 
 
 class Agency(SQLModel, table=True):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hamyar.core.storage.models.types import UTCDateTime, utcnow
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from hamyar.core.storage.models.types import UTCDateTime, utcnow
 
 
 class ApiToken(SQLModel, table=True):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
+
+from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hamyar.core.storage.models.types import UTCDateTime, utcnow
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
+
+from hamyar.core.storage.models.types import UTCDateTime, utcnow
 
 RULE_KINDS = ("primary", "joint")
 

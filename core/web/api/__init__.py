@@ -16,5 +16,15 @@ def api_handlers() -> list[Any]:
     from hamyar.core.web.api.workflows import WorkflowController
     from hamyar.core.web.api.worklists import WorklistController
 
-    return [AuthController, AgencyController, neighbourhoods, CaseController, TaskController,
-            WorklistController, queue, IncidentController, ReportController, WorkflowController]
+    return [
+        AuthController,
+        AgencyController,
+        neighbourhoods,
+        CaseController,
+        TaskController,
+        WorklistController,
+        queue,
+        IncidentController,
+        ReportController,
+        WorkflowController,
+    ]

@@ -6,6 +6,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from litestar import Controller, Request, delete, get, post
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
 from hamyar.core.web.auth import (
     MAX_TOKEN_TTL,
     TOKEN_TTL,
@@ -18,9 +22,6 @@ from hamyar.core.web.auth import (
     revoke_token,
 )
 from hamyar.core.web.dependencies import ActorDep, DbDep
-from litestar import Controller, Request, delete, get, post
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -44,21 +45,25 @@ class AuthController(Controller):
     tags = ["auth"]  # noqa: RUF012  (Litestar reads a plain list)
 
     @post("/token", status_code=HTTP_201_CREATED, sync_to_thread=True)
-    def create_token(self, data: JSONBody[TokenRequest], db: DbDep,
-                     request: Request[Any, Any, Any]) -> TokenResponse:
+    def create_token(
+        self, data: JSONBody[TokenRequest], db: DbDep, request: Request[Any, Any, Any]
+    ) -> TokenResponse:
         """A bearer token for `Authorization: Bearer <token>`; shown once, stored hashed."""
         ttl = TOKEN_TTL
         if data.days is not None:
             if not 1 <= data.days <= MAX_TOKEN_TTL.days:
                 from hamyar.core.exceptions import InvalidInput
 
-                raise InvalidInput(f"days must be 1..{MAX_TOKEN_TTL.days}",
-                                   [{"field": "days", "message": "out of range"}])
+                raise InvalidInput(
+                    f"days must be 1..{MAX_TOKEN_TTL.days}",
+                    [{"field": "days", "message": "out of range"}],
+                )
             ttl = timedelta(days=data.days)
         user = authenticate(db, data.username, data.password, client_address(request.scope))
         raw, row = issue_token(db, user, name=data.name, ttl=ttl)
-        return TokenResponse(token=raw, token_type="bearer", expires_at=row.expires_at,
-                             username=user.username)
+        return TokenResponse(
+            token=raw, token_type="bearer", expires_at=row.expires_at, username=user.username
+        )
 
     @delete("/token", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
     def revoke(self, db: DbDep, request: Request[Any, Any, Any], actor: ActorDep) -> None:
@@ -72,5 +77,8 @@ class AuthController(Controller):
     @get("/me", sync_to_thread=False)
     def me(self, actor: ActorDep) -> dict[str, Any]:
         """Who the credentials belong to, and the roles they hold where."""
-        return {"username": actor.username, "global_roles": sorted(actor.global_roles),
-                "agency_roles": {a: sorted(r) for a, r in sorted(actor.agency_roles.items())}}
+        return {
+            "username": actor.username,
+            "global_roles": sorted(actor.global_roles),
+            "agency_roles": {a: sorted(r) for a, r in sorted(actor.agency_roles.items())},
+        }

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+from sqlmodel import select
+
 from hamyar.core.auth.access import case_access, get_case, may_write, require_writer, task_agencies
 from hamyar.core.cases.intake import open_case
 from hamyar.core.cases.listing import (
@@ -25,10 +30,6 @@ from hamyar.core.web.representation import (
     task_view,
     transition_view,
 )
-from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
-from sqlmodel import select
 
 
 class CaseRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,74 +51,121 @@ class CaseController(Controller):
 
     @get("/", sync_to_thread=True)
     def list(
-        self, db: DbDep, actor: ActorDep,
+        self,
+        db: DbDep,
+        actor: ActorDep,
         state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
-        agency: FromQuery[str | None] = None, service: FromQuery[str | None] = None,
-        neighbourhood: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        agency: FromQuery[str | None] = None,
+        service: FromQuery[str | None] = None,
+        neighbourhood: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
         overdue: FromQuery[bool | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         cursor: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
         """Cases you may see, newest first; `next_cursor` fetches the next page."""
-        filters = CaseFilters(state=state_filter, agency=agency, service=service,
-                              neighbourhood=neighbourhood, q=q, overdue=overdue)
+        filters = CaseFilters(
+            state=state_filter,
+            agency=agency,
+            service=service,
+            neighbourhood=neighbourhood,
+            q=q,
+            overdue=overdue,
+        )
         page = list_cases(db, actor, filters, limit=limit, cursor=cursor)
         agencies = task_agencies(db, [c.id for c in page.items if c.id is not None])
         now = utcnow()
-        items = [case_summary(c, case_access(actor, c, agencies[c.id]), now)  # type: ignore[index]
-                 for c in page.items]
+        items = [
+            case_summary(c, case_access(actor, c, agencies[c.id]), now)  # type: ignore[index]
+            for c in page.items
+        ]
         return {"items": items, "next_cursor": page.next_cursor}
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
-    def create(self, data: JSONBody[CaseRequest], db: DbDep, actor: ActorDep,
-               plugins: PluginsDep) -> dict[str, Any]:
+    def create(
+        self, data: JSONBody[CaseRequest], db: DbDep, actor: ActorDep, plugins: PluginsDep
+    ) -> dict[str, Any]:
         """Open a case; a worker routes it to the agencies that must act."""
         require_writer(actor)
 
-        neighbourhood_id = (None if data.neighbourhood in (None, "")
-                            else resolve_neighbourhood(db, data.neighbourhood))  # type: ignore[arg-type]
+        neighbourhood_id = (
+            None
+            if data.neighbourhood in (None, "")
+            else resolve_neighbourhood(db, data.neighbourhood)
+        )  # type: ignore[arg-type]
         try:
             case = open_case(
-                db, plugins.registry, actor, service=data.service, title=data.title,
-                neighbourhood_id=neighbourhood_id, description=data.description,
-                data=data.data, channel=data.channel, category=data.category,
-                reporter=data.reporter)
+                db,
+                plugins.registry,
+                actor,
+                service=data.service,
+                title=data.title,
+                neighbourhood_id=neighbourhood_id,
+                description=data.description,
+                data=data.data,
+                channel=data.channel,
+                category=data.category,
+                reporter=data.reporter,
+            )
             db.commit()
         except BaseException:
             db.rollback()
             raise
-        return {"id": case.id, "tracking_code": case.tracking_code, "state": case.state,
-                "version": case.version}
+        return {
+            "id": case.id,
+            "tracking_code": case.tracking_code,
+            "state": case.state,
+            "version": case.version,
+        }
 
     @get("/{case_id:int}", sync_to_thread=True)
-    def detail(self, case_id: FromPath[int], db: DbDep, actor: ActorDep,
-               plugins: PluginsDep) -> dict[str, Any]:
+    def detail(
+        self, case_id: FromPath[int], db: DbDep, actor: ActorDep, plugins: PluginsDep
+    ) -> dict[str, Any]:
         """The case, its tasks, its history, and the transitions you may take now."""
         case, access = get_case(db, actor, case_id)
         now = utcnow()
-        tasks = db.exec(select(Task).where(Task.case_id == case_id)
-                        .order_by(Task.id)).all()  # type: ignore[arg-type]
-        history = db.exec(select(HistoryEntry).where(HistoryEntry.case_id == case_id)
-                          .order_by(HistoryEntry.id)).all()  # type: ignore[arg-type]
+        tasks = db.exec(select(Task).where(Task.case_id == case_id).order_by(Task.id)).all()  # type: ignore[arg-type]
+        history = db.exec(
+            select(HistoryEntry).where(HistoryEntry.case_id == case_id).order_by(HistoryEntry.id)
+        ).all()  # type: ignore[arg-type]
         writer = may_write(actor)
         registry = plugins.registry
         body = case_detail(case, access, now)
         body["tasks"] = []
         for task in tasks:
             view = task_view(task, access, now)
-            view["transitions"] = ([transition_view(t) for t in available_transitions(
-                db, task, actor, registry)] if writer else [])
+            view["transitions"] = (
+                [transition_view(t) for t in available_transitions(db, task, actor, registry)]
+                if writer
+                else []
+            )
             body["tasks"].append(view)
         body["history"] = [history_view(h, access) for h in history]
-        body["transitions"] = ([transition_view(t) for t in available_transitions(
-            db, case, actor, registry)] if writer else [])
+        body["transitions"] = (
+            [transition_view(t) for t in available_transitions(db, case, actor, registry)]
+            if writer
+            else []
+        )
         return body
 
     @post("/{case_id:int}/transitions", status_code=200, sync_to_thread=True)
-    def transition(self, case_id: FromPath[int], data: JSONBody[TransitionRequest],
-                   db: DbDep, actor: ActorDep, plugins: PluginsDep) -> Response[dict[str, Any]]:
+    def transition(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[TransitionRequest],
+        db: DbDep,
+        actor: ActorDep,
+        plugins: PluginsDep,
+    ) -> Response[dict[str, Any]]:
         """Take a transition: 403 guard refused, 409 stale version, 422 not from this state."""
         case, _access = get_case(db, actor, case_id)
         events = perform(db, plugins, case, data, actor)
-        return Response({"id": case.id, "state": case.state, "version": case.version,
-                         "events": [event_view(e) for e in events]})
+        return Response(
+            {
+                "id": case.id,
+                "state": case.state,
+                "version": case.version,
+                "events": [event_view(e) for e in events],
+            }
+        )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hamyar.core.storage.models import County, Neighbourhood, Province
-from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import get
 from sqlmodel import select
+
+from hamyar.core.storage.models import County, Neighbourhood, Province
+from hamyar.core.web.dependencies import ActorDep, DbDep
 
 
 @get("/neighbourhoods", sync_to_thread=True, tags=["places"])
@@ -22,7 +23,21 @@ def neighbourhoods(db: DbDep, actor: ActorDep) -> list[dict[str, Any]]:
     by_province: dict[int, list[dict[str, Any]]] = {}
     for c in counties:
         by_province.setdefault(c.province_id, []).append(
-            {"id": c.id, "code": c.code, "name_fa": c.name_fa, "name_en": c.name_en,
-             "neighbourhoods": by_county.get(c.id or 0, [])})
-    return [{"id": p.id, "code": p.code, "name_fa": p.name_fa, "name_en": p.name_en,
-             "counties": by_province.get(p.id or 0, [])} for p in provinces]
+            {
+                "id": c.id,
+                "code": c.code,
+                "name_fa": c.name_fa,
+                "name_en": c.name_en,
+                "neighbourhoods": by_county.get(c.id or 0, []),
+            }
+        )
+    return [
+        {
+            "id": p.id,
+            "code": p.code,
+            "name_fa": p.name_fa,
+            "name_en": p.name_en,
+            "counties": by_province.get(p.id or 0, []),
+        }
+        for p in provinces
+    ]

@@ -8,29 +8,40 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from hamyar.core.auth.access import get_case, may_see_queue, require_writer, visible_cases
-from hamyar.core.exceptions import GuardRefused, NotFound
-from hamyar.core.storage.models import Case, Incident, OutboxMessage
-from hamyar.core.web.dependencies import ActorDep, DbDep
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlalchemy import func
 from sqlmodel import select
 
+from hamyar.core.auth.access import get_case, may_see_queue, require_writer, visible_cases
+from hamyar.core.exceptions import GuardRefused, NotFound
+from hamyar.core.storage.models import Case, Incident, OutboxMessage
+from hamyar.core.web.dependencies import ActorDep, DbDep
+
 
 def _backlog(db: DbDep) -> dict[str, int]:
-    pending = db.exec(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.sent_at.is_(None))).one()  # type: ignore[union-attr]
-    incidents = db.exec(select(func.count()).select_from(Incident).where(
-        Incident.resolved_at.is_(None))).one()  # type: ignore[union-attr]
+    pending = db.exec(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    ).one()  # type: ignore[union-attr]
+    incidents = db.exec(
+        select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))
+    ).one()  # type: ignore[union-attr]
     return {"outbox_backlog": int(pending), "open_incidents": int(incidents)}
 
 
 def incident_view(incident: Incident) -> dict[str, Any]:
-    return {"id": incident.id, "kind": incident.kind, "case_id": incident.case_id,
-            "task_id": incident.task_id, "error": incident.error, "attempts": incident.attempts,
-            "created_at": incident.created_at, "retried_at": incident.retried_at,
-            "resolved_at": incident.resolved_at, "step": incident.outbox_key}
+    return {
+        "id": incident.id,
+        "kind": incident.kind,
+        "case_id": incident.case_id,
+        "task_id": incident.task_id,
+        "error": incident.error,
+        "attempts": incident.attempts,
+        "created_at": incident.created_at,
+        "retried_at": incident.retried_at,
+        "resolved_at": incident.resolved_at,
+        "step": incident.outbox_key,
+    }
 
 
 @get("/queue", sync_to_thread=True, tags=["queue"])
@@ -41,8 +52,11 @@ def queue(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     try:
         from hamyar.workers.status import queue_status
     except ImportError:
-        return {"available": False, "detail": "the workers package has no status yet",
-                **_backlog(db)}
+        return {
+            "available": False,
+            "detail": "the workers package has no status yet",
+            **_backlog(db),
+        }
     status = queue_status()
     body = dict(status) if isinstance(status, dict) else {"status": status}
     for key, value in _backlog(db).items():
@@ -55,8 +69,13 @@ class IncidentController(Controller):
     tags = ["queue"]  # noqa: RUF012  (Litestar reads a plain list)
 
     @get("/", sync_to_thread=True)
-    def list(self, db: DbDep, actor: ActorDep, include_resolved: FromQuery[bool] = False,
-             limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
+    def list(
+        self,
+        db: DbDep,
+        actor: ActorDep,
+        include_resolved: FromQuery[bool] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    ) -> list[dict[str, Any]]:
         """Failed automatic steps on cases you may see, newest first."""
         query = select(Incident).outerjoin(Case, Case.id == Incident.case_id)  # type: ignore[arg-type]
         query = query.where(visible_cases(actor) | Incident.case_id.is_(None))  # type: ignore[union-attr]

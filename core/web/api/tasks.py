@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+from sqlmodel import select
+
 from hamyar.core.auth.access import get_task, may_write
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import Case, HistoryEntry, utcnow
 from hamyar.core.web.api.transitions import TransitionRequest, event_view, perform
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 from hamyar.core.web.representation import case_summary, history_view, task_view, transition_view
-from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
-from sqlmodel import select
 
 
 class TaskController(Controller):
@@ -20,28 +21,43 @@ class TaskController(Controller):
     tags = ["tasks"]  # noqa: RUF012  (Litestar reads a plain list)
 
     @get("/{task_id:int}", sync_to_thread=True)
-    def detail(self, task_id: FromPath[int], db: DbDep, actor: ActorDep,
-               plugins: PluginsDep) -> dict[str, Any]:
+    def detail(
+        self, task_id: FromPath[int], db: DbDep, actor: ActorDep, plugins: PluginsDep
+    ) -> dict[str, Any]:
         """The task, a summary of its case, its history, and the transitions you may take."""
         task, case, access = get_task(db, actor, task_id)
         now = utcnow()
         body = task_view(task, access, now)
         body["case"] = case_summary(case, access, now)
-        history = db.exec(select(HistoryEntry).where(HistoryEntry.task_id == task_id)
-                          .order_by(HistoryEntry.id)).all()  # type: ignore[arg-type]
+        history = db.exec(
+            select(HistoryEntry).where(HistoryEntry.task_id == task_id).order_by(HistoryEntry.id)
+        ).all()  # type: ignore[arg-type]
         body["history"] = [history_view(h, access) for h in history]
-        body["transitions"] = ([transition_view(t) for t in available_transitions(
-            db, task, actor, plugins.registry)] if may_write(actor) else [])
+        body["transitions"] = (
+            [transition_view(t) for t in available_transitions(db, task, actor, plugins.registry)]
+            if may_write(actor)
+            else []
+        )
         return body
 
     @post("/{task_id:int}/transitions", status_code=200, sync_to_thread=True)
-    def transition(self, task_id: FromPath[int], data: JSONBody[TransitionRequest],
-                   db: DbDep, actor: ActorDep, plugins: PluginsDep) -> dict[str, Any]:
+    def transition(
+        self,
+        task_id: FromPath[int],
+        data: JSONBody[TransitionRequest],
+        db: DbDep,
+        actor: ActorDep,
+        plugins: PluginsDep,
+    ) -> dict[str, Any]:
         """Take a transition: 403 guard refused, 409 stale version, 422 not from this state."""
         task, _case, _access = get_task(db, actor, task_id)
         events = perform(db, plugins, task, data, actor)
         case = db.get(Case, task.case_id)
         assert case is not None
-        return {"id": task.id, "state": task.state, "version": task.version,
-                "case": {"id": case.id, "state": case.state, "version": case.version},
-                "events": [event_view(e) for e in events]}
+        return {
+            "id": task.id,
+            "state": task.state,
+            "version": task.version,
+            "case": {"id": case.id, "state": case.state, "version": case.version},
+            "events": [event_view(e) for e in events],
+        }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+
 from hamyar.core.auth.access import require_writer
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition, notify_observers
@@ -20,13 +21,21 @@ class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):
     comment: str = ""
 
 
-def perform(db: DbDep, plugins: PluginsDep, target: Case | Task, data: TransitionRequest,
-            actor: ActorDep) -> list[TransitionEvent]:
+def perform(
+    db: DbDep, plugins: PluginsDep, target: Case | Task, data: TransitionRequest, actor: ActorDep
+) -> list[TransitionEvent]:
     """Apply, commit, then tell plugins; on any refusal nothing is written."""
     require_writer(actor)
     try:
-        events = apply_transition(db, target, data.transition, actor, plugins.registry,
-                                  comment=data.comment, expected_version=data.version)
+        events = apply_transition(
+            db,
+            target,
+            data.transition,
+            actor,
+            plugins.registry,
+            comment=data.comment,
+            expected_version=data.version,
+        )
         db.commit()
     except BaseException:
         db.rollback()
@@ -36,6 +45,12 @@ def perform(db: DbDep, plugins: PluginsDep, target: Case | Task, data: Transitio
 
 
 def event_view(event: TransitionEvent) -> dict[str, Any]:
-    return {"kind": event.kind, "id": event.object_id, "transition": event.transition,
-            "from_state": event.from_state, "to_state": event.to_state,
-            "version": event.version, "automatic": event.automatic}
+    return {
+        "kind": event.kind,
+        "id": event.object_id,
+        "transition": event.transition,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "version": event.version,
+        "automatic": event.automatic,
+    }

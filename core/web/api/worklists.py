@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery, QueryParameter
+from sqlmodel import select
+
 from hamyar.core.auth.access import case_access, task_agencies
 from hamyar.core.cases import worklists as W
 from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 from hamyar.core.web.representation import case_summary, task_view
-from litestar import Controller, get
-from litestar.params import FromPath, FromQuery, QueryParameter
-from sqlmodel import select
 
 
 class WorklistController(Controller):
@@ -23,14 +24,27 @@ class WorklistController(Controller):
     def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
         """Your worklists, each with the number of items in it now (counted up to
         `hamyar.core.cases.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
-        return [{"id": spec.id, "title": spec.title, "title_en": spec.title_en,
-                 "kind": spec.kind, **_count(db, spec, actor)}
-                for spec in W.worklists_for(actor, plugins.registry)]
+        return [
+            {
+                "id": spec.id,
+                "title": spec.title,
+                "title_en": spec.title_en,
+                "kind": spec.kind,
+                **_count(db, spec, actor),
+            }
+            for spec in W.worklists_for(actor, plugins.registry)
+        ]
 
     @get("/{worklist_id:str}", sync_to_thread=True)
-    def detail(self, worklist_id: FromPath[str], db: DbDep, actor: ActorDep, plugins: PluginsDep,
-               limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-               cursor: FromQuery[str | None] = None) -> dict[str, Any]:
+    def detail(
+        self,
+        worklist_id: FromPath[str],
+        db: DbDep,
+        actor: ActorDep,
+        plugins: PluginsDep,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        cursor: FromQuery[str | None] = None,
+    ) -> dict[str, Any]:
         """A page of the worklist's items, newest first."""
         spec = W.find(actor, plugins.registry, worklist_id)
         rows, next_cursor = W.items(db, spec, actor, limit=limit, cursor=cursor)
@@ -50,8 +64,15 @@ class WorklistController(Controller):
                 view = task_view(task, access, now)
                 view["case"] = case_summary(case, access, now)
                 items.append(view)
-        return {"id": spec.id, "title": spec.title, "title_en": spec.title_en, "kind": spec.kind,
-                **_count(db, spec, actor), "items": items, "next_cursor": next_cursor}
+        return {
+            "id": spec.id,
+            "title": spec.title,
+            "title_en": spec.title_en,
+            "kind": spec.kind,
+            **_count(db, spec, actor),
+            "items": items,
+            "next_cursor": next_cursor,
+        }
 
 
 def _count(db: DbDep, spec: W.WorklistSpec, actor: ActorDep) -> dict[str, Any]:

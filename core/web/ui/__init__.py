@@ -3,15 +3,17 @@ right-to-left by default with an English switch.
 
 `create_app()` mounts `ui_router()` and asks `error_page()` for the HTML answer to a failed
 browser request. Controllers are thin, one module per page; what they show comes from the
-engine (`hamyar.core.engine.transition`, `hamyar.core.cases.intake`, `hamyar.core.auth.access`, `hamyar.core.cases.search`, `hamyar.core.cases.reports`).
+engine (`hamyar.core.engine.transition`, `hamyar.core.cases.intake`, `hamyar.core.auth.access`,
+`hamyar.core.cases.search`, `hamyar.core.cases.reports`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from hamyar.core.web.auth import NotAuthenticated
 from litestar import Request, Response, Router
+
+from hamyar.core.web.auth import NotAuthenticated
 
 
 def ui_router() -> Router:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from litestar import Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.plugin.manager import Plugins
@@ -17,9 +21,6 @@ from hamyar.core.web.dependencies import ActorDep
 from hamyar.core.web.ui.page import plugins_of, render, t
 from hamyar.core.workflow import WorkflowDefinition
 from hamyar.core.workflow.render import render_mermaid, render_text
-from litestar import Request, get
-from litestar.params import FromPath
-from litestar.response import Template
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """`/admin/calendar`: the coming official holidays and the Manager's overrides of them.
 
-Holidays come from `hamyar.core.time.working_days`; overrides are kept by `hamyar.core.time.overrides`, which
+Holidays come from `hamyar.core.time.working_days`; overrides are kept by
+`hamyar.core.time.overrides`, which
 also reads the Jalali date as it was typed. A date that does not parse, or a second override
 for the same day and agency, comes back beside its field. Auditors read the page.
 """
@@ -8,6 +9,11 @@ for the same day and agency, comes back beside its field. Auditors read the page
 from __future__ import annotations
 
 from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
 
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
@@ -30,10 +36,6 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
 
 PATH = "/admin/calendar"
 FIELDS = ("day", "closed", "name", "agency")

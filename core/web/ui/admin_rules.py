@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
@@ -22,10 +27,6 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
 
 PATH = "/admin/routing-rules"
 FIELDS = ("service", "category", "region", "kind", "note")

@@ -1,13 +1,19 @@
 """`/admin/users`: people who sign in, their roles, adding them and switching them off.
 
 Every rule (unique usernames, which roles need an agency, hashing the password) is in
-`hamyar.core.auth.users`, shared with `hamyar user add`; this page turns its refusals into messages beside
+`hamyar.core.auth.users`, shared with `hamyar user add`; this page turns its refusals into messages
+beside
 the fields. Users are deactivated, never deleted. Auditors read the page.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
 
 from hamyar.core.auth import access
 from hamyar.core.auth import roles as R
@@ -32,10 +38,6 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
 
 PATH = "/admin/users"
 FIELDS = ("username", "full_name", "role", "agency")

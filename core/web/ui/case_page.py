@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session, select
+
 from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import Actor
@@ -38,10 +43,6 @@ from hamyar.core.web.ui.page import (
     t,
 )
 from hamyar.core.workflow import State, Transition
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session, select
 
 
 @dataclass

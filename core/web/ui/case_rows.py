@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session, select
+
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
 from hamyar.core.workflow import State
-from sqlmodel import Session, select
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from litestar import get
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.storage.broker import events_channel, redis_url
 from hamyar.core.web.dependencies import ActorDep, DbDep
-from litestar import get
-from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from hamyar.core.text.i18n import LOCALES
-from hamyar.core.web.ui.page import LOCALE_COOKIE
 from litestar import get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
+
+from hamyar.core.text.i18n import LOCALES
+from hamyar.core.web.ui.page import LOCALE_COOKIE
 
 ONE_YEAR = 365 * 24 * 3600
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from litestar import Request, get, post
+from litestar.params import QueryParameter
+from litestar.response import Redirect, Template
+
 from hamyar.core.text.i18n import gettext
 from hamyar.core.web import auth
 from hamyar.core.web.dependencies import DbDep, MaybeActorDep
 from hamyar.core.web.ui.locale import safe_next
 from hamyar.core.web.ui.page import FormData, form_value, locale_of, render
-from litestar import Request, get, post
-from litestar.params import QueryParameter
-from litestar.response import Redirect, Template
 
 
 @get("/login", name="ui:login")

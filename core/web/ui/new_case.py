@@ -1,11 +1,17 @@
 """Opening a case by hand: pick a service, fill in the form its JSON Schema describes.
 
-The engine validates (`hamyar.core.cases.intake.open_case`); each error it names comes back beside its field.
+The engine validates (`hamyar.core.cases.intake.open_case`); each error it names comes back beside
+its field.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from sqlmodel import Session, select
 
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
@@ -26,10 +32,6 @@ from hamyar.core.web.ui.page import (
     t,
 )
 from hamyar.core.web.ui.schema_form import PREFIX, data_from_form, fields_for
-from litestar import Request, get, post
-from litestar.params import FromQuery
-from litestar.response import Redirect, Template
-from sqlmodel import Session, select
 
 CASE_FIELDS = ("service", "title", "description", "neighbourhood", "category", "channel")
 UI_CHANNELS = ("caseworker", "phone", "facilitation", "web", "sms", "app")

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
+from litestar import Request, Response
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.storage.settings import get_settings
 from hamyar.core.text import i18n
-from litestar import Request, Response
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
-from litestar.response import Redirect, Template
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A posted HTML form: each field a string, or a list when a browser sent it several times."""

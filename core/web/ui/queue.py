@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, HamyarError
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.page import Message, is_htmx, plugins_of, render, t
-from litestar import Request, get, post
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
 
 
 def require_queue_reader(actor: Actor) -> None:

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from litestar import Request, get
+from litestar.params import FromQuery, QueryParameter
+from litestar.response import Template
+
 from hamyar.core.cases import reports
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.text.i18n import format_number, localized
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.charts import Bar, bar_chart
 from hamyar.core.web.ui.page import Message, locale_of, plugins_of, render, t
-from litestar import Request, get
-from litestar.params import FromQuery, QueryParameter
-from litestar.response import Template
 
 SERIES = ("count", "resolved", "overdue")
 CHART_ROWS = 30

@@ -1,7 +1,8 @@
 """HTML form fields from a service's JSON Schema, and the submitted strings back into data.
 
 The schema is the one the registry publishes (`ServiceSpec.form_schema()`, pydantic's JSON
-Schema); validation stays in the engine (`hamyar.core.cases.intake.validate_form`). This module only decides
+Schema); validation stays in the engine (`hamyar.core.cases.intake.validate_form`). This module
+only decides
 which input shows each property and turns what a browser posts (strings, Persian digits, absent
 checkboxes) into the JSON the schema describes, so the engine's errors are about meaning.
 """

@@ -1,8 +1,14 @@
-"""Search and filter cases: the same listing the API serves (`hamyar.core.cases.listing.list_cases`)."""
+"""Search and filter cases: the same listing the API serves
+(`hamyar.core.cases.listing.list_cases`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+
+from litestar import Request, get
+from litestar.params import FromQuery, QueryParameter
+from litestar.response import Template
+from sqlmodel import select
 
 from hamyar.core.cases.listing import CaseFilters, list_cases
 from hamyar.core.exceptions import InvalidInput
@@ -10,10 +16,6 @@ from hamyar.core.storage.models import Neighbourhood
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.case_rows import case_rows
 from hamyar.core.web.ui.page import Message, plugins_of, render, t
-from litestar import Request, get
-from litestar.params import FromQuery, QueryParameter
-from litestar.response import Template
-from sqlmodel import select
 
 PAGE_SIZE = 25
 

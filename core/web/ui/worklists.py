@@ -1,4 +1,5 @@
-"""My worklists: the queues I work from (`hamyar.core.cases.worklists`), with counts that refresh themselves.
+"""My worklists: the queues I work from (`hamyar.core.cases.worklists`), with counts that refresh
+themselves.
 
 Counts refresh over server-sent events (`hx-trigger="sse:worklists"`), so a case a worker
 routes shows up without a reload. A task worklist is shown as the tasks' cases, each with the
@@ -10,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from litestar import Request, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from sqlmodel import Session, select
+
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases import worklists as W
 from hamyar.core.plugin.registry import Registry
@@ -17,10 +23,6 @@ from hamyar.core.storage.models import Case, Task
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.case_rows import case_rows
 from hamyar.core.web.ui.page import plugins_of, render, t
-from litestar import Request, get
-from litestar.params import FromPath, FromQuery
-from litestar.response import Template
-from sqlmodel import Session, select
 
 PAGE_SIZE = 50
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+
 from hamyar.core.workflow.dcworkflow.namespace import hamyar_attribute
 from hamyar.core.workflow.definition import (
     Guard,

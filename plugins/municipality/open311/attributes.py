@@ -140,8 +140,10 @@ def form_data(
     problems: list[str] = []
     for code, values in submitted.items():
         if code not in properties:
-            problems.append(f"attribute[{code}]: service {spec.code} has no such attribute; "
-                            f"GET services/{spec.code} lists them")
+            problems.append(
+                f"attribute[{code}]: service {spec.code} has no such attribute; "
+                f"GET services/{spec.code} lists them"
+            )
             continue
         values = [v for v in values if v != ""]
         if not values:

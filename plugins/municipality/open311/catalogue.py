@@ -22,7 +22,8 @@ from hamyar.plugins.municipality import categories as municipal
 from hamyar.plugins.municipality.open311.attributes import service_attributes
 
 CATEGORY_TITLES: dict[str, tuple[str, str]] = {
-    **municipal.REPORT_CATEGORIES, **municipal.CRISIS_CATEGORIES,
+    **municipal.REPORT_CATEGORIES,
+    **municipal.CRISIS_CATEGORIES,
     **municipal.PROGRAMME_CATEGORIES,
 }
 """(fa, en) names of routing categories; the registry holds only their codes."""
@@ -52,8 +53,9 @@ def offerings(registry: Registry) -> list[Offering]:
     found: list[Offering] = []
     for spec in registry.services.values():
         if offered(spec):
-            found += ([Offering(spec, c) for c in spec.categories] if _split(spec)
-                      else [Offering(spec)])
+            found += (
+                [Offering(spec, c) for c in spec.categories] if _split(spec) else [Offering(spec)]
+            )
     return found
 
 
@@ -118,18 +120,23 @@ def service_entry(offering: Offering, registry: Registry, locale: str) -> dict[s
 
 def service_definition(offering: Offering, locale: str) -> dict[str, Any]:
     """GET services/{code}: the service's form fields as Open311 attributes."""
-    return {"service_code": offering.code,
-            "attributes": service_attributes(offering.spec, locale)}
+    return {"service_code": offering.code, "attributes": service_attributes(offering.spec, locale)}
 
 
 def service_notice(spec: ServiceSpec, locale: str) -> str | None:
     """What the citizen may expect: the service's SLA, in words."""
     if spec.sla_hours is not None:
         n = spec.sla_hours
-        return (f"Handled within {n} hours." if locale == "en"
-                else f"رسیدگی ظرف {to_persian_digits(n)} ساعت.")
+        return (
+            f"Handled within {n} hours."
+            if locale == "en"
+            else f"رسیدگی ظرف {to_persian_digits(n)} ساعت."
+        )
     if spec.sla_days is not None:
         n = spec.sla_days
-        return (f"Handled within {n} working days." if locale == "en"
-                else f"رسیدگی ظرف {to_persian_digits(n)} روز کاری.")
+        return (
+            f"Handled within {n} working days."
+            if locale == "en"
+            else f"رسیدگی ظرف {to_persian_digits(n)} روز کاری."
+        )
     return None

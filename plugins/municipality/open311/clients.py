@@ -13,12 +13,13 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import func
+from sqlmodel import Session, select
+
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import utcnow
 from hamyar.plugins.municipality.open311.errors import Forbidden, TooManyRequests
 from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
-from sqlalchemy import func
-from sqlmodel import Session, select
 
 DEMO_CLIENT = "demo"
 DEMO_KEY = "demo-open311-key"
@@ -35,23 +36,34 @@ def new_key() -> str:
 
 
 def add_client(
-    session: Session, name: str, *, rate_limit: int = 60, queued: bool = False,
+    session: Session,
+    name: str,
+    *,
+    rate_limit: int = 60,
+    queued: bool = False,
     key: str | None = None,
 ) -> tuple[Open311Client, str]:
     """Create a client application; return it and its key, which is shown only this once."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
-        raise InvalidInput(f"a client name needs 1 to {MAX_NAME} characters",
-                           [{"field": "name", "message": "required"}])
+        raise InvalidInput(
+            f"a client name needs 1 to {MAX_NAME} characters",
+            [{"field": "name", "message": "required"}],
+        )
     if rate_limit < 0:
-        raise InvalidInput("the rate limit cannot be negative",
-                           [{"field": "rate_limit", "message": "0 or more"}])
+        raise InvalidInput(
+            "the rate limit cannot be negative", [{"field": "rate_limit", "message": "0 or more"}]
+        )
     if session.exec(select(Open311Client).where(Open311Client.name == name)).first():
-        raise InvalidInput(f"an Open311 client named {name!r} already exists; pick another name "
-                           "or revoke it first", [{"field": "name", "message": "taken"}])
+        raise InvalidInput(
+            f"an Open311 client named {name!r} already exists; pick another name "
+            "or revoke it first",
+            [{"field": "name", "message": "taken"}],
+        )
     key = key or new_key()
-    client = Open311Client(name=name, key_hash=hash_key(key), key_hint=key[-4:],
-                           rate_limit=rate_limit, queued=queued)
+    client = Open311Client(
+        name=name, key_hash=hash_key(key), key_hint=key[-4:], rate_limit=rate_limit, queued=queued
+    )
     session.add(client)
     session.flush()
     return client, key
@@ -95,8 +107,9 @@ def check_rate_limit(session: Session, client: Open311Client) -> None:
     """Refuse a submission once the client used up its hour; say when to try again."""
     since = utcnow() - WINDOW
     used, oldest = session.exec(
-        select(func.count(), func.min(Open311Submission.created_at))  # type: ignore[call-overload]
-        .where(Open311Submission.client_id == client.id, Open311Submission.created_at > since)
+        select(func.count(), func.min(Open311Submission.created_at)).where(  # type: ignore[call-overload]
+            Open311Submission.client_id == client.id, Open311Submission.created_at > since
+        )
     ).one()
     if used < client.rate_limit:
         return
@@ -105,7 +118,9 @@ def check_rate_limit(session: Session, client: Open311Client) -> None:
         retry = max(1, int((oldest + WINDOW - utcnow()).total_seconds()) + 1)
     raise TooManyRequests(
         f"this api_key may submit {client.rate_limit} requests per hour; try again in "
-        f"{retry} seconds", retry_after=retry)
+        f"{retry} seconds",
+        retry_after=retry,
+    )
 
 
 def ensure_demo_client(session: Session) -> Open311Client:

@@ -1,7 +1,8 @@
 """POST requests: an Open311 submission becomes an ordinary case, routed like any other.
 
 The submission is checked in the specification's order (key, service, location, attributes),
-then opened with `hamyar.core.cases.intake.open_case` on channel `open311` in one transaction with the
+then opened with `hamyar.core.cases.intake.open_case` on channel `open311` in one transaction with
+the
 submission row, so a report is either wholly accepted or not at all. Routing happens after,
 through the outbox, exactly as for a case typed in by a caseworker.
 """
@@ -15,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+
+from sqlmodel import Session, select
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import open_case
@@ -32,7 +35,6 @@ from hamyar.plugins.municipality.open311.geo import valid_point
 from hamyar.plugins.municipality.open311.location import locate
 from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
 from hamyar.plugins.municipality.open311.status import MAX_DESCRIPTION
-from sqlmodel import Session, select
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
@@ -130,12 +132,11 @@ def _contact(sub: Submission) -> dict[str, str] | None:
 def _title(description: str, service_title: str, address: str | None) -> str:
     first_line = description.strip().splitlines()[0].strip() if description.strip() else ""
     if first_line:
-        return first_line if len(first_line) <= MAX_TITLE else first_line[:MAX_TITLE - 1] + "…"
+        return first_line if len(first_line) <= MAX_TITLE else first_line[: MAX_TITLE - 1] + "…"
     return f"{service_title} — {address}"[:MAX_TITLE] if address else service_title
 
 
-def submit(session: Session, registry: Registry, sub: Submission, locale: str
-           ) -> dict[str, Any]:
+def submit(session: Session, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
     """Accept one submission: the POST requests answer item. The caller commits."""
     client = authenticate(session, sub.get("api_key"), for_update=True)
     check_rate_limit(session, client)
@@ -158,24 +159,39 @@ def submit(session: Session, registry: Registry, sub: Submission, locale: str
     place = locate(session, lat=lat, lon=lon, address=address, address_id=address_id)
     try:
         case = open_case(
-            session, registry, _actor(client), service=spec.code,
+            session,
+            registry,
+            _actor(client),
+            service=spec.code,
             title=_title(description, offering_name(offering, locale), address),
-            neighbourhood_id=place.id if place else None, description=description,
-            data=data, channel="open311", category=offering.category, reporter=_contact(sub),
+            neighbourhood_id=place.id if place else None,
+            description=description,
+            data=data,
+            channel="open311",
+            category=offering.category,
+            reporter=_contact(sub),
         )
     except InvalidInput as exc:
         errors = exc.errors or [{"field": "", "message": str(exc)}]
         raise BadRequest(*(_problem(e) for e in errors)) from None
     assert case.id is not None and client.id is not None
     token = secrets.token_urlsafe(16)
-    session.add(Open311Submission(
-        client_id=client.id, case_id=case.id, token=token, lat=lat, long=lon,
-        address_string=address, address_id=address_id[:64] if address_id else None,
-        media_url=media_url,
-    ))
+    session.add(
+        Open311Submission(
+            client_id=client.id,
+            case_id=case.id,
+            token=token,
+            lat=lat,
+            long=lon,
+            address_string=address,
+            address_id=address_id[:64] if address_id else None,
+            media_url=media_url,
+        )
+    )
     session.flush()
     answer: dict[str, Any] = (
-        {"token": token} if client.queued else {"service_request_id": case.tracking_code})
+        {"token": token} if client.queued else {"service_request_id": case.tracking_code}
+    )
     answer["service_notice"] = service_notice(spec, locale)
     answer["account_id"] = sub.get("account_id")
     return answer

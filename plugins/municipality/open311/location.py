@@ -10,10 +10,11 @@ neighbourhood: the coordinators' triage decides, as for any unroutable case.
 
 from __future__ import annotations
 
+from sqlmodel import Session, select
+
 from hamyar.core.storage.models import Neighbourhood
 from hamyar.core.text.folding import tokens
 from hamyar.plugins.municipality.open311.geo import haversine_km, point_in_polygon
-from sqlmodel import Session, select
 
 MAX_NEAREST_KM = 25.0
 """A point farther than this from every known centre is outside our jurisdiction's map."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hamyar.core.storage.models.types import UTCDateTime, utcnow
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
+
+from hamyar.core.storage.models.types import UTCDateTime, utcnow
 
 
 class Open311Client(SQLModel, table=True):

@@ -57,9 +57,11 @@ def to_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def document(value: Any, fmt: str, root: str, status_code: int = 200,
-             headers: dict[str, str] | None = None) -> Response[bytes]:
+def document(
+    value: Any, fmt: str, root: str, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response[bytes]:
     """A response holding `value`; `root` names the XML document element."""
     body = to_xml(root, value) if fmt == "xml" else to_json(value)
-    return Response(content=body, status_code=status_code, media_type=MEDIA_TYPES[fmt],
-                     headers=headers)
+    return Response(
+        content=body, status_code=status_code, media_type=MEDIA_TYPES[fmt], headers=headers
+    )

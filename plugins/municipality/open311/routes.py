@@ -12,6 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import ClientException, SerializationException
+from litestar.params import FromPath
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
 from hamyar.core.plugin.manager import get_registry
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.database import get_engine
@@ -21,11 +27,6 @@ from hamyar.plugins.municipality.open311.errors import BadRequest, NotFound, Ope
 from hamyar.plugins.municipality.open311.intake import Submission, find_token, submit
 from hamyar.plugins.municipality.open311.render import FORMATS, document
 from hamyar.plugins.municipality.open311.settings import get_open311_settings
-from litestar import Request, Response, Router, get, post
-from litestar.exceptions import ClientException, SerializationException
-from litestar.params import FromPath
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 PREFIX = "/open311/v2"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -48,8 +49,9 @@ def _locale(request: Request[Any, Any, Any]) -> str:
 def _check_jurisdiction(value: str | None) -> None:
     expected = get_open311_settings().jurisdiction_id
     if value and value != expected:
-        raise NotFound(f"jurisdiction_id {value!r} was not found; this endpoint serves "
-                       f"{expected!r}")
+        raise NotFound(
+            f"jurisdiction_id {value!r} was not found; this endpoint serves {expected!r}"
+        )
 
 
 def _registry(request: Request[Any, Any, Any]) -> Registry:
@@ -71,8 +73,11 @@ def _error(exc: Open311Error, fmt: str) -> Response[bytes]:
     return document(exc.as_list(), fmt, "errors", exc.status_code, headers)
 
 
-def _answer(name: str, request: Request[Any, Any, Any],
-            build: Callable[[str, Session, Registry], tuple[Any, str]]) -> Response[bytes]:
+def _answer(
+    name: str,
+    request: Request[Any, Any, Any],
+    build: Callable[[str, Session, Registry], tuple[Any, str]],
+) -> Response[bytes]:
     """Split the format, check the jurisdiction, run `build`, render its (value, root)."""
     try:
         stem, fmt = split_format(name)
@@ -96,11 +101,14 @@ def collection(name: FromPath[str], request: Request[Any, Any, Any]) -> Response
         if stem == "discovery":
             return _discovery(request), "discovery"
         if stem == "services":
-            return [catalogue.service_entry(o, registry, locale)
-                    for o in catalogue.offerings(registry)], "services"
+            return [
+                catalogue.service_entry(o, registry, locale) for o in catalogue.offerings(registry)
+            ], "services"
         if stem == "requests":
-            params = {k: request.query_params.get(k) for k in
-                      ("service_request_id", "service_code", "start_date", "end_date", "status")}
+            params = {
+                k: request.query_params.get(k)
+                for k in ("service_request_id", "service_code", "start_date", "end_date", "status")
+            }
             return status.query(session, registry, params, locale), "service_requests"
         raise NotFound(f"no resource {stem!r}; try discovery, services or requests")
 
@@ -121,13 +129,15 @@ def _discovery(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "changeset": settings.changeset,
         "contact": settings.contact,
         "key_service": settings.key_service,
-        "endpoints": [{
-            "specification": SPECIFICATION,
-            "url": base,
-            "changeset": settings.changeset,
-            "type": "production",
-            "formats": ["text/xml", "application/json"],
-        }],
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": settings.changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
     }
 
 
@@ -194,15 +204,15 @@ async def create_request(name: FromPath[str], request: Request[Any, Any, Any]) -
             raise NotFound(f"only requests.{fmt} accepts POST")
         sub = await _read_submission(request)
         _check_jurisdiction(sub.get("jurisdiction_id"))
-        answer = await anyio.to_thread.run_sync(_submit, _engine(request), _registry(request),
-                                                sub, _locale(request))
+        answer = await anyio.to_thread.run_sync(
+            _submit, _engine(request), _registry(request), sub, _locale(request)
+        )
     except Open311Error as exc:
         return _error(exc, fmt)
     return document([answer], fmt, "service_requests")
 
 
-def _submit(engine: Engine, registry: Registry, sub: Submission, locale: str
-            ) -> dict[str, Any]:
+def _submit(engine: Engine, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
     with Session(engine, expire_on_commit=False) as session:
         try:
             answer = submit(session, registry, sub, locale)
@@ -217,7 +227,16 @@ def make_router(registry: Callable[[], Registry] | None = None) -> Router:
     """A fresh router for one app. Services come from the app's plugin registry (or the
     process's); a test may hand in its own `registry`. Open311 clients post from other sites
     without cookies, so CSRF protection does not apply here."""
-    return Router(path=PREFIX, route_handlers=[collection, service_definition, service_request,
-                                               token, create_request, missing_format],
-                  tags=["open311"],
-                  opt={REGISTRY_OPT: registry, "exclude_from_csrf": True})
+    return Router(
+        path=PREFIX,
+        route_handlers=[
+            collection,
+            service_definition,
+            service_request,
+            token,
+            create_request,
+            missing_format,
+        ],
+        tags=["open311"],
+        opt={REGISTRY_OPT: registry, "exclude_from_csrf": True},
+    )

@@ -8,8 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Open311Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HAMYAR_OPEN311_", env_file=".env",
-                                      extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HAMYAR_OPEN311_", env_file=".env", extra="ignore")
 
     jurisdiction_id: str = "hamyar"
     """The one jurisdiction this endpoint serves; requests naming another get a 404."""

@@ -14,6 +14,9 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import false, or_
+from sqlmodel import Session, col, select
+
 from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, utcnow
@@ -29,8 +32,6 @@ from hamyar.plugins.municipality.open311.catalogue import (
 )
 from hamyar.plugins.municipality.open311.errors import BadRequest
 from hamyar.plugins.municipality.open311.models import Open311Submission
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
 
 PUBLIC_CHANNELS = ("open311", "app", "sms", "phone", "web")
 """Channels citizens report through; cases opened by staff (caseworker, facilitation office,
@@ -96,23 +97,33 @@ def _history(session: Session, case_ids: Iterable[int]) -> dict[int, list[Histor
     found: dict[int, list[HistoryEntry]] = {i: [] for i in ids}
     if not ids:
         return found
-    rows = session.exec(select(HistoryEntry).where(col(HistoryEntry.case_id).in_(ids))
-                        .order_by(col(HistoryEntry.id))).all()
+    rows = session.exec(
+        select(HistoryEntry)
+        .where(col(HistoryEntry.case_id).in_(ids))
+        .order_by(col(HistoryEntry.id))
+    ).all()
     for row in rows:
         found[row.case_id].append(row)
     return found
 
 
-def views(session: Session, registry: Registry, cases: Sequence[Case], locale: str
-          ) -> list[dict[str, Any]]:
+def views(
+    session: Session, registry: Registry, cases: Sequence[Case], locale: str
+) -> list[dict[str, Any]]:
     """The GET requests items for `cases`, loading what they share in a few queries."""
     closed = closed_states(registry)
     ids = [c.id for c in cases if c.id is not None]
-    submissions = {s.case_id: s for s in session.exec(
-        select(Open311Submission).where(col(Open311Submission.case_id).in_(ids))).all()}
+    submissions = {
+        s.case_id: s
+        for s in session.exec(
+            select(Open311Submission).where(col(Open311Submission.case_id).in_(ids))
+        ).all()
+    }
     places = {c.neighbourhood_id for c in cases if c.neighbourhood_id is not None}
-    neighbourhoods = {n.id: n for n in session.exec(
-        select(Neighbourhood).where(col(Neighbourhood.id).in_(places))).all()}
+    neighbourhoods = {
+        n.id: n
+        for n in session.exec(select(Neighbourhood).where(col(Neighbourhood.id).in_(places))).all()
+    }
     history = _history(session, [c.id for c in cases if c.id is not None and c.state in closed])
     definition = registry.workflow(CASE_WORKFLOW)
     items = []
@@ -126,33 +137,50 @@ def views(session: Session, registry: Registry, cases: Sequence[Case], locale: s
         else:
             state = definition.states.get(case.state)
             notes = (state.title_en if locale == "en" else state.title) if state else None
-        lat = submission.lat if submission and submission.lat is not None else (
-            place.lat if place else None)
-        lon = submission.long if submission and submission.long is not None else (
-            place.lon if place else None)
-        address = submission.address_string if submission and submission.address_string else (
-            (place.name_en if locale == "en" and place.name_en else place.name_fa)
-            if place else None)
-        items.append({
-            "service_request_id": case.tracking_code,
-            "status": "closed" if case.state in closed else "open",
-            "status_notes": notes,
-            "service_name": _service_name(case, registry, locale),
-            "service_code": code_of(case, registry),
-            "description": case.description[:MAX_DESCRIPTION] or None,
-            "agency_responsible": title(agency, locale) if agency else None,
-            "service_notice": service_notice(spec, locale) if spec else None,
-            "requested_datetime": iso(case.created_at),
-            "updated_datetime": iso(case.updated_at),
-            "expected_datetime": iso(case.due_at),
-            "address": address,
-            "address_id": (submission.address_id if submission and submission.address_id
-                           else (place.code if place else None)),
-            "zipcode": None,
-            "lat": lat,
-            "long": lon,
-            "media_url": submission.media_url if submission else None,
-        })
+        lat = (
+            submission.lat
+            if submission and submission.lat is not None
+            else (place.lat if place else None)
+        )
+        lon = (
+            submission.long
+            if submission and submission.long is not None
+            else (place.lon if place else None)
+        )
+        address = (
+            submission.address_string
+            if submission and submission.address_string
+            else (
+                (place.name_en if locale == "en" and place.name_en else place.name_fa)
+                if place
+                else None
+            )
+        )
+        items.append(
+            {
+                "service_request_id": case.tracking_code,
+                "status": "closed" if case.state in closed else "open",
+                "status_notes": notes,
+                "service_name": _service_name(case, registry, locale),
+                "service_code": code_of(case, registry),
+                "description": case.description[:MAX_DESCRIPTION] or None,
+                "agency_responsible": title(agency, locale) if agency else None,
+                "service_notice": service_notice(spec, locale) if spec else None,
+                "requested_datetime": iso(case.created_at),
+                "updated_datetime": iso(case.updated_at),
+                "expected_datetime": iso(case.due_at),
+                "address": address,
+                "address_id": (
+                    submission.address_id
+                    if submission and submission.address_id
+                    else (place.code if place else None)
+                ),
+                "zipcode": None,
+                "lat": lat,
+                "long": lon,
+                "media_url": submission.media_url if submission else None,
+            }
+        )
     return items
 
 
@@ -172,20 +200,25 @@ def _of_offering(offering: Offering) -> Any:
 
 def _visible(registry: Registry) -> Any:
     codes = [s.code for s in registry.services.values() if offered(s)]
-    return (col(Case.service_code).in_(codes) & col(Case.channel).in_(PUBLIC_CHANNELS)
-            & (col(Case.confidential) == False))  # noqa: E712  (SQL, not Python truth)
+    return (
+        col(Case.service_code).in_(codes)
+        & col(Case.channel).in_(PUBLIC_CHANNELS)
+        & (col(Case.confidential) == false())
+    )
 
 
 def find_case(session: Session, registry: Registry, service_request_id: str) -> Case | None:
     """The case Open311 knows by this id (its tracking code), if Open311 may show it."""
-    return session.exec(select(Case).where(Case.tracking_code == service_request_id,
-                                           _visible(registry))).first()
+    return session.exec(
+        select(Case).where(Case.tracking_code == service_request_id, _visible(registry))
+    ).first()
 
 
 def case_of(session: Session, registry: Registry, submission: Open311Submission) -> Case | None:
     """The case a token stands for, if Open311 may still show it."""
-    return session.exec(select(Case).where(Case.id == submission.case_id,
-                                           _visible(registry))).first()
+    return session.exec(
+        select(Case).where(Case.id == submission.case_id, _visible(registry))
+    ).first()
 
 
 def parse_moment(name: str, value: str) -> datetime:
@@ -193,8 +226,9 @@ def parse_moment(name: str, value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise BadRequest(f"{name} must be an ISO 8601 date-time such as "
-                         f"2024-01-01T00:00:00Z, not {value!r}") from None
+        raise BadRequest(
+            f"{name} must be an ISO 8601 date-time such as 2024-01-01T00:00:00Z, not {value!r}"
+        ) from None
     if moment.tzinfo is None:
         raise BadRequest(f"{name} needs a time zone, e.g. {value}Z or {value}+03:30")
     return moment
@@ -204,8 +238,9 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
-def query(session: Session, registry: Registry, params: dict[str, str | None], locale: str
-          ) -> list[dict[str, Any]]:
+def query(
+    session: Session, registry: Registry, params: dict[str, str | None], locale: str
+) -> list[dict[str, Any]]:
     """GET requests with the specification's filters; a bad filter is a 400, never ignored."""
     statement = select(Case).where(_visible(registry))
     ids = _split(params.get("service_request_id"))
@@ -216,14 +251,20 @@ def query(session: Session, registry: Registry, params: dict[str, str | None], l
         found = {c: find_offering(registry, c) for c in codes}
         unknown = [c for c, offering in found.items() if offering is None]
         if unknown:
-            raise BadRequest(*(f"service_code {c!r} is not one of ours; GET services lists them"
-                               for c in unknown))
+            raise BadRequest(
+                *(
+                    f"service_code {c!r} is not one of ours; GET services lists them"
+                    for c in unknown
+                )
+            )
         if codes:
             statement = statement.where(or_(*(_of_offering(o) for o in found.values() if o)))
         statuses = set(_split(params.get("status")))
         if statuses - {"open", "closed"}:
-            raise BadRequest("status must be open, closed or both (comma-separated), not "
-                             f"{params.get('status')!r}")
+            raise BadRequest(
+                "status must be open, closed or both (comma-separated), not "
+                f"{params.get('status')!r}"
+            )
         if len(statuses) == 1:
             closed = list(closed_states(registry))
             in_closed = col(Case.state).in_(closed)
