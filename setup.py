@@ -7,7 +7,7 @@ with it). setuptools' package-dir mapping installs them as `hamyar.core`, `hamya
 `pip install -e .` alike. Everything else about the project is in pyproject.toml.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 FOLDERS = {
     "hamyar": "hamyar",
@@ -18,6 +18,9 @@ FOLDERS = {
 
 packages = []
 for name, folder in FOLDERS.items():
-    packages += [name, *(f"{name}.{sub}" for sub in find_packages(folder))]
+    # Namespace packages too: templates, static files and migrations live in folders without an
+    # __init__.py, and package-data (pyproject.toml) only reaches folders that are packages.
+    found = find_namespace_packages(folder, exclude=["*__pycache__*"])
+    packages += [name, *(f"{name}.{sub}" for sub in found)]
 
 setup(packages=packages, package_dir=FOLDERS)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
-from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.routing.router import RouteProposal
-from hamyar.core.storage.models import Case
+from hamyar import (
+    AgencySpec,
+    RouteProposal,
+    RoutingContext,
+    ServiceSpec,
+    hookimpl,
+)
 
 SERVICE = "bench.report"
 
@@ -37,7 +40,7 @@ def register_services(register: Any) -> None:
 
 
 @hookimpl
-def propose_routes(case: Case, registry: Any) -> list[RouteProposal]:
-    if case.service_code != SERVICE:
+def propose_routes(context: RoutingContext) -> list[RouteProposal]:
+    if context.case.service_code != SERVICE:
         return []
     return [RouteProposal(service=SERVICE, reason="سنجش", score=1.0)]

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 ENDPOINTS = {
     "ping (trivial)": ("/bench/ping", None),
@@ -55,16 +54,16 @@ def _prepare(url: str) -> dict[str, Any]:
     """Empty schema, plugins mirrored, two users with tokens; returns what seeding needs."""
     from sqlmodel import Session, SQLModel
 
-    from hamyar.core.plugin.manager import load_plugins
+    from hamyar.core.auth.tokens import new_token
+    from hamyar.core.plugin.manager import build_plugins
     from hamyar.core.storage.database import make_engine
     from hamyar.core.storage.models import RoleAssignment, User
     from hamyar.core.storage.registry_mirror import sync_registry
-    from hamyar.core.web.auth import issue_token
 
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
-    registry = load_plugins().registry
+    registry = build_plugins().registry
     services = [s for s in registry.services.values()]
     agency = sorted({s.agency for s in services})[0]
     with Session(engine, expire_on_commit=False) as session:
@@ -78,8 +77,8 @@ def _prepare(url: str) -> dict[str, Any]:
             session.add(user)
             session.flush()
             session.add(RoleAssignment(user_id=user.id, role=role, agency_code=where))
+            tokens[name] = new_token(session, user, name="bench")[0]
             session.commit()
-            tokens[name] = issue_token(session, user, name="bench")[0]
     return {"engine": engine, "services": services, "tokens": tokens, "agency": agency}
 
 

@@ -46,3 +46,15 @@ class AutomaticCycle(HamyarError):
     """Automatic transitions kept firing: the workflow definition has a loop."""
 
     status_code = 500
+
+
+class NotAuthenticated(HamyarError):
+    """No valid credentials came with the request."""
+
+    status_code = 401
+
+
+class TooManyAttempts(HamyarError):
+    """Too many failed logins lately, for this username or this address."""
+
+    status_code = 429

@@ -19,10 +19,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import hamyar.core.storage.models  # noqa: F401  (registers the tables)
-from hamyar.core.plugin.manager import build_registry, load_plugins, make_plugin_manager
+from hamyar.core.application.context import Application
+from hamyar.core.cli._context import cli_application, cli_plugins
+from hamyar.core.plugin.manager import build_registry, make_plugin_manager
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.database import get_engine, make_engine
+from hamyar.core.storage.database import make_engine
 from hamyar.core.storage.settings import get_settings
+from hamyar.workers import runtime
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -115,12 +118,10 @@ def engine(db_url: str, redis_server: str, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv("HAMYAR_DATABASE_URL", db_url)
     monkeypatch.setenv("HAMYAR_REDIS_URL", redis_server)
     get_settings.cache_clear()
-    get_engine.cache_clear()
-    engine = get_engine()
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()
     get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 @pytest.fixture
@@ -152,11 +153,20 @@ def _no_state_outside_the_test_folders(redis_server: str) -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def application(engine: Engine) -> Application:
+    """The application on the test database, with the default and installed plugins."""
+    return Application.build(engine=engine)
+
+
 @pytest.fixture(autouse=True)
-def _fresh_process_registry() -> Iterator[None]:
-    """Tests that register throwaway plugins must not leak them into the next test."""
+def _fresh_process_application() -> Iterator[None]:
+    """What a worker or the CLI built in this process (on this test's database, with this
+    test's plugins) must not leak into the next test."""
     yield
-    load_plugins.cache_clear()
+    runtime.install(None)
+    cli_application.cache_clear()
+    cli_plugins.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from hamyar.core.application.context import Application
 from hamyar.core.auth.passwords import verify_password
 from hamyar.core.demo_data import GOALS, load_demo_data
-from hamyar.core.plugin.manager import build_registry, make_plugin_manager
+from hamyar.core.storage.database import read_only
 from hamyar.core.storage.models import Case, Neighbourhood, RoleAssignment, Task, User, utcnow
 
 
@@ -23,18 +24,17 @@ def _counts(session: Session) -> dict[str, int]:
 
 
 def test_the_demo_data_loads_everything_once(engine: Engine) -> None:
-    pm = make_plugin_manager()
-    registry = build_registry(pm)
-    with Session(engine, expire_on_commit=False) as session:
+    app = Application.build(engine=engine)
+    registry = app.registry
+    with Session(read_only(engine), expire_on_commit=False) as session:
         started = time.perf_counter()
-        first = load_demo_data(session, registry, pm)
-        session.commit()
+        first = load_demo_data(app)
         elapsed = time.perf_counter() - started
         assert first["failed_plugins"] == []
         assert first["cases"] >= 300 and first["neighbourhoods"] >= 60
         before = _counts(session)
-        second = load_demo_data(session, registry, pm)
-        session.commit()
+        session.rollback()  # end the read, so the second load is not held behind it
+        second = load_demo_data(app)
         assert _counts(session) == before
         assert {k: v for k, v in second.items() if v} == {}
 

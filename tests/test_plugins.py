@@ -7,9 +7,11 @@ from typing import Any
 
 import pluggy
 import pytest
+import typer
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from hamyar.core.demo_data.context import DemoContext
 from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.plugin.manager import build_registry, call_each, make_plugin_manager
@@ -48,7 +50,7 @@ class GoodPlugin:
 
     @hookimpl
     def register_periodic_jobs(self, register: Any) -> None:
-        register(PeriodicJob(name="good.weekly", function=lambda session: None, cron="0 6 * * 6"))
+        register(PeriodicJob(name="good.weekly", function=lambda context: None, cron="0 6 * * 6"))
 
     @hookimpl
     def register_routes(self, register: Any) -> None:
@@ -172,18 +174,18 @@ def test_hook_propose_routes() -> None:
         name = "proposer"
 
         @hookimpl
-        def propose_routes(self, case: Any, registry: Registry) -> list[RouteProposal]:
+        def propose_routes(self, context: Any) -> list[RouteProposal]:
             return [RouteProposal(agency="good", service="good.visit", reason="x", score=0.5)]
 
     class Raising:
         name = "raising"
 
         @hookimpl
-        def propose_routes(self, case: Any, registry: Registry) -> list[RouteProposal]:
+        def propose_routes(self, context: Any) -> list[RouteProposal]:
             raise ValueError("cannot decide")
 
-    pm, registry = _registry(Proposer(), Raising())
-    results = call_each(pm, "propose_routes", case=object(), registry=registry)
+    pm, _ = _registry(Proposer(), Raising())
+    results = call_each(pm, "propose_routes", context=object())
     assert [(r.plugin, r.value[0].service) for r in results] == [("proposer", "good.visit")]
 
 
@@ -203,18 +205,19 @@ def test_hook_transition_applied() -> None:
 
 
 def test_hook_load_demo_data(session: Session) -> None:
-    calls: list[tuple[Session, Registry]] = []
+    calls: list[DemoContext] = []
 
     class Demo:
         name = "demo"
 
         @hookimpl
-        def load_demo_data(self, session: Session, registry: Registry) -> None:
-            calls.append((session, registry))
+        def load_demo_data(self, context: DemoContext) -> None:
+            calls.append(context)
 
     pm, registry = _registry(Demo())
-    call_each(pm, "load_demo_data", session=session, registry=registry)
-    assert calls == [(session, registry)]
+    context = DemoContext(session=session, registry=registry, pm=pm)
+    call_each(pm, "load_demo_data", context=context)
+    assert calls == [context]
 
 
 def test_a_misspelled_hook_is_caught_at_start_up() -> None:
@@ -242,3 +245,35 @@ def test_the_four_agencies_are_installed(registry: Registry) -> None:
         if agency in ("health", "welfare"):
             assert all(s.confidential for s in services)
     assert not [f for f in registry.failures if f.hook == "import"]
+
+
+def test_hook_register_commands() -> None:
+    kiosks = typer.Typer(help="Kiosks")
+
+    def add_kiosk(name: str) -> None:
+        typer.echo(f"kiosk {name}")
+
+    class Commands:
+        name = "commands"
+
+        @hookimpl
+        def register_commands(self, register: Any) -> None:
+            register(kiosks, name="kiosk")
+            register(add_kiosk)
+            register("not a command")
+
+    class Copycat:
+        name = "copycat"
+
+        @hookimpl
+        def register_commands(self, register: Any) -> None:
+            register(typer.Typer(), name="kiosk")
+
+    _pm, registry = _registry(Commands(), Copycat())
+    names = sorted(c.name for c in registry.commands)
+    assert names == ["add-kiosk", "kiosk"]  # one `kiosk`: whoever came second was refused
+    errors = sorted(f.error for f in registry.failures)
+    assert errors[0] == "command 'kiosk' is already registered by plugin " + repr(
+        next(c.plugin for c in registry.commands if c.name == "kiosk")
+    )
+    assert errors[1] == "command 'not a command' is neither a function nor a typer.Typer"

@@ -8,7 +8,6 @@ import pluggy
 import pytest
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.referrals import (
     ConsentRequired,
@@ -23,6 +22,7 @@ from hamyar.core.exceptions import CommentRequired, GuardRefused, InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.models import Case, HistoryEntry, Task
+from hamyar.core.workflow import roles as R
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 
 LIBRARY = Actor.from_assignments("library.caseworker", [(R.CASEWORKER, "library")])

@@ -9,9 +9,9 @@ import pluggy
 import pytest
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import open_case
+from hamyar.core.engine.contexts import RoutingContext
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.exceptions import GuardRefused
 from hamyar.core.geo import load_places
@@ -30,6 +30,7 @@ from hamyar.core.storage.models import (
 )
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.time.working_days import TEHRAN
+from hamyar.core.workflow import roles as R
 from hamyar.plugins.health.demo import COUNSELLING_FORMS, MATERNAL_FORMS, SCREENING_FORMS
 from hamyar.plugins.library.demo import JOINT_FORMS, MEMBERSHIP_FORMS, VISIT_FORMS, WORKSHOP_FORMS
 from hamyar.plugins.municipality.demo import CRISIS_FORMS, PROGRAMME_FORMS, REPORT_FORMS
@@ -308,13 +309,13 @@ def test_routing_is_idempotent(
 
 class Raising:
     @hookimpl
-    def propose_routes(self, case: Case, registry: Registry) -> list[RouteProposal]:
+    def propose_routes(self, context: RoutingContext) -> list[RouteProposal]:
         raise RuntimeError("broken plugin")
 
 
 class Wrong:
     @hookimpl
-    def propose_routes(self, case: Case, registry: Registry) -> list[Any]:
+    def propose_routes(self, context: RoutingContext) -> list[Any]:
         return [
             "not a proposal",
             RouteProposal(service="no.such"),

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
+from hamyar.core.application.commands import take_transition
+from hamyar.core.application.context import Application
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases.intake import open_case
 from hamyar.core.engine.transition import (
     apply_transition,
     available_transitions,
     fire_automatic,
-    take_transition,
 )
 from hamyar.core.exceptions import (
     AutomaticCycle,
@@ -25,11 +26,12 @@ from hamyar.core.exceptions import (
 )
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.plugin.manager import build_registry, make_plugin_manager
+from hamyar.core.plugin.manager import Plugins, build_registry, make_plugin_manager
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, OutboxMessage, Service, Task
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.workflow import Expression, Guard, State, Transition, Trigger, WorkflowDefinition
+from hamyar.core.workflow import roles as R
 
 
 class ChainPlugin:
@@ -271,20 +273,18 @@ class RecordingObserver:
 
 
 def test_a_raising_observer_neither_undoes_the_transition_nor_silences_others(
-    session: Session, chain_registry: Registry, monkeypatch: pytest.MonkeyPatch
+    session: Session, engine: Engine, chain_registry: Registry
 ) -> None:
-    from hamyar.core.plugin import manager as plugins
-
     pm = make_plugin_manager(entry_points_group=None)
     pm.register(ChainPlugin(), name="chain")
     recorder = RecordingObserver()
     pm.register(RaisingObserver(), name="raising")
     pm.register(recorder, name="recorder")
-    loaded = plugins.Plugins(pm=pm, registry=build_registry(pm))
-    monkeypatch.setattr(plugins, "load_plugins", lambda: loaded)
+    app = Application.build(plugins=Plugins(pm=pm, registry=build_registry(pm)), engine=engine)
 
-    task = _task(session, loaded.registry, ok=True)
-    take_transition("task", task.id, "submit", WORKER, session=session)
+    task = _task(session, app.registry, ok=True)
+    assert task.id is not None
+    take_transition(app.unit_of_work(session), WORKER, "task", task.id, "submit")
     session.refresh(task)
     assert task.state == "archived"
     assert recorder.seen == ["submit", "approve_auto", "archive_auto"]

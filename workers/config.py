@@ -10,9 +10,6 @@ from functools import cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-QUEUES = ("urgent", "default", "bulk")
-"""In priority order: crisis work first, routine next, bulk (schedules, reports) last."""
-
 
 class WorkerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HAMYAR_", env_file=".env", extra="ignore")

@@ -2,8 +2,8 @@
 
 A failed try is recorded on the outbox row (tries, last error) in its own transaction, since
 the step's transaction rolled back. After the last try the step gets an incident saying what
-failed, why, when and after how many tries. Retrying an incident puts the step back in the
-outbox; the incident closes when the step finally completes.
+failed, why, when and after how many tries. Retrying an incident (the `retry_incident`
+command) puts the step back in the outbox; the incident closes when the step finally completes.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import logging
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from hamyar.core.exceptions import InvalidInput, NotFound
-from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.config import get_worker_settings
+from hamyar.workers.runtime import application
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,8 @@ def record_failure(
     """Count the failed try; open (or update) the step's incident when no try is left."""
     last = _is_last_try()
     try:
-        with session_scope() as session:
+        with application().unit_of_work() as uow:
+            session = uow.session
             row = session.execute(
                 select(OutboxMessage).where(OutboxMessage.key == key).with_for_update()  # type: ignore[arg-type]
             ).scalar_one_or_none()
@@ -77,8 +77,8 @@ def open_incident(session: Session, row: OutboxMessage, error: str) -> Incident:
     incident = session.execute(
         select(Incident).where(
             Incident.outbox_key == row.key,  # type: ignore[arg-type]
-            Incident.resolved_at.is_(None),
-        )  # type: ignore[union-attr]
+            col(Incident.resolved_at).is_(None),
+        )
     ).scalar_one_or_none()
     if incident is None:
         incident = Incident(
@@ -97,53 +97,13 @@ def _task_id(row: OutboxMessage) -> int | None:
     return payload.get("id") if payload.get("kind") == "task" else None
 
 
-def retry_incident(incident_id: int) -> Incident:
-    """Put the incident's step back in the outbox and queue it now if Redis answers.
-
-    Raises NotFound (404) for an unknown incident and InvalidInput (422) for one that is
-    already resolved. The incident stays open until the step completes.
-    """
-    with session_scope() as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            raise NotFound(f"no incident {incident_id}")
-        if incident.resolved_at is not None:
-            raise InvalidInput(
-                f"incident {incident_id} is already resolved; nothing to retry",
-                [{"field": "incident", "message": "already resolved"}],
-            )
-        row = session.execute(
-            select(OutboxMessage)
-            .where(OutboxMessage.key == incident.outbox_key)  # type: ignore[arg-type]
-            .with_for_update()
-        ).scalar_one_or_none()
-        if row is None:
-            raise NotFound(
-                f"incident {incident_id} names step {incident.outbox_key!r}, "
-                "which is no longer in the outbox"
-            )
-        incident.retried_at = utcnow()
-        row.sent_at = None
-        row.attempts = 0
-        session.add_all([incident, row])
-        session.flush()
-        session.expunge_all()
-    from hamyar.workers.relay import relay_keys
-
-    try:
-        relay_keys([row.key])
-    except Exception:  # Redis down: the relay sends it when Redis is back
-        log.warning("incident %s: step %s waits for the relay", incident_id, row.key)
-    return incident
-
-
 def open_incidents(session: Session, limit: int = 100) -> list[Incident]:
     """Unresolved incidents, newest first (what `GET /api/incidents` lists)."""
     return list(
         session.execute(
             select(Incident)
             .where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Incident.id.desc())
-            .limit(limit)  # type: ignore[union-attr]
+            .order_by(col(Incident.id).desc())
+            .limit(limit)
         ).scalars()
     )

@@ -16,13 +16,14 @@ from datetime import timedelta
 from redis import Redis
 from rq.job import Job, JobStatus
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.config import get_worker_settings
 from hamyar.workers.incidents import open_incident
 from hamyar.workers.relay import enqueue_message, job_id_for
+from hamyar.workers.runtime import application
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +45,23 @@ def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
     connection = connection or get_redis()
     settings = get_worker_settings()
     cutoff = utcnow() - timedelta(seconds=settings.stale_after)
-    with session_scope() as session:
+    with application().read_session() as session:
         rows = list(
             session.execute(
                 select(OutboxMessage)
                 .where(
                     OutboxMessage.done_at.is_(None),  # type: ignore[union-attr]
                     OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
-                    OutboxMessage.sent_at < cutoff,  # type: ignore[operator]
+                    col(OutboxMessage.sent_at) < cutoff,
                 )
-                .order_by(OutboxMessage.id)
-                .limit(limit)  # type: ignore[arg-type]
+                .order_by(col(OutboxMessage.id))
+                .limit(limit)
             ).scalars()
         )
         open_keys = set(
             session.execute(
-                select(Incident.outbox_key).where(
-                    Incident.resolved_at.is_(None),  # type: ignore[union-attr]
+                select(col(Incident.outbox_key)).where(
+                    col(Incident.resolved_at).is_(None),
                     Incident.outbox_key.in_([r.key for r in rows]),  # type: ignore[attr-defined]
                 )
             ).scalars()
@@ -95,7 +96,8 @@ def _is_lost(connection: Redis, job_id: str) -> bool:
 
 def _count_try(row: OutboxMessage) -> bool:
     """Count the lost try; False (and an incident) when no try is left."""
-    with session_scope() as session:
+    with application().unit_of_work() as uow:
+        session = uow.session
         fresh = session.execute(
             select(OutboxMessage).where(OutboxMessage.id == row.id).with_for_update()  # type: ignore[arg-type]
         ).scalar_one()

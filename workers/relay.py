@@ -29,26 +29,23 @@ from rq.job import Job, JobStatus
 from rq.scripts import _build_hset_args, get_unique_enqueue_script
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from hamyar.core.application.context import Application
+from hamyar.core.engine.outbox import QUEUES, STEP_KINDS
 from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.database import get_engine, session_scope
+from hamyar.core.storage.database import read_only
 from hamyar.core.storage.models import OutboxMessage, utcnow
-from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.config import get_worker_settings
+from hamyar.workers.runtime import application
 
 log = logging.getLogger(__name__)
 
-JOBS = {
-    "route_case": "hamyar.workers.jobs.route_case",
-    "run_handler": "hamyar.workers.jobs.run_handler",
-    "fire_automatic": "hamyar.workers.jobs.fire_automatic",
-    "periodic": "hamyar.workers.jobs.run_periodic",
-}
-"""Outbox kind → the job function that applies it. Unknown kinds end in an incident."""
 
-BATCHED_KINDS = frozenset({"route_case", "fire_automatic"})
-"""Steps short enough to share a job (`hamyar.workers.jobs.run_steps`)."""
-
+RUN_STEPS_JOB = "hamyar.workers.jobs.run_steps"
+"""The job that carries a batch of short steps, each applied as if it had its own job."""
+UNKNOWN_KIND_JOB = "hamyar.workers.jobs.unknown_kind"
+"""A row of a kind no job applies: the job fails, and the step ends in an incident."""
 FINISHED_STATES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 RESULT_TTL = 300
 
@@ -88,15 +85,11 @@ class Carrier:
             options["retry"] = Retry(max=len(settings.intervals), interval=settings.intervals)
         if len(self.messages) > 1:
             steps = [{"key": m.key, "kind": m.kind, "payload": m.payload} for m in self.messages]
-            return "hamyar.workers.jobs.run_steps", {"steps": steps}, options
-        function = JOBS.get(first.kind)
-        if function is None:
-            return (
-                "hamyar.workers.jobs.unknown_kind",
-                {"kind": first.kind, "key": first.key},
-                options,
-            )
-        return function, {**first.payload, "key": first.key}, options
+            return RUN_STEPS_JOB, {"steps": steps}, options
+        kind = STEP_KINDS.get(first.kind)
+        if kind is None:
+            return UNKNOWN_KIND_JOB, {"kind": first.kind, "key": first.key}, options
+        return kind.job, {**first.payload, "key": first.key}, options
 
 
 def plan(messages: Sequence[OutboxMessage], batch: int | None = None) -> list[Carrier]:
@@ -106,7 +99,8 @@ def plan(messages: Sequence[OutboxMessage], batch: int | None = None) -> list[Ca
     open_batches: dict[tuple[str, str], Carrier] = {}
     for message in messages:
         queue = message.queue if message.queue in QUEUES else "default"
-        if message.kind not in BATCHED_KINDS or batch <= 1:
+        kind = STEP_KINDS.get(message.kind)
+        if kind is None or not kind.batched or batch <= 1:
             carriers.append(Carrier(queue, [message]))
             continue
         carrier = open_batches.get((queue, message.kind))
@@ -164,46 +158,55 @@ def _enqueue(carrier: Carrier, connection: Redis, *, replace: bool = False) -> J
     return None
 
 
-def relay_pending(limit: int | None = None, connection: Redis | None = None) -> int:
+def relay_pending(
+    limit: int | None = None, connection: Redis | None = None, *, app: Application | None = None
+) -> int:
     """Send up to `limit` unsent rows, oldest first; return how many were sent."""
+    app = app or application()
     limit = limit or get_worker_settings().relay_batch
     return _send(
+        app,
         _read(
+            app,
             select(OutboxMessage)
             .where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-            .order_by(OutboxMessage.id)
-            .limit(limit)  # type: ignore[arg-type]
+            .order_by(col(OutboxMessage.id))
+            .limit(limit),
         ),
         connection,
     )
 
 
-def relay_keys(keys: Iterable[str], connection: Redis | None = None) -> int:
+def relay_keys(
+    keys: Iterable[str], connection: Redis | None = None, *, app: Application | None = None
+) -> int:
     """Send the named rows now if they are unsent (after a retry, or a commit in this process)."""
+    app = app or application()
     return _send(
+        app,
         _read(
+            app,
             select(OutboxMessage).where(
                 OutboxMessage.key.in_(list(keys)),  # type: ignore[attr-defined]
-                OutboxMessage.sent_at.is_(None),
-            )  # type: ignore[union-attr]
+                col(OutboxMessage.sent_at).is_(None),
+            ),
         ),
         connection,
     )
 
 
-def _read(query: Any) -> list[OutboxMessage]:
+def _read(app: Application, query: Any) -> list[OutboxMessage]:
     """Rows to send, read without a write transaction: the relay polls often, and on SQLite a
     write transaction would queue behind the workers' for nothing."""
-    with Session(_reader()) as session:
+    with Session(_reader(app.engine)) as session:
         rows = list(session.execute(query).scalars())
         session.expunge_all()
     return rows
 
 
-def _reader() -> Engine:
-    engine = get_engine()
+def _reader(engine: Engine) -> Engine:
     if engine.dialect.name == "sqlite":
-        return engine.execution_options(sqlite_read_only=True)
+        return read_only(engine)
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
@@ -260,13 +263,13 @@ _MARK_SENT = (
     update(OutboxMessage)
     .where(
         OutboxMessage.id == bindparam("row_id"),  # type: ignore[arg-type]
-        OutboxMessage.sent_at.is_(None),
-    )  # type: ignore[union-attr]
+        col(OutboxMessage.sent_at).is_(None),
+    )
     .values(sent_at=bindparam("now"), job_id=bindparam("carrier"))
 )
 
 
-def _send(rows: list[OutboxMessage], connection: Redis | None) -> int:
+def _send(app: Application, rows: list[OutboxMessage], connection: Redis | None) -> int:
     if not rows:
         return 0
     sent: list[OutboxMessage] = []
@@ -275,8 +278,8 @@ def _send(rows: list[OutboxMessage], connection: Redis | None) -> int:
     finally:  # mark what did reach Redis, even when Redis went away half way
         if sent:
             now = utcnow()
-            with session_scope() as session:
-                session.connection().execute(
+            with app.unit_of_work() as uow:
+                uow.session.connection().execute(
                     _MARK_SENT, [{"row_id": m.id, "now": now, "carrier": m.job_id} for m in sent]
                 )
     return len(sent)

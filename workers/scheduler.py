@@ -22,11 +22,12 @@ from rq.cron import CronJob, CronScheduler
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
-from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.engine.outbox import QUEUES
 from hamyar.core.storage.broker import get_redis
 from hamyar.core.storage.settings import get_settings
-from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.config import get_worker_settings
 from hamyar.workers.relay import job_id_for
+from hamyar.workers.runtime import application
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class PeriodicCronJob(CronJob):
         assert self.cron is not None
         return croniter(self.cron, base).get_next(datetime).astimezone(UTC)
 
-    def enqueue(self, connection: Redis) -> Job:  # type: ignore[override]
+    def enqueue(self, connection: Redis) -> Job:
         slot = (self.next_enqueue_time or datetime.now(UTC)).isoformat()
         key = f"periodic:{self.name}:{slot}"
         kwargs = {**self.kwargs, "slot": slot, "key": key}
@@ -93,7 +94,7 @@ def periodic_jobs(timezone: ZoneInfo | None = None) -> list[PeriodicCronJob]:
             tz,
         )
     ]
-    for spec in load_plugins().registry.periodic_jobs.values():
+    for spec in application().registry.periodic_jobs.values():
         try:
             jobs.append(
                 PeriodicCronJob(
@@ -109,7 +110,7 @@ def periodic_jobs(timezone: ZoneInfo | None = None) -> list[PeriodicCronJob]:
             log.error(
                 "periodic job %s of plugin %s has a bad schedule %r: %s",
                 spec.name,
-                spec.plugin or load_plugins().registry.owner("periodic job", spec.name),
+                spec.plugin or application().registry.owner("periodic job", spec.name),
                 spec.cron,
                 exc,
             )

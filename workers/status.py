@@ -8,35 +8,34 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
 from sqlalchemy import func, select
+from sqlmodel import Session, col
 
+from hamyar.core.engine.outbox import QUEUES
 from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.database import session_scope
 from hamyar.core.storage.models import Incident, OutboxMessage
-from hamyar.workers.config import QUEUES
 from hamyar.workers.reconcile import ALIVE_KEY
 
 
-def queue_status(connection: Redis | None = None) -> dict[str, Any]:
+def queue_status(session: Session, connection: Redis | None = None) -> dict[str, Any]:
     """Queues (queued, started, scheduled, failed), live workers, outbox backlog, incidents.
 
     Redis being down is a state to show, not an error: `redis` says so and the database
     figures are still given.
     """
-    with session_scope() as session:
-        backlog = session.execute(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-        ).scalar_one()
-        in_flight = session.execute(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
-                OutboxMessage.done_at.is_(None),
-            )  # type: ignore[union-attr]
-        ).scalar_one()
-        incidents = session.execute(
-            select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
-        ).scalar_one()
+    backlog = session.execute(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
+    ).scalar_one()
+    in_flight = session.execute(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
+            col(OutboxMessage.done_at).is_(None),
+        )
+    ).scalar_one()
+    incidents = session.execute(
+        select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
+    ).scalar_one()
     status: dict[str, Any] = {
         "redis": "up",
         "queues": [],

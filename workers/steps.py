@@ -18,16 +18,16 @@ from sqlalchemy import Row, bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from hamyar.core.engine.events import TransitionEvent
-from hamyar.core.engine.transition import notify_observers
-from hamyar.core.plugin.manager import Plugins, load_plugins
-from hamyar.core.storage.database import get_engine
+from hamyar.core.application.unit_of_work import UnitOfWork
+from hamyar.core.engine.outbox import STEP_KINDS
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.relay import Carrier, enqueue_carriers, plan
+from hamyar.workers.runtime import application
 
 log = logging.getLogger(__name__)
 
-Effect = Callable[[Session, Plugins], list[TransitionEvent] | None]
+Effect = Callable[[UnitOfWork], object]
+"""What a step does, given its unit of work: a command, which announces what it changed."""
 
 SKIPPED = "skipped"
 DONE = "done"
@@ -62,35 +62,33 @@ def run_step(
     records the error and the try, an incident is opened after the last try, and the exception
     is re-raised so RQ retries with backoff.
     """
-    plugins = load_plugins()
+    app = application()
     spawned: list[OutboxMessage] = []
     try:
-        with Session(get_engine(), expire_on_commit=False) as session:
+        with app.unit_of_work() as uow:
+            session = uow.session
             now = utcnow()
             claim = _claim(session, key, kind, payload, case_id, now)
             if claim is None:
-                session.rollback()
-                return SKIPPED
+                return SKIPPED  # nothing was written: the commit is empty
             _collect_new_outbox_rows(session, spawned)
-            events = effect(session, plugins) or []
+            effect(uow)
             if claim.last_error:  # it failed before: close the incident it may have opened
                 session.execute(
                     update(Incident)
                     .where(
                         Incident.outbox_key == key,  # type: ignore[arg-type]
-                        Incident.resolved_at.is_(None),
-                    )  # type: ignore[union-attr]
+                        Incident.resolved_at.is_(None),  # type: ignore[union-attr]
+                    )
                     .values(resolved_at=now)
                 )
             carriers = _plan_spawned(spawned, now)
-            session.commit()
+            uow.after_commit(lambda: _send_spawned(carriers))
     except Exception as exc:
         from hamyar.workers.incidents import record_failure
 
         record_failure(key, kind, exc, traceback.format_exc(), payload=payload, case_id=case_id)
         raise
-    notify_observers(plugins.pm, events)
-    _send_spawned(carriers)
     return DONE
 
 
@@ -127,7 +125,7 @@ def _claim(
                     done_at=now,
                     attempts=0,
                     last_error="",
-                    queue="bulk" if kind == "periodic" else "default",
+                    queue=_queue_of(kind),
                 )
             )
     except IntegrityError:
@@ -170,3 +168,8 @@ def _send_spawned(carriers: list[Carrier]) -> None:
             len(carriers),
             exc_info=True,
         )
+
+
+def _queue_of(kind: str) -> str:
+    step = STEP_KINDS.get(kind)
+    return step.queue if step is not None and step.queue else "default"

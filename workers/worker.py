@@ -34,14 +34,15 @@ from redis.lock import Lock
 from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
 from rq.scripts import release_lock
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 
-from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.application.setup import prepare_database
+from hamyar.core.engine.outbox import QUEUES
 from hamyar.core.storage.broker import get_redis
-from hamyar.core.storage.database import session_scope
-from hamyar.workers.config import QUEUES, get_worker_settings
+from hamyar.workers.config import get_worker_settings
 from hamyar.workers.reconcile import ALIVE_KEY, reconcile
-from hamyar.workers.relay import relay_pending
+from hamyar.workers.relay import backlog, relay_pending
+from hamyar.workers.runtime import application
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class Courier(threading.Thread):
         holder = self.connection.get(key)
         if holder is None:
             return False
-        owner = holder.decode()
+        owner = holder.decode() if isinstance(holder, bytes) else str(holder)
         worker = owner.removeprefix(COURIER_NAME.format(""))
         if worker == owner or self.connection.exists(ALIVE_KEY.format(worker)):
             return False
@@ -174,17 +175,12 @@ class HamyarWorker(SimpleWorker):
 
 
 def prepare() -> None:
-    """Load every plugin and mirror the registry into the database, before the first job."""
-    plugins = load_plugins()
-    for failure in plugins.registry.failures:
+    """Build this process's application (every plugin loaded) and make the database ready for
+    it, before the first job."""
+    app = application()
+    for failure in app.registry.failures:
         log.error("plugin %s failed in %s: %s", failure.plugin, failure.hook, failure.error)
-    from hamyar.core.storage.registry_mirror import sync_registry
-
-    try:
-        with session_scope() as session:
-            sync_registry(session, plugins.registry)
-    except IntegrityError:  # another worker starting at the same moment wrote the rows
-        log.info("registry already synchronised by another process")
+    prepare_database(app)
 
 
 def make_worker(
@@ -248,10 +244,7 @@ def work_until_idle(
         if any(q.count for q in queues):
             continue
         scheduled = sum(q.scheduled_job_registry.count for q in queues)
-        from hamyar.core.storage.database import session_scope as scope
-        from hamyar.workers.relay import backlog
-
-        with scope() as session:
+        with application().read_session() as session:
             pending = backlog(session)
         if not scheduled and not pending:
             return worked

@@ -26,12 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, not_, or_, select, true
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.workflow import roles as R
 
 _SEE_ALL = frozenset({R.COORDINATOR, R.MANAGER, R.AUDITOR, R.SYSTEM})
 
@@ -56,7 +56,9 @@ def _involved(actor: Actor) -> ColumnElement[bool]:
     agencies = sorted(actor.agencies)
     if agencies:
         conditions.append(Case.agency_code.in_(agencies))  # type: ignore[union-attr]
-        conditions.append(exists().where(Task.case_id == Case.id, Task.agency_code.in_(agencies)))  # type: ignore[attr-defined]
+        conditions.append(
+            exists().where(col(Task.case_id) == col(Case.id), col(Task.agency_code).in_(agencies))
+        )
     return or_(*conditions)
 
 
@@ -66,7 +68,7 @@ def visible_cases(actor: Actor) -> ColumnElement[bool]:
         return true()
     if not actor.agencies and not actor.global_roles:
         return Case.created_by == actor.username  # type: ignore[return-value]
-    return or_(not_(Case.confidential), _involved(actor))  # type: ignore[arg-type]
+    return or_(not_(col(Case.confidential)), _involved(actor))
 
 
 def readable_cases(actor: Actor) -> ColumnElement[bool]:
@@ -75,14 +77,14 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
         return true()
     if not actor.agencies and not actor.global_roles:
         return Case.created_by == actor.username  # type: ignore[return-value]
-    return or_(not_(Case.confidential), _involved(actor))  # type: ignore[arg-type]
+    return or_(not_(col(Case.confidential)), _involved(actor))
 
 
 def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on `Task`: tasks of visible cases."""
     if R.SYSTEM in actor.global_roles or sees_everything(actor):
         return true()
-    return exists().where(Case.id == Task.case_id, visible_cases(actor))
+    return exists().where(col(Case.id) == col(Task.case_id), visible_cases(actor))
 
 
 def case_access(actor: Actor, case: Case, task_agencies: Iterable[str]) -> CaseAccess:
@@ -104,7 +106,9 @@ def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, set[st
     found: dict[int, set[str]] = {i: set() for i in ids}
     if not ids:
         return found
-    rows = session.execute(select(Task.case_id, Task.agency_code).where(Task.case_id.in_(ids)))  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(col(Task.case_id), col(Task.agency_code)).where(col(Task.case_id).in_(ids))
+    )
     for case_id, agency in rows:
         found[case_id].add(agency)
     return found

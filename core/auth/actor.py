@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from hamyar.core.auth import roles as R
+from hamyar.core.workflow import roles as R
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,13 @@ class Actor:
 
 SYSTEM = Actor(username="system", global_roles=frozenset({R.SYSTEM}))
 """The engine firing automatic steps from a worker."""
+OPERATOR = Actor(username="operator", global_roles=frozenset({R.MANAGER}))
+"""Whoever runs the `hamyar` command on the server: they administer it already."""
+INTAKE_ROLE = "Intake"
+"""Held by a citizen-facing channel (an Open311 app, the public report form): it opens cases on
+a reporter's behalf and can see or change nothing else."""
+
+
+def intake_actor(name: str) -> Actor:
+    """The actor of a citizen-facing channel named `name`, as the case's history records it."""
+    return Actor(username=name[:150], global_roles=frozenset({INTAKE_ROLE}))

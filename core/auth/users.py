@@ -1,7 +1,7 @@
 """People who log in: creating them, giving and taking roles, deactivating them.
 
 The one place these rules live, for `hamyar user add` and the managers' `/admin/users` page:
-a role is one of `hamyar.core.auth.roles.ROLES`; Caseworker and Supervisor are held within an
+a role is one of `hamyar.core.workflow.roles.ROLES`; Caseworker and Supervisor are held within an
 agency and
 every other role globally; a username is unique and has no spaces; only the password's argon2
 hash is stored. Errors are `InvalidInput` naming the field, so a form can show each beside its
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import Agency, RoleAssignment, User
+from hamyar.core.workflow import roles as R
 
 MAX_USERNAME = 150
 

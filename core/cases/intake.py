@@ -17,9 +17,11 @@ from sqlmodel import Session
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
+from hamyar.core.engine import history
+from hamyar.core.engine.outbox import ROUTE_CASE
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, OutboxMessage
+from hamyar.core.storage.models import Case, Neighbourhood
 from hamyar.core.text.folding import search_key
 from hamyar.core.text.tracking_codes import new_tracking_code
 
@@ -111,25 +113,16 @@ def open_case(
     else:  # pragma: no cover
         raise RuntimeError("could not allocate a tracking code")
     assert case.id is not None
-    session.add(
-        HistoryEntry(
-            case_id=case.id,
-            action="create",
-            actor=actor.username,
-            to_state=case.state,
-            version=case.version,
-            comment=f"channel: {channel}",
-        )
+    history.record(
+        session,
+        case_id=case.id,
+        action="create",
+        actor=actor.username,
+        to_state=case.state,
+        version=case.version,
+        comment=f"channel: {channel}",
     )
-    session.add(
-        OutboxMessage(
-            key=f"route:{case.id}",
-            kind="route_case",
-            case_id=case.id,
-            queue="urgent" if case.priority >= 2 else "default",
-            payload={"case_id": case.id},
-        )
-    )
+    session.add(ROUTE_CASE.message({"case_id": case.id}, priority=case.priority, case_id=case.id))
     return case
 
 

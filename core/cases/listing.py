@@ -11,29 +11,18 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, or_, select
-from sqlmodel import Session
+from sqlalchemy import exists, or_, select
+from sqlmodel import Session, col
 
 from hamyar.core.auth.access import readable_cases, visible_cases
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.search import matching_cases
+from hamyar.core.cases.status import case_is_overdue
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-RESOLVED_STATES = ("resolved", "closed")
-"""Case states that count as done for deadlines and reports. The engine stamps `resolved_at`
-only on terminal states, and `resolved` is not one (it may be reopened)."""
-
-
-def is_resolved() -> ColumnElement[bool]:
-    return Case.resolved_at.is_not(None) | Case.state.in_(RESOLVED_STATES)  # type: ignore[union-attr,attr-defined,return-value]
-
-
-def is_late(now: datetime) -> ColumnElement[bool]:
-    """Open and past its due date."""
-    return ~is_resolved() & (Case.due_at < now)  # type: ignore[operator,return-value]
 
 
 @dataclass(frozen=True)
@@ -76,7 +65,9 @@ def decode_cursor(cursor: str) -> int:
 def resolve_neighbourhood(session: Session, value: int | str) -> int:
     if isinstance(value, int) or value.isdigit():
         return int(value)
-    found = session.execute(select(Neighbourhood.id).where(Neighbourhood.code == value)).first()
+    found = session.execute(
+        select(col(Neighbourhood.id)).where(col(Neighbourhood.code) == value)
+    ).first()
     if found is None:
         raise InvalidInput(
             f"unknown neighbourhood {value!r}; GET /api/neighbourhoods lists them",
@@ -106,19 +97,21 @@ def list_cases(
     if filters.agency:
         query = query.where(
             or_(
-                Case.agency_code == filters.agency,
-                exists().where(Task.case_id == Case.id, Task.agency_code == filters.agency),
+                col(Case.agency_code) == filters.agency,
+                exists().where(
+                    col(Task.case_id) == col(Case.id), col(Task.agency_code) == filters.agency
+                ),
             )
         )
     if filters.service:
-        query = query.where(Case.service_code == filters.service)
+        query = query.where(col(Case.service_code) == filters.service)
     if filters.neighbourhood not in (None, ""):
         assert filters.neighbourhood is not None
         query = query.where(
-            Case.neighbourhood_id == resolve_neighbourhood(session, filters.neighbourhood)
+            col(Case.neighbourhood_id) == resolve_neighbourhood(session, filters.neighbourhood)
         )
     if filters.overdue is not None:
-        late = is_late(now or utcnow())
+        late = case_is_overdue(now or utcnow())
         query = query.where(late if filters.overdue else ~late)
     if filters.q and filters.q.strip():
         condition = matching_cases(filters.q, session.get_bind().dialect.name)
@@ -126,7 +119,7 @@ def list_cases(
             # Search reads content: a case whose content is hidden must not be findable by it.
             query = query.where(condition, readable_cases(actor))
     if cursor:
-        query = query.where(Case.id < decode_cursor(cursor))  # type: ignore[operator]
+        query = query.where(col(Case.id) < decode_cursor(cursor))
     rows = list(
         session.execute(
             query.order_by(Case.id.desc()).limit(limit + 1)  # type: ignore[union-attr]

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.default_plugins.workflows import REFERRAL_WORKFLOW
+from hamyar.core.engine import history
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.exceptions import GuardRefused, InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import open_task
-from hamyar.core.storage.models import Case, HistoryEntry, Task
+from hamyar.core.storage.models import Case, Task
+from hamyar.core.workflow import roles as R
 
 REFERABLE_CASE_STATES = ("in_progress",)
 PENDING = ("offered", "accepted")
@@ -114,15 +115,15 @@ def offer_referral(
         workflow_id=REFERRAL_WORKFLOW,
     )
     if confidential and consent is not True:
-        session.add(
-            HistoryEntry(
-                case_id=case.id,
-                task_id=task.id,
-                action="consent_override",  # type: ignore[arg-type]
-                actor=actor.username,
-                comment=override,
-                version=task.version,
-            )
+        assert case.id is not None
+        history.record(
+            session,
+            case_id=case.id,
+            task_id=task.id,
+            action="consent_override",
+            actor=actor.username,
+            comment=override,
+            version=task.version,
         )
     return task
 

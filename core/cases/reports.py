@@ -17,11 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from hamyar.core.auth.access import visible_cases
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.listing import is_late, is_resolved
+from hamyar.core.cases.status import case_is_overdue, case_is_resolved
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Neighbourhood, utcnow
@@ -63,8 +63,10 @@ def _labels(
 ) -> dict[Any, tuple[str, str]]:
     if group_by == "neighbourhood":
         ids = [k for k in keys if k is not None]
-        names = select(Neighbourhood.id, Neighbourhood.name_fa, Neighbourhood.name_en)
-        rows = session.execute(names.where(Neighbourhood.id.in_(ids))) if ids else []  # type: ignore[union-attr]
+        names = select(
+            col(Neighbourhood.id), col(Neighbourhood.name_fa), col(Neighbourhood.name_en)
+        )
+        rows: Any = session.execute(names.where(col(Neighbourhood.id).in_(ids))) if ids else []
         return {i: (fa, en) for i, fa, en in rows}
     if group_by == "agency":
         return {a.code: (a.title_fa, a.title_en) for a in registry.agencies.values()}
@@ -102,9 +104,9 @@ def summary(
         "service": Case.service_code,
         "state": Case.state,
     }[group_by]
-    resolved = is_resolved()
+    resolved = case_is_resolved()
     resolved_at = func.coalesce(Case.resolved_at, Case.updated_at)
-    late_open = is_late(now)
+    late_open = case_is_overdue(now)
     met = and_(resolved, Case.due_at.is_not(None), resolved_at <= Case.due_at)  # type: ignore[union-attr]
     missed_resolved = and_(resolved, Case.due_at.is_not(None), resolved_at > Case.due_at)  # type: ignore[union-attr]
 
@@ -112,7 +114,8 @@ def summary(
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     query = (
-        select(
+        # The grouping column's type depends on `group_by`; the select is right for each.
+        select(  # type: ignore[call-overload]
             column,
             func.count(),
             total(resolved),
@@ -124,9 +127,9 @@ def summary(
         .group_by(column)
     )
     if date_from:
-        query = query.where(Case.created_at >= _start_of(date_from))  # type: ignore[operator]
+        query = query.where(Case.created_at >= _start_of(date_from))
     if date_to:
-        query = query.where(Case.created_at < _start_of(date_to + timedelta(days=1)))  # type: ignore[operator]
+        query = query.where(Case.created_at < _start_of(date_to + timedelta(days=1)))
     raw = list(session.execute(query))
     labels = _labels(session, registry, group_by, [r[0] for r in raw])
     rows = []

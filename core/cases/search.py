@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, event, literal_column, select, table, text
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
 from hamyar.core.storage.models import Case
 from hamyar.core.text.folding import query_terms
@@ -70,7 +71,7 @@ def ensure_search_index(engine: Engine) -> None:
         install(connection)
 
 
-@event.listens_for(Case.__table__, "after_create")
+@event.listens_for(SQLModel.metadata.tables["case"], "after_create")
 def _after_create(_table: Any, connection: Connection, **_kw: Any) -> None:
     install(connection)
 
@@ -87,7 +88,7 @@ def matching_cases(query: str, dialect: str) -> ColumnElement[bool] | None:
         return None
     if dialect == "sqlite":
         expression = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-        hits = (
+        hits: Any = (
             select(literal_column("rowid"))
             .select_from(table(FTS_TABLE))
             .where(literal_column(FTS_TABLE).op("MATCH")(expression))

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from hamyar.core.auth.access import sees_everything, visible_cases, visible_tasks
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.listing import MAX_LIMIT, decode_cursor, encode_cursor
+from hamyar.core.cases.status import task_is_open, task_is_overdue
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task, utcnow
@@ -42,7 +43,7 @@ class WorklistSpec:
 def _open_tasks_of(agencies: frozenset[str]) -> ColumnElement[bool]:
     if not agencies:
         return false()
-    return Task.agency_code.in_(sorted(agencies)) & Task.resolved_at.is_(None)  # type: ignore[attr-defined,union-attr,return-value]
+    return Task.agency_code.in_(sorted(agencies)) & task_is_open()  # type: ignore[attr-defined]
 
 
 def _builtin(actor: Actor) -> list[WorklistSpec]:
@@ -64,34 +65,38 @@ def _builtin(actor: Actor) -> list[WorklistSpec]:
                 "وظایف معوق دستگاه من",
                 "My agency's overdue tasks",
                 "task",
-                lambda: _open_tasks_of(actor.agencies) & (Task.due_at < utcnow()),  # type: ignore[operator]
+                lambda: _open_tasks_of(actor.agencies) & task_is_overdue(utcnow()),
                 implies_visible=True,
             )
         )
     if sees_everything(actor):
         lists.append(
             WorklistSpec(
-                "triage", "در انتظار تعیین مسئول", "Triage", "case", lambda: Case.state == "triage"
+                "triage",
+                "در انتظار تعیین مسئول",
+                "Triage",
+                "case",
+                lambda: col(Case.state) == "triage",
             )
-        )  # type: ignore[arg-type,return-value]
+        )
         lists.append(
             WorklistSpec(
                 "unrouted",
                 "ثبت‌شده و ارجاع‌نشده",
                 "Not yet routed",
                 "case",
-                lambda: Case.state == "new",
+                lambda: col(Case.state) == "new",
             )
-        )  # type: ignore[arg-type,return-value]
+        )
         lists.append(
             WorklistSpec(
                 "overdue",
                 "همه وظایف معوق",
                 "All overdue tasks",
                 "task",
-                lambda: Task.resolved_at.is_(None) & (Task.due_at < utcnow()),
+                lambda: task_is_overdue(utcnow()),
             )
-        )  # type: ignore[union-attr,operator]
+        )
     return lists
 
 
@@ -140,8 +145,8 @@ def _declared(actor: Actor, registry: Registry) -> list[WorklistSpec]:
             ) -> ColumnElement[bool]:
                 cond = (table.workflow_id == wid) & table.state.in_(states)
                 if table is Task and None not in allowed:  # held only within some agencies
-                    cond = cond & Task.agency_code.in_([a for a in allowed if a])
-                return cond  # type: ignore[no-any-return]
+                    cond = cond & col(Task.agency_code).in_([a for a in allowed if a])
+                return cond
 
             lists.append(
                 WorklistSpec(
@@ -164,7 +169,7 @@ def _where(spec: WorklistSpec, actor: Actor) -> ColumnElement[bool]:
     if spec.implies_visible:
         return spec.condition()
     visibility = visible_cases(actor) if spec.kind == "case" else visible_tasks(actor)
-    return spec.condition() & visibility  # type: ignore[no-any-return]
+    return spec.condition() & visibility
 
 
 COUNT_LIMIT = 1000

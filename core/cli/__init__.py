@@ -1,7 +1,8 @@
 """The `hamyar` command line.
 
 Each module in this package adds its commands through `register(app)`; this module finds them,
-so a new command is a new module. User mistakes end as one line on stderr and exit status 2,
+so a new command is a new module, and plugins add theirs through `register_commands`. User
+mistakes end as one line on stderr and exit status 2,
 failures as exit status 1: never a traceback for something the user can mend.
 """
 
@@ -49,10 +50,22 @@ def _register_commands() -> None:
         importlib.import_module(f"{__name__}.{module.name}").register(app)
 
 
+def _register_plugin_commands() -> None:
+    """The commands plugins add through `register_commands` (`hamyar open311 …`)."""
+    from hamyar.core.cli._context import cli_plugins
+
+    for entry in cli_plugins().registry.commands:
+        if isinstance(entry.command, typer.Typer):
+            app.add_typer(entry.command, name=entry.name)
+        else:
+            app.command(entry.name)(entry.command)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _register_commands()
     try:
+        _register_plugin_commands()
         app(standalone_mode=True)
     except HamyarError as exc:
         typer.echo(f"hamyar: {exc}", err=True)

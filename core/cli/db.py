@@ -30,10 +30,8 @@ def register(app: typer.Typer) -> None:
                 f"{str(exc.orig).strip().splitlines()[0]}",
                 1,
             ) from None
-        from hamyar.core.plugin.manager import get_registry
-        from hamyar.core.storage.database import session_scope
-        from hamyar.core.storage.registry_mirror import sync_registry
+        from hamyar.core.application.setup import prepare_database
+        from hamyar.core.cli._context import cli_application
 
-        with session_scope() as session:
-            sync_registry(session, get_registry())
+        prepare_database(cli_application())
         typer.echo(f"database is at {revision} ({url.split('@')[-1]})")

@@ -96,10 +96,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Everything on the embedded default with demo data: web app, two workers, scheduler."""
+        from hamyar.core.application.context import Application
         from hamyar.core.demo_data import load_demo_data
-        from hamyar.core.plugin.manager import load_plugins
         from hamyar.core.storage.broker import EmbeddedRedis
-        from hamyar.core.storage.database import get_engine, session_scope
         from hamyar.core.storage.migrations import upgrade
         from hamyar.core.storage.settings import get_settings
 
@@ -119,7 +118,6 @@ def register(app: typer.Typer) -> None:
         os.environ.update(env)
         os.environ.pop("HAMYAR_REDIS_URL", None)
         get_settings.cache_clear()
-        get_engine.cache_clear()
 
         with EmbeddedRedis(data_dir) as redis:
             env["HAMYAR_REDIS_URL"] = os.environ["HAMYAR_REDIS_URL"] = redis.url
@@ -128,10 +126,9 @@ def register(app: typer.Typer) -> None:
             typer.echo("migrating the database…")
             upgrade(env["HAMYAR_DATABASE_URL"])
             typer.echo("loading the demo data (idempotent)…")
-            plugins = load_plugins()
-            with session_scope() as session:
-                load_demo_data(session, plugins.registry, plugins.pm)
-            get_engine().dispose()
+            app = Application.build()
+            load_demo_data(app)
+            app.engine.dispose()
 
             command = [sys.executable, "-m", "hamyar"]
             children = [

@@ -19,15 +19,14 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy import inspect
         from sqlalchemy.exc import OperationalError
 
+        from hamyar.core.cli._context import cli_application
         from hamyar.core.demo_data import DEMO_PASSWORD, load_demo_data
-        from hamyar.core.plugin.manager import load_plugins
-        from hamyar.core.storage.database import get_engine, session_scope
-        from hamyar.core.storage.settings import get_settings
 
-        url = get_settings().database_url
+        app = cli_application()
+        url = app.settings.database_url
         try:
             missing = {"case", "user_account", "neighbourhood"} - set(
-                inspect(get_engine()).get_table_names()
+                inspect(app.engine).get_table_names()
             )
         except OperationalError as exc:
             raise fail(
@@ -37,10 +36,8 @@ def register(app: typer.Typer) -> None:
             ) from None
         if missing:
             raise fail("the database has no schema yet; run `hamyar db upgrade` first")
-        plugins = load_plugins()
         started = time.perf_counter()
-        with session_scope() as session:
-            counts = load_demo_data(session, plugins.registry, plugins.pm)
+        counts = load_demo_data(app)
         elapsed = time.perf_counter() - started
         failed = counts.pop("failed_plugins", [])
         added = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())

@@ -7,12 +7,12 @@ from typing import Any
 
 import typer
 
-from hamyar.core.plugin.manager import load_plugins
+from hamyar.core.cli._context import cli_plugins
 
 
 def describe_plugins() -> list[dict[str, Any]]:
     """One entry per loaded plugin: its agency, services, workflows, handlers and hooks."""
-    plugins = load_plugins()
+    plugins = cli_plugins()
     registry = plugins.registry
     rows = []
     for name, plugin in plugins.pm.list_name_plugin():
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Installed plugins: agency, services, workflows, hooks implemented."""
         rows = describe_plugins()
-        failures = [vars(f) for f in load_plugins().registry.failures]
+        failures = [vars(f) for f in cli_plugins().registry.failures]
         if as_json:
             typer.echo(
                 json.dumps({"plugins": rows, "failures": failures}, ensure_ascii=False, indent=2)

@@ -6,8 +6,8 @@ import sys
 
 import typer
 
-from hamyar.core.auth import roles as R
 from hamyar.core.cli import fail
+from hamyar.core.workflow import roles as R
 
 _FLAGS = {
     "username": "NAME",
@@ -33,9 +33,12 @@ def add(
     full_name: str = typer.Option("", "--full-name"),
 ) -> None:
     """Create a user (or give an existing one more roles)."""
-    from hamyar.core.auth.users import assign_role, create_user, find_user, set_password
+    from hamyar.core.application import administration as admin
+    from hamyar.core.application.setup import prepare_database
+    from hamyar.core.auth.actor import OPERATOR
+    from hamyar.core.auth.users import find_user
+    from hamyar.core.cli._context import cli_application
     from hamyar.core.exceptions import InvalidInput
-    from hamyar.core.storage.database import session_scope
     from hamyar.core.storage.models import Agency
 
     password = ""
@@ -44,21 +47,22 @@ def add(
         if not password:
             raise fail("standard input held no password")
     try:
-        with session_scope() as session:
-            if agency and session.get(Agency, agency) is None:
-                from hamyar.core.plugin.manager import get_registry
-                from hamyar.core.storage.registry_mirror import sync_registry
-
-                sync_registry(session, get_registry())  # the plugins may be newer than the rows
-                session.flush()
-            user = find_user(session, name)
-            if user is None:
-                create_user(session, name, password, roles=role, agency=agency, full_name=full_name)
+        app = cli_application()
+        with app.read_session() as session:
+            known_agency = agency is None or session.get(Agency, agency) is not None
+        if not known_agency:
+            prepare_database(app)  # the plugins may be newer than the rows
+        with app.unit_of_work() as uow:
+            user = find_user(uow.session, name)
+            if user is None or user.id is None:
+                admin.add_user(
+                    uow, OPERATOR, name, password, roles=role, agency=agency, full_name=full_name
+                )
             else:
                 if password:
-                    set_password(session, user, password)
+                    admin.set_password(uow, OPERATOR, user.id, password)
                 for r in role:
-                    assign_role(session, user, r, agency)
+                    admin.assign_role(uow, OPERATOR, user.id, r, agency)
     except InvalidInput as exc:
         error = exc.errors[0] if exc.errors else {"field": "", "message": str(exc)}
         raise fail(f"{_FLAGS.get(error['field'], error['field'])}: {error['message']}") from None

@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
         """Work the job queues: route cases, run handlers, fire automatic steps, schedules."""
         from redis.exceptions import RedisError
 
-        from hamyar.workers.config import QUEUES, get_worker_settings
+        from hamyar.core.engine.outbox import QUEUES
+        from hamyar.workers.config import get_worker_settings
         from hamyar.workers.worker import run_worker
 
         names = [q.strip() for q in queues.split(",") if q.strip()]

@@ -23,12 +23,12 @@ def register(app: typer.Typer) -> None:
     @wf.command("list")
     def list_command() -> None:
         """The workflows the plugins and the database hold."""
-        from hamyar.core.plugin.manager import get_registry
-        from hamyar.core.storage.database import session_scope
+        from hamyar.core.cli._context import cli_application
         from hamyar.core.storage.workflow_store import all_workflows
 
-        with session_scope() as session:
-            for wid, stored in all_workflows(session, get_registry()).items():
+        app = cli_application()
+        with app.read_session() as session:
+            for wid, stored in all_workflows(session, app.registry).items():
                 d = stored.definition
                 typer.echo(
                     f"{wid}\t{d.title or d.title_en}\t{len(d.states)} states, "
@@ -41,16 +41,16 @@ def register(app: typer.Typer) -> None:
         format: Format = typer.Option(Format.text, "--format", help="text, mermaid or dot."),
     ) -> None:
         """A workflow's states and transitions, as text or as a diagram source."""
+        from hamyar.core.cli._context import cli_application
         from hamyar.core.exceptions import NotFound
-        from hamyar.core.plugin.manager import get_registry
-        from hamyar.core.storage.database import session_scope
         from hamyar.core.storage.workflow_store import get_workflow
         from hamyar.core.workflow.render import render_dot, render_mermaid, render_text
 
         render = {Format.text: render_text, Format.mermaid: render_mermaid, Format.dot: render_dot}
-        with session_scope() as session:
+        app = cli_application()
+        with app.read_session() as session:
             try:
-                stored = get_workflow(session, get_registry(), workflow_id)
+                stored = get_workflow(session, app.registry, workflow_id)
             except NotFound as exc:
                 raise fail(str(exc)) from None
         typer.echo(render[format](stored.definition))
@@ -60,9 +60,8 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="A DCWorkflow definition.xml"),
     ) -> None:
         """Read a DCWorkflow (GenericSetup) definition.xml into the database."""
+        from hamyar.core.cli._context import cli_application
         from hamyar.core.exceptions import InvalidInput
-        from hamyar.core.plugin.manager import get_registry
-        from hamyar.core.storage.database import session_scope
         from hamyar.core.storage.workflow_store import import_workflow
         from hamyar.core.workflow.dcworkflow import DefinitionXMLError
 
@@ -71,8 +70,9 @@ def register(app: typer.Typer) -> None:
         except OSError as exc:
             raise fail(f"cannot read {file}: {exc.strerror}") from None
         try:
-            with session_scope() as session:
-                definition = import_workflow(session, get_registry(), xml)
+            app = cli_application()
+            with app.unit_of_work() as uow:
+                definition = import_workflow(uow.session, app.registry, xml)
         except (DefinitionXMLError, InvalidInput) as exc:
             raise fail(f"{file}: {exc}") from None
         for warning in definition.warnings:
@@ -85,15 +85,15 @@ def register(app: typer.Typer) -> None:
     @wf.command("export")
     def export_command(workflow_id: str) -> None:
         """Write a workflow as DCWorkflow definition.xml to standard output."""
+        from hamyar.core.cli._context import cli_application
         from hamyar.core.exceptions import NotFound
-        from hamyar.core.plugin.manager import get_registry
-        from hamyar.core.storage.database import session_scope
         from hamyar.core.storage.workflow_store import get_workflow
         from hamyar.core.workflow.dcworkflow import dump_definition
 
-        with session_scope() as session:
+        app = cli_application()
+        with app.read_session() as session:
             try:
-                stored = get_workflow(session, get_registry(), workflow_id)
+                stored = get_workflow(session, app.registry, workflow_id)
             except NotFound as exc:
                 raise fail(str(exc)) from None
         typer.echo(dump_definition(stored.definition), nl=False)

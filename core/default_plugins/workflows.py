@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hamyar.core.auth import roles as R
 from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.workflow import Transition, WorkflowDefinition
+from hamyar.core.workflow import roles as R
 from hamyar.core.workflow.builders import (
     agency_state,
     automatic_transition,

@@ -18,7 +18,9 @@ from typing import Any
 import pluggy
 from sqlmodel import Session, select
 
+from hamyar.core.application.context import Application
 from hamyar.core.demo_data.cases import GOALS, DemoCase, demo_tracking_code, spread
+from hamyar.core.demo_data.context import DemoContext
 from hamyar.core.demo_data.driver import add_cases
 from hamyar.core.demo_data.rules import DEMO_RULES, add_rules
 from hamyar.core.demo_data.users import DEMO_PASSWORD, DemoUser, actor_for, add_users, demo_users
@@ -32,6 +34,7 @@ __all__ = [
     "DEMO_RULES",
     "GOALS",
     "DemoCase",
+    "DemoContext",
     "DemoUser",
     "actor_for",
     "add_cases",
@@ -47,26 +50,26 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def load_demo_data(
-    session: Session, registry: Registry, pm: pluggy.PluginManager | None = None
-) -> dict[str, Any]:
-    """Everything the demo needs, idempotently, in the caller's transaction; return counts."""
-    if pm is None:
-        from hamyar.core.plugin.manager import load_plugins
+def load_demo_data(app: Application) -> dict[str, Any]:
+    """Everything the demo needs, idempotently, in one transaction; return counts."""
+    with app.unit_of_work() as uow:
+        return _load(uow.session, app.registry, app.pm)
 
-        pm = load_plugins().pm
+
+def _load(session: Session, registry: Registry, pm: pluggy.PluginManager) -> dict[str, Any]:
     sync_registry(session, registry)
     counts: dict[str, Any] = dict(load_places(session))
     counts["users"] = add_users(session, registry)
     counts["routing_rules"] = add_rules(session, registry)
     before = len(session.exec(select(Case.id)).all())
     failures = []
+    context = DemoContext(session=session, registry=registry, pm=pm)
     for impl in reversed(pm.hook.load_demo_data.get_hookimpls()):
         # A savepoint per plugin: one plugin's failure (even a failed statement, which aborts
         # a PostgreSQL transaction) is rolled back alone and every other plugin's data lands.
         try:
             with session.begin_nested():
-                impl.function(session=session, registry=registry)
+                impl.function(context=context)
         except Exception:
             log.exception("plugin %s failed to load its demo data", impl.plugin_name)
             failures.append(impl.plugin_name)

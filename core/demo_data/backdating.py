@@ -11,7 +11,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, HistoryEntry, Task, utcnow
@@ -44,9 +44,11 @@ def backdate(
     start = now - timedelta(days=age_days, hours=rng.randint(0, 8), minutes=rng.randint(0, 59))
     entries = list(
         session.exec(
-            select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.id)
+            select(HistoryEntry)
+            .where(col(HistoryEntry.case_id) == case.id)
+            .order_by(col(HistoryEntry.id))
         ).all()
-    )  # type: ignore[arg-type]
+    )
     span = (now - start) * 0.8
     step = span / max(len(entries), 1)
     for i, entry in enumerate(entries):

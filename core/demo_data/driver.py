@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pluggy
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.dedupe import mark_duplicate
@@ -21,8 +21,8 @@ from hamyar.core.cases.referrals import offer_referral
 from hamyar.core.demo_data.backdating import backdate
 from hamyar.core.demo_data.cases import DemoCase, demo_tracking_code
 from hamyar.core.demo_data.users import actor_for
+from hamyar.core.engine.contexts import HandlerContext
 from hamyar.core.engine.transition import apply_transition, available_transitions
-from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import assign_case, route_case
 from hamyar.core.storage.models import Case, Neighbourhood, OutboxMessage, Task, utcnow
@@ -42,9 +42,7 @@ DEFAULT_COMMENT = "به تشخیص کارشناس"
 class _Driver:
     """Moves one demo case towards its goal with the demo users, as people and workers would."""
 
-    def __init__(
-        self, session: Session, registry: Registry, pm: pluggy.PluginManager | None
-    ) -> None:
+    def __init__(self, session: Session, registry: Registry, pm: pluggy.PluginManager) -> None:
         self.session, self.registry, self.pm = session, registry, pm
         self.coordinator = actor_for("coordinator", registry)
 
@@ -59,10 +57,10 @@ class _Driver:
                 .where(
                     OutboxMessage.case_id == case.id,
                     OutboxMessage.done_at == None,  # noqa: E711
-                    OutboxMessage.kind.in_(("run_handler", "route_case")),
-                )  # type: ignore[attr-defined]
-                .order_by(OutboxMessage.id)
-            ).all()  # type: ignore[arg-type]
+                    col(OutboxMessage.kind).in_(("run_handler", "route_case")),
+                )
+                .order_by(col(OutboxMessage.id))
+            ).all()
             pending = [r for r in rows if r.kind == "run_handler"]
             for row in rows:
                 if row.kind == "route_case" and case.state != "new":
@@ -113,8 +111,10 @@ class _Driver:
 
     def tasks(self, case: Case) -> list[Task]:
         return list(
-            self.session.exec(select(Task).where(Task.case_id == case.id).order_by(Task.id)).all()
-        )  # type: ignore[arg-type]
+            self.session.exec(
+                select(Task).where(col(Task.case_id) == case.id).order_by(col(Task.id))
+            ).all()
+        )
 
 
 def _distances(definition: Any, goal: str) -> dict[str, int]:
@@ -228,7 +228,8 @@ def add_cases(
     session: Session,
     registry: Registry,
     cases: Iterable[DemoCase],
-    pm: pluggy.PluginManager | None = None,
+    *,
+    pm: pluggy.PluginManager,
 ) -> int:
     """Open and drive every demo case not yet present; return how many were added."""
     cases = [c for c in cases if c.service in registry.services]
@@ -238,10 +239,10 @@ def add_cases(
         for code, case in (
             (c.tracking_code, c)
             for c in session.exec(
-                select(Case).where(Case.tracking_code.in_(list(codes.values())))
+                select(Case).where(col(Case.tracking_code).in_(list(codes.values())))
             ).all()
         )
-    }  # type: ignore[attr-defined]
+    }
     keyed = {key: present[code] for key, code in codes.items() if code in present}
     places = {n.code: n.id for n in session.exec(select(Neighbourhood)).all()}
     driver = _Driver(session, registry, pm)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import RoutingRule
 
-DEMO_RULES = (
+DEMO_RULES: tuple[dict[str, Any], ...] = (
     {
         "category": "cultural",
         "province_code": "alborz",

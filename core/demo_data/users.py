@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import RoleAssignment, User
+from hamyar.core.workflow import roles as R
 
 DEMO_PASSWORD = "demo"
 

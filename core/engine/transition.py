@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, insert, inspect, update
+from sqlalchemy import and_, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from hamyar.core.auth.actor import SYSTEM, Actor
+from hamyar.core.engine import history
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.guard_context import (
     HEAD_AND_COUNTS,
@@ -24,6 +25,7 @@ from hamyar.core.engine.guard_context import (
     agency_of,
     tally,
 )
+from hamyar.core.engine.outbox import RUN_HANDLER
 from hamyar.core.exceptions import (
     AutomaticCycle,
     CommentRequired,
@@ -32,7 +34,7 @@ from hamyar.core.exceptions import (
     TransitionNotAvailable,
 )
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Case, HistoryEntry, OutboxMessage, Task, utcnow
+from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.workflow import Transition, Trigger, WorkflowDefinition, guard_allows
 
 MAX_AUTOMATIC_STEPS = 25
@@ -218,6 +220,7 @@ def _move(
     same version-checked UPDATE; the object is then told its new values are what the database
     holds, so the session never writes the row a second time.
     """
+    kind = "case" if isinstance(target, Case) else "task"
     from_state = target.state
     to_state = definition.target(transition, from_state)
     now = utcnow()
@@ -256,40 +259,35 @@ def _move(
         case_id = target.id if isinstance(target, Case) else target.case_id
         task_id = target.id if isinstance(target, Task) else None
         assert target.id is not None and case_id is not None
-        session.execute(
-            insert(HistoryEntry.__table__),  # type: ignore[attr-defined]
-            {
-                "case_id": case_id,
-                "task_id": task_id,
-                "action": transition.id,
-                "actor": actor.username,
-                "comment": comment,
-                "from_state": from_state,
-                "to_state": to_state,
-                "version": target.version,
-                "automatic": automatic,
-                "created_at": now,
-            },
+        history.record(
+            session,
+            case_id=case_id,
+            task_id=task_id,
+            action=transition.id,
+            actor=actor.username,
+            comment=comment,
+            from_state=from_state,
+            to_state=to_state,
+            version=target.version,
+            automatic=automatic,
+            at=now,
         )
     if transition.handler:
-        kind = "case" if isinstance(target, Case) else "task"
         session.add(
-            OutboxMessage(
-                key=f"handler:{kind}:{target.id}:{transition.id}:{target.version}",
-                kind="run_handler",
-                queue="urgent" if _priority(session, target) >= 2 else "default",
-                case_id=case_id,
-                payload={
+            RUN_HANDLER.message(
+                {
                     "handler": transition.handler,
                     "kind": kind,
                     "id": target.id,
                     "transition": transition.id,
                     "version": target.version,
                 },
+                priority=_priority(session, target),
+                case_id=case_id,
             )
         )
     return TransitionEvent(
-        kind="case" if isinstance(target, Case) else "task",
+        kind=kind,
         object_id=target.id,
         case_id=case_id,
         agency=agency_of(target),
@@ -309,61 +307,3 @@ def _priority(session: Session, target: Target) -> int:
         return target.priority
     case = session.get(Case, target.case_id)
     return case.priority if case else 0
-
-
-def notify_observers(pm: Any, events: list[TransitionEvent]) -> None:
-    """Tell every plugin what happened; a raising observer is logged and the rest still hear."""
-    from hamyar.core.plugin.manager import call_each
-
-    for event in events:
-        call_each(pm, "transition_applied", event=event)
-
-
-def take_transition(
-    kind: str,
-    object_id: int,
-    transition_id: str,
-    actor: Actor,
-    *,
-    comment: str = "",
-    expected_version: int | None = None,
-    session: Session | None = None,
-) -> list[TransitionEvent]:
-    """Apply a transition in its own transaction, commit, then let plugins observe it.
-
-    The entry point for the API, the UI and the CLI. Pass `session` to reuse one (tests,
-    workers); it is committed here either way, because observers must only hear of what landed.
-    """
-    from hamyar.core.exceptions import NotFound
-    from hamyar.core.plugin.manager import load_plugins
-    from hamyar.core.storage.database import session_scope
-
-    plugins = load_plugins()
-    table: type[Case] | type[Task] = {"case": Case, "task": Task}[kind]
-
-    def run(s: Session) -> list[TransitionEvent]:
-        target = s.get(table, object_id)
-        if target is None:
-            raise NotFound(f"no {kind} {object_id}")
-        return apply_transition(
-            s,
-            target,
-            transition_id,
-            actor,
-            plugins.registry,
-            comment=comment,
-            expected_version=expected_version,
-        )
-
-    if session is not None:
-        try:
-            events = run(session)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    else:
-        with session_scope() as s:
-            events = run(s)
-    notify_observers(plugins.pm, events)
-    return events

@@ -90,6 +90,7 @@ def load_places(session: Session) -> dict[str, int]:
                 session.add(county)
                 session.flush()
                 added["counties"] += 1
+            assert county.id is not None
             for nb in c["neighbourhoods"]:
                 if nb["code"] in known:
                     continue
@@ -97,7 +98,7 @@ def load_places(session: Session) -> dict[str, int]:
                     Neighbourhood(
                         code=nb["code"],
                         county_id=county.id,
-                        name_fa=nb["name_fa"],  # type: ignore[arg-type]
+                        name_fa=nb["name_fa"],
                         name_en=nb["name_en"],
                         district=nb["district"],
                         deprived=nb["deprived"],

@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from hamyar.core.plugin.contexts import HandlerContext
+    from hamyar.core.engine.contexts import HandlerContext, PeriodicContext
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,6 @@ class ServiceSpec:
     priority: int = 0
     keywords: tuple[str, ...] = ()
 
-    @property
-    def queue(self) -> str:
-        return "urgent" if self.priority >= 2 else "default"
-
     def form_schema(self) -> dict[str, Any]:
         """The JSON Schema of the service's form (an empty object schema when it has none)."""
         if self.form is None:
@@ -73,7 +67,7 @@ class PeriodicJob:
     """A job a scheduler runs once per period, however many schedulers are alive."""
 
     name: str
-    function: Callable[[Session], None]
+    function: Callable[[PeriodicContext], None]
     cron: str
     """Cron expression in Asia/Tehran time, e.g. `0 6 * * 6` for Saturday 06:00."""
     queue: str = "bulk"

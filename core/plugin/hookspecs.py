@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
+    from hamyar.core.demo_data.context import DemoContext
+    from hamyar.core.engine.contexts import RoutingContext
     from hamyar.core.engine.events import TransitionEvent
-    from hamyar.core.plugin.registry import Registry
-    from hamyar.core.routing.router import RouteProposal
-    from hamyar.core.storage.models import Case
+    from hamyar.core.routing.proposals import RouteProposal
 
 hookspec = pluggy.HookspecMarker("hamyar")
 hookimpl = pluggy.HookimplMarker("hamyar")
@@ -56,7 +54,10 @@ def register_handlers(register: Any) -> None:
 
 @hookspec
 def register_periodic_jobs(register: Any) -> None:
-    """Register jobs run on a schedule: `register(PeriodicJob(name=…, cron="0 6 * * 6", …))`."""
+    """Register jobs run on a schedule: `register(PeriodicJob(name=…, cron="0 6 * * 6", …))`.
+
+    Each run gets a `PeriodicContext` (the period, a session in the run's transaction).
+    """
 
 
 @hookspec
@@ -74,8 +75,22 @@ def register_templates(register: Any) -> None:
 
 
 @hookspec
-def propose_routes(case: Case, registry: Registry) -> list[RouteProposal] | None:
-    """Say which agency services should act on a new case, with a reason and a score."""
+def register_commands(register: Any) -> None:
+    """Register command-line commands: `register(typer_app, name="open311")` adds
+    `hamyar open311 …`; `register(function)` adds one command named after the function.
+
+    A command that changes something runs an `hamyar` command in a unit of work, as the web
+    app does; `hamyar.cli_application()` gives it the application the CLI built.
+    """
+
+
+@hookspec
+def propose_routes(context: RoutingContext) -> list[RouteProposal] | None:
+    """Say which agency services should act on a new case, with a reason and a score.
+
+    `context.case` and `context.neighbourhood` are snapshots of the case and where it is;
+    `context.session` may be used to look things up. Return `RouteProposal`s (or nothing).
+    """
 
 
 @hookspec
@@ -88,5 +103,6 @@ def transition_applied(event: TransitionEvent) -> None:
 
 
 @hookspec
-def load_demo_data(session: Session, registry: Registry) -> None:
-    """Add this plugin's demo cases and settings; must be idempotent (run on every demo start)."""
+def load_demo_data(context: DemoContext) -> None:
+    """Add this plugin's demo cases (`context.add_cases([...])`) and settings (rows of its own
+    tables, in `context.session`); must be idempotent: it runs on every demo start."""

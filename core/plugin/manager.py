@@ -10,7 +10,6 @@ import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -89,6 +88,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
         "register_periodic_jobs": registry.add_periodic_job,
         "register_routes": lambda route, plugin: registry.routes.append(route),
         "register_templates": lambda path, plugin: registry.template_dirs.append(Path(path)),
+        "register_commands": registry.add_command,
     }
     # Workflows first: services name them, and the order of plugins must not matter.
     order = ["register_workflows", "register_agencies", "register_handlers", *adders]
@@ -97,12 +97,12 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
         for impl in reversed(hook.get_hookimpls()):
             plugin = impl.plugin_name
 
-            def register(*args: Any, _hook: str = hook_name, _plugin: str = plugin) -> None:
+            def register(
+                *args: Any, _hook: str = hook_name, _plugin: str = plugin, **kwargs: Any
+            ) -> None:
                 try:
-                    if _hook == "register_handlers":
-                        registry.add_handler(*args, plugin=_plugin)
-                    else:
-                        adders[_hook](*args, plugin=_plugin)
+                    add = registry.add_handler if _hook == "register_handlers" else adders[_hook]
+                    add(*args, **{**kwargs, "plugin": _plugin})
                 except (RegistrationError, WorkflowError, TypeError) as exc:
                     registry.fail(_plugin, _hook, str(exc))
 
@@ -117,20 +117,24 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
 
 @dataclass(frozen=True)
 class Plugins:
-    """The loaded plugin manager and the registry it built: one per process."""
+    """The loaded plugin manager and the registry it built."""
 
     pm: pluggy.PluginManager
     registry: Registry
 
 
-@cache
-def load_plugins() -> Plugins:
-    """Load plugins once per process, honouring HAMYAR_DISABLE_PLUGINS."""
-    from hamyar.core.storage.settings import get_settings
+def build_plugins(
+    disabled: Iterable[str] = (), *, extra: Iterable[object] = (), installed: bool = True
+) -> Plugins:
+    """Load the default plugins, the installed ones (but `disabled`) and `extra` ones (modules
+    or objects with `@hookimpl` methods, as a test registers a plugin of its own), and build
+    their registry.
 
-    pm = make_plugin_manager(get_settings().disabled_plugins)
+    Called once per process by whoever builds the `Application` (the web app, the CLI, a
+    worker); everything below them is handed the result.
+    """
+    pm = make_plugin_manager(disabled, entry_points_group=ENTRY_POINT_GROUP if installed else None)
+    for plugin in extra:
+        pm.register(plugin, name=getattr(plugin, "name", None) or getattr(plugin, "__name__", None))
+    pm.check_pending()
     return Plugins(pm=pm, registry=build_registry(pm))
-
-
-def get_registry() -> Registry:
-    return load_plugins().registry

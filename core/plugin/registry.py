@@ -1,7 +1,8 @@
 """Everything the plugins registered, checked as it arrives and tagged with who registered it.
 
-The registry is built once per process by `core.plugins.load_plugins()`, so the CLI, the web app
-and every worker see the same agencies, services, workflows and handlers.
+The registry is built by `hamyar.core.plugin.manager.build_plugins()`, once per process by its
+composition root, so the CLI, the web app and every worker see the same agencies, services,
+workflows and handlers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ class RegistrationError(ValueError):
     """A plugin registered something the core cannot accept."""
 
 
+@dataclass(frozen=True)
+class PluginCommand:
+    """A command-line command (a function) or group (a `typer.Typer`) a plugin adds."""
+
+    command: Any
+    name: str
+    plugin: str
+
+
 @dataclass
 class PluginFailure:
     plugin: str
@@ -38,6 +48,7 @@ class Registry:
     periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
     routes: list[Any] = field(default_factory=list)
     template_dirs: list[Path] = field(default_factory=list)
+    commands: list[PluginCommand] = field(default_factory=list)
     owners: dict[str, str] = field(default_factory=dict)
     """"kind:name" → the plugin that registered it."""
     failures: list[PluginFailure] = field(default_factory=list)
@@ -102,6 +113,15 @@ class Registry:
     def add_periodic_job(self, job: PeriodicJob, plugin: str) -> None:
         self._claim("periodic job", job.name, plugin, self.periodic_jobs)
         self.periodic_jobs[job.name] = job
+
+    def add_command(self, command: Any, name: str | None = None, *, plugin: str) -> None:
+        if not callable(command):
+            raise RegistrationError(
+                f"command {name or command!r} is neither a function nor a typer.Typer"
+            )
+        name = name or getattr(command, "__name__", "").replace("_", "-")
+        self._claim("command", name, plugin, {c.name: c for c in self.commands})
+        self.commands.append(PluginCommand(command=command, name=name, plugin=plugin))
 
     def check_references(self) -> None:
         """After all plugins registered: every reference must resolve, or the owner is told."""

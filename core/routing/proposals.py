@@ -8,8 +8,34 @@ proposes the service it brings, marked `joint`, a little below a direct request.
 
 from __future__ import annotations
 
-from hamyar.core.routing.router import RouteProposal
-from hamyar.core.storage.models import Case
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class RouteProposal:
+    """A plugin's (or a rule's) answer to "who should act on this case?"."""
+
+    service: str
+    """The service code whose agency should get a task."""
+    reason: str = ""
+    """Why, in words a coordinator reads in the history (Persian)."""
+    score: float = 0.5
+    """0-1 for plugins; the highest-scoring non-joint proposal becomes the primary task.
+
+    0 means "this service could take it, but a coordinator must decide": the case goes to
+    triage, and the proposal's details (the district) are used if the coordinator assigns it.
+    """
+    joint: bool = False
+    """True: the agency gets a task of its own beside the primary one (a joint programme)."""
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    """Set on the task, e.g. `{"district": "karaj-3"}` for the municipal district that owns it."""
+    agency: str | None = None
+    """Optional; when given it must be the service's agency."""
+    source: str = ""
+    """Filled in by the router: the proposing plugin, or `rule:<id>`."""
+
 
 JOINT_PROGRAMME = "joint_programme"
 """The case category of a joint programme; its form's `partners` names the partner agencies."""
@@ -17,13 +43,40 @@ DIRECT_SCORE = 1.0
 JOINT_SCORE = 0.8
 
 
-def direct_request(case: Case, agency: str, reason: str) -> RouteProposal | None:
+class ProposedCase(Protocol):
+    """What the helpers read of a case: a `CaseSnapshot` (or the case itself)."""
+
+    @property
+    def service_code(self) -> str: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+def direct_request(case: ProposedCase, agency: str, reason: str) -> RouteProposal | None:
     """The case's own service when it belongs to `agency` (codes are `<agency>.<name>`)."""
     if not case.service_code.startswith(f"{agency}."):
         return None
     return RouteProposal(service=case.service_code, score=DIRECT_SCORE, reason=reason)
 
 
-def is_joint_partner(case: Case, agency: str) -> bool:
+def is_joint_partner(case: ProposedCase, agency: str) -> bool:
     """Whether the case is a joint programme that lists `agency` among its partners."""
     return case.category == JOINT_PROGRAMME and agency in case.data.get("partners", ())
+
+
+def joint_partner(
+    case: ProposedCase,
+    agency: str,
+    service: str,
+    reason: str,
+    variables: Mapping[str, Any] | None = None,
+) -> RouteProposal | None:
+    """`service` as `agency`'s own task beside the lead agency's, when the case is a joint
+    programme naming `agency` among its partners; else None."""
+    if not is_joint_partner(case, agency):
+        return None
+    return RouteProposal(
+        service=service, joint=True, score=JOINT_SCORE, reason=reason, variables=variables or {}
+    )

@@ -22,20 +22,22 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
-from sqlalchemy import insert, or_
-from sqlmodel import Session, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases.dedupe import find_duplicate, mark_duplicate
+from hamyar.core.engine import history
+from hamyar.core.engine.contexts import RoutingContext
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition, available_transitions, fire_automatic
 from hamyar.core.exceptions import GuardRefused, InvalidInput, NotFound, TransitionNotAvailable
 from hamyar.core.plugin.manager import call_each
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.routing.proposals import RouteProposal
 from hamyar.core.storage.models import (
     Case,
     County,
-    HistoryEntry,
     Neighbourhood,
     Province,
     RoutingRule,
@@ -48,30 +50,6 @@ log = logging.getLogger(__name__)
 
 RULE_SCORE = 2.0
 """Rules outrank every plugin proposal (plugins score 0-1): the administrator has the last word."""
-
-
-@dataclass(frozen=True)
-class RouteProposal:
-    """A plugin's (or a rule's) answer to "who should act on this case?"."""
-
-    service: str
-    """The service code whose agency should get a task."""
-    reason: str = ""
-    """Why, in words a coordinator reads in the history (Persian)."""
-    score: float = 0.5
-    """0-1 for plugins; the highest-scoring non-joint proposal becomes the primary task.
-
-    0 means "this service could take it, but a coordinator must decide": the case goes to
-    triage, and the proposal's details (the district) are used if the coordinator assigns it.
-    """
-    joint: bool = False
-    """True: the agency gets a task of its own beside the primary one (a joint programme)."""
-    variables: Mapping[str, Any] = field(default_factory=dict)
-    """Set on the task, e.g. `{"district": "karaj-3"}` for the municipal district that owns it."""
-    agency: str | None = None
-    """Optional; when given it must be the service's agency."""
-    source: str = ""
-    """Filled in by the router: the proposing plugin, or `rule:<id>`."""
 
 
 @dataclass
@@ -116,7 +94,7 @@ def rule_proposals(session: Session, case: Case, registry: Registry) -> list[Rou
         select(RoutingRule)
         .where(
             RoutingRule.active == True,  # noqa: E712
-            or_(RoutingRule.category == None, RoutingRule.category == case.category),  # noqa: E711
+            or_(col(RoutingRule.category) == None, col(RoutingRule.category) == case.category),  # noqa: E711
         )
         .order_by(RoutingRule.id)  # type: ignore[arg-type]
     ).all()
@@ -147,11 +125,12 @@ def rule_proposals(session: Session, case: Case, registry: Registry) -> list[Rou
 
 
 def plugin_proposals(
-    case: Case, registry: Registry, pm: pluggy.PluginManager
+    session: Session, case: Case, registry: Registry, pm: pluggy.PluginManager
 ) -> list[RouteProposal]:
     """Every plugin's proposals; a raising plugin or a malformed answer is logged and skipped."""
     proposals = []
-    for result in call_each(pm, "propose_routes", case=case, registry=registry):
+    context = RoutingContext.of(session, case, registry)
+    for result in call_each(pm, "propose_routes", context=context):
         for proposal in result.value or ():
             spec = registry.services.get(getattr(proposal, "service", ""))
             if not isinstance(proposal, RouteProposal) or spec is None:
@@ -178,14 +157,10 @@ def plugin_proposals(
 
 
 def proposals_for(
-    session: Session, case: Case, registry: Registry, pm: pluggy.PluginManager | None = None
+    session: Session, case: Case, registry: Registry, pm: pluggy.PluginManager
 ) -> list[RouteProposal]:
     """Plugin proposals and rule proposals together, best first."""
-    if pm is None:
-        from hamyar.core.plugin.manager import load_plugins
-
-        pm = load_plugins().pm
-    proposals = plugin_proposals(case, registry, pm)
+    proposals = plugin_proposals(session, case, registry, pm)
     by_service = {p.service: p for p in proposals}
     for rule in rule_proposals(session, case, registry):
         # A rule names the service; the plugin still knows its details (the district).
@@ -236,6 +211,7 @@ def open_task(
 
     `workflow_id` replaces the service's own workflow (a referral follows `hamyar.referral`).
     """
+    assert case.id is not None
     spec = registry.service(service_code)
     definition = registry.workflow(workflow_id or spec.workflow)
     now = now or utcnow()
@@ -243,7 +219,7 @@ def open_task(
     task = Task(
         case_id=case.id,
         agency_code=spec.agency,
-        service_code=spec.code,  # type: ignore[arg-type]
+        service_code=spec.code,
         workflow_id=definition.id,
         state=definition.initial_state,
         variables={**initial.variables, **(variables or {})},
@@ -259,20 +235,16 @@ def open_task(
     session.add(task)
     session.flush()
     assert task.id is not None and case.id is not None
-    session.execute(
-        insert(HistoryEntry.__table__),  # type: ignore[attr-defined]
-        {
-            "case_id": case.id,
-            "task_id": task.id,
-            "action": f"open_{kind}",
-            "actor": actor.username,
-            "comment": reason,
-            "from_state": None,
-            "to_state": task.state,
-            "version": task.version,
-            "automatic": False,
-            "created_at": now,
-        },
+    history.record(
+        session,
+        case_id=case.id,
+        task_id=task.id,
+        action=f"open_{kind}",
+        actor=actor.username,
+        comment=reason,
+        to_state=task.state,
+        version=task.version,
+        at=now,
     )
     return task
 
@@ -290,7 +262,7 @@ def route_case(
     case_id: int,
     registry: Registry,
     *,
-    pm: pluggy.PluginManager | None = None,
+    pm: pluggy.PluginManager,
     now: datetime | None = None,
 ) -> RoutingResult:
     """Route a new case: duplicate, tasks for the agencies that should act, or triage.
@@ -359,7 +331,7 @@ def assign_case(
     service_code: str,
     reason: str = "",
     *,
-    pm: pluggy.PluginManager | None = None,
+    pm: pluggy.PluginManager,
 ) -> Task:
     """A coordinator in triage gives the case to `service_code`'s agency as its primary task.
 

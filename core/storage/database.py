@@ -6,17 +6,12 @@ prepared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
-
-from hamyar.core.storage.settings import get_settings
+from sqlmodel import create_engine
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -57,18 +52,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-@cache
-def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back if it raises."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def read_only(engine: Engine) -> Engine:
+    """`engine` for work that only reads: on SQLite its transactions are deferred, so readers
+    never queue behind one another or a writer for the write lock; elsewhere it is unchanged."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_read_only=True)
+    return engine

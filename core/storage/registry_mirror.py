@@ -44,7 +44,7 @@ def sync_registry(session: Session, registry: Registry) -> None:
         srow.form_schema = service.form_schema()
         srow.active = True
         session.add(srow)
-    for row in session.exec(select(Service)).all():
-        if row.code not in registry.services:
-            row.active = False
-            session.add(row)
+    for stale in session.exec(select(Service)).all():
+        if stale.code not in registry.services:
+            stale.active = False
+            session.add(stale)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import CalendarOverride
@@ -21,7 +21,12 @@ def working_calendar(session: Session, registry: Registry, agency: str) -> Worki
     spec = registry.agencies.get(agency)
     rows = session.exec(
         select(CalendarOverride)
-        .where(or_(CalendarOverride.agency_code == None, CalendarOverride.agency_code == agency))  # noqa: E711
+        .where(
+            or_(
+                col(CalendarOverride.agency_code).is_(None),
+                col(CalendarOverride.agency_code) == agency,
+            )
+        )
         .order_by(CalendarOverride.id)  # type: ignore[arg-type]
     ).all()
     overrides = [

@@ -1,10 +1,10 @@
 """The one place the web application is assembled.
 
-`create_app()` gathers the JSON API controllers, the UI router (when `hamyar.core.web.ui` offers
-`ui_router()`), every plugin's routes (`register_routes`), templates (plugin folders first),
-static files, sessions, CSRF, error handling, metrics and the OpenAPI schema at `/schema`.
-Everything it needs can be handed in, so tests and benchmarks build apps on their own database
-and plugin set; by default it uses the process's settings, engine and plugins.
+`create_app()` gathers the JSON API controllers, the UI router, every plugin's routes
+(`register_routes`), templates (plugin folders first), static files, sessions, CSRF, error
+handling, metrics and the OpenAPI schema at `/schema`, around one `Application`. Everything it
+needs can be handed in, so tests and benchmarks build apps on their own database and plugin
+set; by default it builds the application from the environment.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
-from litestar.template.config import TemplateConfig
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from hamyar.core.plugin.manager import Plugins, load_plugins
-from hamyar.core.storage.database import get_engine
-from hamyar.core.storage.settings import Settings, get_settings
+from hamyar.core.application.context import Application
+from hamyar.core.plugin.manager import Plugins
+from hamyar.core.storage.settings import Settings
 from hamyar.core.web.api import api_handlers
 from hamyar.core.web.auth import session_config
 from hamyar.core.web.csrf import csrf_middleware
@@ -33,6 +31,8 @@ from hamyar.core.web.dependencies import DEPENDENCIES
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
 from hamyar.core.web.probes import health_handler
+from hamyar.core.web.ui import ui_router
+from hamyar.core.web.ui.templating import template_config
 
 log = logging.getLogger(__name__)
 
@@ -41,34 +41,6 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """Case descriptions are at most 20,000 characters; 2 MB leaves room and stops abuse (413)."""
-
-
-def _ui_handlers() -> list[Any]:
-    """The UI engineer's router, if present; the API works without it."""
-    try:
-        from hamyar.core.web.ui import ui_router  # type: ignore[attr-defined]
-    except ImportError as exc:
-        log.warning("web UI not loaded: %s", exc)
-        return []
-    return [ui_router()]
-
-
-def _template_config(template_dirs: Sequence[Path]) -> TemplateConfig[Any]:
-    """Jinja from `litestar.plugins.jinja`: plugin folders, then the core's, and `core:` for
-    the core's own files so an override can extend the page it replaces."""
-    try:
-        from hamyar.core.web.ui.templating import template_config
-    except ImportError:
-        from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
-        from litestar.plugins.jinja import JinjaTemplateEngine
-
-        core = FileSystemLoader(TEMPLATES_DIR)
-        loader = ChoiceLoader(
-            [*(FileSystemLoader(d) for d in template_dirs), core, PrefixLoader({"core": core})]
-        )
-        env = Environment(loader=loader, autoescape=True)
-        return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
-    return template_config(list(template_dirs))
 
 
 def _htmx_plugins() -> list[Any]:
@@ -80,14 +52,10 @@ def _htmx_plugins() -> list[Any]:
 def _sync_on_startup(app: Litestar) -> None:
     """Mirror the registry into the agency/service tables and make sure the search index
     exists; a database not yet migrated is reported, not fatal (health says so too)."""
-    from hamyar.core.cases.search import ensure_search_index
-    from hamyar.core.storage.registry_mirror import sync_registry
+    from hamyar.core.application.setup import prepare_database
 
     try:
-        ensure_search_index(app.state.engine)
-        with Session(app.state.engine) as session:
-            sync_registry(session, app.state.plugins.registry)
-            session.commit()
+        prepare_database(app.state.app)
     except Exception:
         log.exception(
             "could not sync the plugin registry into the database; run `hamyar db upgrade`"
@@ -96,16 +64,23 @@ def _sync_on_startup(app: Litestar) -> None:
 
 def create_app(
     *,
+    application: Application | None = None,
     plugins: Plugins | None = None,
     engine: Engine | None = None,
     settings: Settings | None = None,
     route_handlers: Sequence[Any] = (),
     debug: bool = False,
 ) -> Litestar:
-    """The Hamyar web application (`hamyar serve` runs it with uvicorn, as a factory)."""
-    settings = settings or get_settings()
-    plugins = plugins or load_plugins()
-    engine = engine or get_engine()
+    """The Hamyar web application (`hamyar serve` runs it with uvicorn, as a factory).
+
+    Builds the process's `Application` unless one is given; `plugins`, `engine` and
+    `settings` replace its parts (tests and benchmarks use them).
+    """
+    if application is None:
+        from hamyar.workers.runtime import dispatch
+
+        application = Application.build(settings, plugins=plugins, engine=engine, dispatch=dispatch)
+    settings, plugins, engine = application.settings, application.plugins, application.engine
     secret = settings.effective_secret_key()
     registry = plugins.registry
     static = create_static_files_router(
@@ -116,7 +91,7 @@ def create_app(
         health_handler,
         metrics_handler,
         static,
-        *_ui_handlers(),
+        ui_router(),
         *registry.routes,
         *route_handlers,
     ]
@@ -137,10 +112,12 @@ def create_app(
             description="Route cases between public agencies. Authenticate with "
             "POST /api/auth/token and send `Authorization: Bearer <token>`.",
         ),
-        template_config=_template_config(registry.template_dirs),
+        template_config=template_config(registry.template_dirs),
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
         plugins=_htmx_plugins(),
-        state=State({"engine": engine, "plugins": plugins, "settings": settings}),
+        state=State(
+            {"app": application, "engine": engine, "plugins": plugins, "settings": settings}
+        ),
         on_startup=[_sync_on_startup],
         debug=debug,
     )

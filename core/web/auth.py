@@ -1,19 +1,16 @@
-"""Who is calling: passwords, bearer tokens for systems, the session cookie for people.
+"""Who is calling: bearer tokens for systems, the session cookie for people.
 
 Two ways in, never mixed. A request with an `Authorization` header is judged by that header
 alone (a bad token is a 401, not a fall-back to the cookie), which is what lets the CSRF check
 skip bearer calls safely: a forged cross-site request cannot set that header. Without the
-header, the signed session cookie the UI sets at login decides.
-
-Failed password checks are recorded; too many for one username or one address in a short window
-refuse further tries for a while (HTTP 429) before the password is even looked at.
+header, the signed session cookie the UI sets at login decides. Passwords and tokens themselves
+are `hamyar.core.auth.logins` and `hamyar.core.auth.tokens`; signing in is a command
+(`hamyar.core.application.accounts`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from litestar import Request
@@ -21,35 +18,19 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.di import NamedDependency
 from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
+from litestar.params import SkipValidation
 from litestar.types import Empty, Message, Scope
-from sqlalchemy import func
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from hamyar.core.application.accounts import user_for_token
+from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth.actor import Actor
-from hamyar.core.auth.passwords import hash_password, needs_rehash, verify_password
-from hamyar.core.exceptions import HamyarError
-from hamyar.core.storage.models import ApiToken, LoginAttempt, RoleAssignment, User, utcnow
+from hamyar.core.exceptions import NotAuthenticated
+from hamyar.core.storage.models import RoleAssignment, User, utcnow
 
-TOKEN_PREFIX = "hmy_"
-TOKEN_TTL = timedelta(days=30)
-MAX_TOKEN_TTL = timedelta(days=365)
 SESSION_COOKIE = "hamyar_session"
 SESSION_MAX_AGE = 12 * 3600
 """A working day and a bit: a UI login does not outlive the shift it was made for."""
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 30
-_TOUCH_EVERY = timedelta(minutes=5)
-_DUMMY_HASH = hash_password("timing-equaliser")
-
-
-class NotAuthenticated(HamyarError):
-    status_code = 401
-
-
-class TooManyAttempts(HamyarError):
-    status_code = 429
 
 
 # -- people and their roles ----------------------------------------------------------------------
@@ -63,97 +44,6 @@ def actor_for(session: Session, user: User) -> Actor:
         )
     ).all()
     return Actor.from_assignments(user.username, [(role, agency) for role, agency in rows])
-
-
-def authenticate(session: Session, username: str, password: str, address: str = "") -> User:
-    """Check a password, throttled; return the active user or raise.
-
-    Raises TooManyAttempts (429) when this username or address failed too often lately, else
-    NotAuthenticated (401) with one message for "no such user" and "wrong password" alike.
-    The attempt is recorded and committed here, whatever the outcome.
-    """
-    since = utcnow() - FAILURE_WINDOW
-    failures = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.succeeded == False,  # noqa: E712
-            LoginAttempt.created_at >= since,
-        )
-    )
-    by_user = session.exec(failures.where(LoginAttempt.username == username)).one()
-    by_address = (
-        session.exec(failures.where(LoginAttempt.address == address)).one() if address else 0
-    )
-    if by_user >= MAX_FAILURES_PER_USER or by_address >= MAX_FAILURES_PER_ADDRESS:
-        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-        raise TooManyAttempts(f"too many failed logins; wait {minutes} minutes and try again")
-    user = session.exec(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and bool(
-        user and user.active
-    )
-    session.add(LoginAttempt(username=username[:150], address=address[:64], succeeded=ok))
-    if ok and user is not None and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.add(user)
-    session.commit()
-    if not ok or user is None:
-        raise NotAuthenticated("wrong username or password")
-    return user
-
-
-# -- bearer tokens -------------------------------------------------------------------------------
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(
-    session: Session, user: User, *, name: str = "", ttl: timedelta = TOKEN_TTL
-) -> tuple[str, ApiToken]:
-    """A new token for `user` (returned once, stored hashed), committed."""
-    ttl = min(ttl, MAX_TOKEN_TTL)
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    assert user.id is not None
-    row = ApiToken(
-        user_id=user.id, token_hash=_digest(raw), name=name[:150], expires_at=utcnow() + ttl
-    )
-    session.add(row)
-    session.commit()
-    return raw, row
-
-
-def find_token(session: Session, raw: str) -> ApiToken | None:
-    """The stored token for `raw` if it is still valid (not expired, not revoked)."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(raw))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        return None
-    return row
-
-
-def revoke_token(session: Session, token: ApiToken) -> None:
-    token.revoked_at = utcnow()
-    session.add(token)
-    session.commit()
-
-
-def user_for_token(session: Session, raw: str) -> User | None:
-    row = find_token(session, raw)
-    if row is None:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
-        row.last_used_at = now  # coarse on purpose: not one write per API call
-        session.add(row)
-        try:
-            session.commit()
-        except OperationalError:  # a busy database must not fail the request over a stamp
-            session.rollback()
-    return user
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -240,24 +130,26 @@ def session_config(secret_key: str) -> CookieBackendConfig:
 # -- the request's actor --------------------------------------------------------------------------
 
 
-def resolve_actor(db: Session, connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+def resolve_actor(uow: UnitOfWork, connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
     """The actor behind a request, or None; cached on the request's state."""
     state = connection.scope.setdefault("state", {})
     if "hamyar_actor" in state:
         return state["hamyar_actor"]
     token = bearer_token(connection)
     if token is not None:
-        user = user_for_token(db, token) if token else None
+        user = user_for_token(uow, token) if token else None
     else:
-        user = _session_user(db, connection)
-    actor = actor_for(db, user) if user is not None else None
+        user = _session_user(uow.session, connection)
+    actor = actor_for(uow.session, user) if user is not None else None
     state["hamyar_actor"] = actor
     return actor
 
 
-def current_actor(request: Request[Any, Any, Any], db: NamedDependency[Session]) -> Actor:
+def current_actor(
+    request: Request[Any, Any, Any], uow: NamedDependency[SkipValidation[UnitOfWork]]
+) -> Actor:
     """Dependency: the calling actor; 401 when the request carries no valid credentials."""
-    actor = resolve_actor(db, request)
+    actor = resolve_actor(uow, request)
     if actor is None:
         if bearer_token(request) is not None:
             raise NotAuthenticated(
@@ -268,9 +160,11 @@ def current_actor(request: Request[Any, Any, Any], db: NamedDependency[Session])
     return actor
 
 
-def optional_actor(request: Request[Any, Any, Any], db: NamedDependency[Session]) -> Actor | None:
+def optional_actor(
+    request: Request[Any, Any, Any], uow: NamedDependency[SkipValidation[UnitOfWork]]
+) -> Actor | None:
     """Dependency for pages anyone may open (the login page): the actor, or None."""
-    return resolve_actor(db, request)
+    return resolve_actor(uow, request)
 
 
 def client_address(scope: Scope) -> str:

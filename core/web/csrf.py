@@ -51,7 +51,7 @@ class HamyarCSRFMiddleware(CSRFMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
-            and scope["method"] not in self.config.safe_methods
+            and scope.get("method") not in self.config.safe_methods
             and _cannot_be_forged(scope)
         ):
             await self.app(scope, receive, send)

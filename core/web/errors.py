@@ -38,14 +38,11 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     if _wants_html(request):
-        try:
-            from hamyar.core.web.ui import error_page  # type: ignore[attr-defined]
-        except ImportError:
-            error_page = None
-        if error_page is not None:
-            page = error_page(request, status_code, detail, errors or [])
-            if page is not None:
-                return page  # type: ignore[no-any-return]
+        from hamyar.core.web.ui import error_page
+
+        page = error_page(request, status_code, detail, errors or [])
+        if page is not None:
+            return page
     body: dict[str, Any] = {"status_code": status_code, "detail": detail}
     if errors:
         body["errors"] = errors

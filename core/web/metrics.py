@@ -21,8 +21,9 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from hamyar.core.cases.status import task_is_open, task_is_overdue
 from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
 
 REGISTRY = CollectorRegistry()
@@ -67,9 +68,9 @@ class MetricsMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, sending)
         finally:
-            route = _route(scope)
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - start)
-            REQUESTS.labels(scope["method"], route, str(status[0])).inc()
+            route, method = _route(scope), str(scope.get("method", ""))
+            LATENCY.labels(method, route).observe(time.perf_counter() - start)
+            REQUESTS.labels(method, route, str(status[0])).inc()
 
 
 class WorkCollector(Collector):
@@ -83,17 +84,17 @@ class WorkCollector(Collector):
         with Session(self.engine) as session:
             cases = GaugeMetricFamily("hamyar_cases", "Cases by state", labels=["state"])
             for state, count in session.execute(
-                select(Case.state, func.count()).group_by(Case.state)
+                select(col(Case.state), func.count()).group_by(col(Case.state))
             ):
                 cases.add_metric([state], count)
             yield cases
-            open_tasks = select(func.count()).select_from(Task).where(Task.resolved_at.is_(None))  # type: ignore[union-attr]
+            open_tasks = select(func.count()).select_from(Task).where(task_is_open())
             yield GaugeMetricFamily(
                 "hamyar_tasks_open",
                 "Tasks not finished",
                 value=session.execute(open_tasks).scalar_one(),
             )
-            overdue = open_tasks.where(Task.due_at < now)  # type: ignore[operator]
+            overdue = select(func.count()).select_from(Task).where(task_is_overdue(now))
             yield GaugeMetricFamily(
                 "hamyar_tasks_overdue",
                 "Open tasks past their due date",
@@ -102,16 +103,18 @@ class WorkCollector(Collector):
             backlog = (
                 select(func.count())
                 .select_from(OutboxMessage)
-                .where(OutboxMessage.sent_at.is_(None))
-            )  # type: ignore[union-attr]
+                .where(col(OutboxMessage.sent_at).is_(None))
+            )
             yield GaugeMetricFamily(
                 "hamyar_outbox_backlog",
                 "Steps not yet handed to a worker",
                 value=session.execute(backlog).scalar_one(),
             )
             incidents = (
-                select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))
-            )  # type: ignore[union-attr]
+                select(func.count())
+                .select_from(Incident)
+                .where(col(Incident.resolved_at).is_(None))
+            )
             yield GaugeMetricFamily(
                 "hamyar_incidents_open",
                 "Failed steps awaiting a retry",

@@ -12,17 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from hamyar.core.auth.access import CaseAccess
-from hamyar.core.cases.listing import RESOLVED_STATES
+from hamyar.core.cases.status import is_overdue
 from hamyar.core.storage.models import Case, HistoryEntry, Task
 from hamyar.core.workflow import Transition
-
-
-def _overdue(
-    due_at: datetime | None, resolved_at: datetime | None, now: datetime, state: str = ""
-) -> bool:
-    return (
-        due_at is not None and resolved_at is None and state not in RESOLVED_STATES and due_at < now
-    )
 
 
 def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:
@@ -43,7 +35,7 @@ def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any
         "updated_at": case.updated_at,
         "due_at": case.due_at,
         "resolved_at": case.resolved_at,
-        "overdue": _overdue(case.due_at, case.resolved_at, now, case.state),
+        "overdue": is_overdue(case.due_at, case.resolved_at, now, case.state),
         "redacted": not access.content,
     }
 
@@ -83,7 +75,7 @@ def task_view(task: Task, access: CaseAccess, now: datetime) -> dict[str, Any]:
         "updated_at": task.updated_at,
         "due_at": task.due_at,
         "resolved_at": task.resolved_at,
-        "overdue": _overdue(task.due_at, task.resolved_at, now),
+        "overdue": is_overdue(task.due_at, task.resolved_at, now),
     }
 
 

@@ -10,7 +10,7 @@ else (a guard mixing roles and an expression, worklists) builds `State` and `Tra
 
 from __future__ import annotations
 
-from hamyar.core.auth import roles as R
+from hamyar.core.workflow import roles as R
 from hamyar.core.workflow.definition import Guard, State, Transition, Trigger
 from hamyar.core.workflow.expression import Expression
 

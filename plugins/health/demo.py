@@ -51,7 +51,7 @@ MATERNAL_FORMS = (
 
 
 def demo_cases() -> list:
-    from hamyar.core.demo_data import spread
+    from hamyar import spread_demo_cases as spread
 
     return [
         *spread(

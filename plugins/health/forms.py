@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, model_validator
 
-from hamyar.core.plugin.forms import form_config, labelled
+from hamyar import form_config, labelled
 
 
 class ScreeningForm(BaseModel):

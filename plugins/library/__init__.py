@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
-from hamyar.core.plugin.contexts import HandlerContext
-from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
-from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.routing.proposals import JOINT_PROGRAMME, direct_request
-from hamyar.core.routing.router import RouteProposal
-from hamyar.core.storage.models import Case
-from hamyar.core.time.deadlines import working_calendar
+from hamyar import (
+    JOINT_PROGRAMME,
+    AgencySpec,
+    DemoContext,
+    HandlerContext,
+    PeriodicContext,
+    PeriodicJob,
+    RouteProposal,
+    RoutingContext,
+    ServiceSpec,
+    direct_request,
+    hookimpl,
+)
 from hamyar.plugins.library import forms, models  # noqa: F401  (models registers the tables)
 from hamyar.plugins.library.timetable import book_next_free_slot, publish
 from hamyar.plugins.library.workflows import VISIT_WORKFLOW, visit_workflow
@@ -110,9 +113,7 @@ def book_visit(ctx: HandlerContext) -> None:
     task = ctx.task
     if task is None or task.state != "booking":
         return
-    slot = book_next_free_slot(
-        ctx.session, task, ctx.case, working_calendar(ctx.session, ctx.registry, AGENCY)
-    )
+    slot = book_next_free_slot(ctx.session, task, ctx.case, ctx.calendar(AGENCY))
     task.variables = {
         **task.variables,
         "visit_day": slot.day.isoformat(),
@@ -127,11 +128,9 @@ def register_handlers(register: Any) -> None:
     register("library.book_visit", book_visit)
 
 
-def publish_timetable(session: Session) -> None:
+def publish_timetable(ctx: PeriodicContext) -> None:
     """The seeds' "timetable the mobile section provides": the coming weeks, per county."""
-    from hamyar.core.plugin.manager import get_registry
-
-    publish(session, working_calendar(session, get_registry(), AGENCY))
+    publish(ctx.session, ctx.calendar(AGENCY))
 
 
 @hookimpl
@@ -147,16 +146,14 @@ def register_periodic_jobs(register: Any) -> None:
 
 
 @hookimpl
-def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
-    if direct := direct_request(case, AGENCY, reason="درخواست مستقیم از کانون"):
-        return [direct]
-    return []
+def propose_routes(context: RoutingContext) -> list[RouteProposal]:
+    direct = direct_request(context.case, AGENCY, reason="درخواست مستقیم از کانون")
+    return [direct] if direct else []
 
 
 @hookimpl
-def load_demo_data(session: Session, registry: Registry) -> None:
-    from hamyar.core.demo_data import add_cases
+def load_demo_data(context: DemoContext) -> None:
     from hamyar.plugins.library.demo import add_route_stops, demo_cases
 
-    add_route_stops(session)
-    add_cases(session, registry, demo_cases())
+    add_route_stops(context.session)
+    context.add_cases(demo_cases())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from hamyar.core.storage.models import County, Neighbourhood
+from hamyar import County, Neighbourhood
 from hamyar.plugins.library.models import RouteStop
 
 DAYS = (5, 6, 0, 1, 2)  # Saturday … Wednesday
@@ -21,10 +21,11 @@ def add_route_stops(session: Session) -> int:
         places = session.exec(
             select(Neighbourhood)
             .where(Neighbourhood.county_id == county.id)
-            .order_by(Neighbourhood.id)
-        ).all()  # type: ignore[arg-type]
+            .order_by(col(Neighbourhood.id))
+        ).all()
         if not places:
             continue
+        assert county.id is not None
         unit = f"کتابخانه سیار {county.name_fa}"
         for i, (weekday, (start, end)) in enumerate((d, h) for d in DAYS for h in HOURS):
             if (unit, weekday, start) in existing:
@@ -33,7 +34,7 @@ def add_route_stops(session: Session) -> int:
                 RouteStop(
                     county_id=county.id,
                     unit=unit,
-                    weekday=weekday,  # type: ignore[arg-type]
+                    weekday=weekday,
                     start=start,
                     end=end,
                     neighbourhood_id=places[i % len(places)].id,
@@ -123,7 +124,7 @@ JOINT_FORMS = (
 
 
 def demo_cases() -> list:
-    from hamyar.core.demo_data import spread
+    from hamyar import spread_demo_cases as spread
 
     return [
         *spread(

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from hamyar.core.plugin.forms import expected_attendees, form_config, labelled
+from hamyar import expected_attendees, form_config, labelled
 
 
 class AgeGroup(StrEnum):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
+from hamyar import JSONType, UTCDateTime, utcnow
 
 
 class RouteStop(SQLModel, table=True):

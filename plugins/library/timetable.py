@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
-from hamyar.core.time.jalali import format_date
-from hamyar.core.time.working_days import WorkingCalendar, tehran_day
+from hamyar import (
+    Case,
+    Neighbourhood,
+    Task,
+    WorkingCalendar,
+    format_jalali_date,
+    tehran_day,
+    utcnow,
+)
 from hamyar.plugins.library.models import PublishedWeek, RouteStop, VisitBooking
 
 HORIZON_DAYS = 8 * 7
@@ -39,7 +45,7 @@ class Slot:
 
     def describe(self) -> str:
         return (
-            f"{WEEKDAYS_FA[self.day.weekday()]} {format_date(self.day)} "
+            f"{WEEKDAYS_FA[self.day.weekday()]} {format_jalali_date(self.day)} "
             f"ساعت {self.stop.start:%H:%M} تا {self.stop.end:%H:%M}، {self.stop.unit}"
         )
 
@@ -108,14 +114,16 @@ def book_next_free_slot(
         raise NoFreeSlot("no mobile-library stops are set for this county; add them to the route")
     taken = set(
         session.exec(
-            select(VisitBooking.stop_id, VisitBooking.day).where(
-                VisitBooking.stop_id.in_({s.stop.id for s in slots}),  # type: ignore[union-attr]
-                VisitBooking.day >= slots[0].day,
+            select(VisitBooking.stop_id, col(VisitBooking.day)).where(
+                col(VisitBooking.stop_id).in_({s.stop.id for s in slots}),
+                col(VisitBooking.day) >= slots[0].day,
                 VisitBooking.day <= slots[-1].day,
             )
         ).all()
     )
+    assert task.id is not None and case.id is not None
     for slot in slots:
+        assert slot.stop.id is not None
         if (slot.stop.id, slot.day) in taken:
             continue
         try:
@@ -123,11 +131,11 @@ def book_next_free_slot(
                 session.add(
                     VisitBooking(
                         stop_id=slot.stop.id,
-                        day=slot.day,  # type: ignore[arg-type]
+                        day=slot.day,
                         task_id=task.id,
                         case_id=case.id,
                     )
-                )  # type: ignore[arg-type]
+                )
                 session.flush()
         except IntegrityError:  # taken by a concurrent booking since we looked
             continue
@@ -161,7 +169,7 @@ def week_entries(
     return [
         {
             "day": s.day.isoformat(),
-            "day_fa": format_date(s.day),
+            "day_fa": format_jalali_date(s.day),
             "weekday_fa": WEEKDAYS_FA[s.day.weekday()],
             "start": f"{s.stop.start:%H:%M}",
             "end": f"{s.stop.end:%H:%M}",

@@ -7,15 +7,15 @@ anyone pressing a button; a caseworker confirms the visit took place.
 
 from __future__ import annotations
 
-from hamyar.core.auth import roles as R
-from hamyar.core.workflow import WorkflowDefinition
-from hamyar.core.workflow.builders import (
+from hamyar import (
+    WorkflowDefinition,
     agency_state,
     automatic_transition,
     not_responsible,
     returned_state,
     user_transition,
 )
+from hamyar import roles as R
 
 VISIT_WORKFLOW = "library.visit"
 

@@ -13,15 +13,19 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlmodel import Session
 
-from hamyar.core.geo import district_title
-from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
-from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.routing.proposals import JOINT_SCORE, is_joint_partner
-from hamyar.core.routing.router import RouteProposal
-from hamyar.core.storage.models import Case, Neighbourhood
+from hamyar import (
+    JOINT_SCORE,
+    AgencySpec,
+    DemoContext,
+    NeighbourhoodSnapshot,
+    RouteProposal,
+    RoutingContext,
+    ServiceSpec,
+    district_title,
+    hookimpl,
+    is_joint_partner,
+)
 from hamyar.plugins.municipality import forms
 from hamyar.plugins.municipality.categories import (
     CRISIS_CATEGORIES,
@@ -29,7 +33,9 @@ from hamyar.plugins.municipality.categories import (
     REPORT_CATEGORIES,
     UNROUTED,
 )
+from hamyar.plugins.municipality.open311 import Open311Client, ensure_demo_client
 from hamyar.plugins.municipality.open311 import make_router as open311_router
+from hamyar.plugins.municipality.open311.cli import open311_commands
 from hamyar.plugins.municipality.workflows import CRISIS_WORKFLOW, crisis_workflow
 
 AGENCY = "municipality"
@@ -99,7 +105,7 @@ def register_services(register: Any) -> None:
         register(spec)
 
 
-def _district_proposal(case: Case, nb: Neighbourhood | None, service: str) -> RouteProposal | None:
+def _district_proposal(nb: NeighbourhoodSnapshot | None, service: str) -> RouteProposal | None:
     if nb is None or not nb.district:
         return None
     return RouteProposal(
@@ -110,35 +116,26 @@ def _district_proposal(case: Case, nb: Neighbourhood | None, service: str) -> Ro
     )
 
 
-def _neighbourhood(case: Case) -> Neighbourhood | None:
-    from sqlalchemy.orm import object_session
-
-    session = object_session(case)
-    if session is None or case.neighbourhood_id is None:
-        return None
-    return session.get(Neighbourhood, case.neighbourhood_id)
-
-
 @hookimpl
-def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
+def propose_routes(context: RoutingContext) -> list[RouteProposal]:
     """Reports and crises go to the district owning the neighbourhood, programmes only for
     deprived neighbourhoods. "Other" reports and programmes elsewhere are proposed with score 0:
     a coordinator decides, and the district is known if they assign it."""
-    nb = _neighbourhood(case)
+    case, nb = context.case, context.neighbourhood
     if case.service_code == REPORT:
-        proposal = _district_proposal(case, nb, REPORT)
+        proposal = _district_proposal(nb, REPORT)
         if proposal and case.category in UNROUTED:  # the district, should a coordinator agree
             proposal = replace(proposal, score=0.0)
     elif case.service_code == CRISIS:
-        proposal = _district_proposal(case, nb, CRISIS) or RouteProposal(
+        proposal = _district_proposal(nb, CRISIS) or RouteProposal(
             service=CRISIS, score=1.0, reason="ستاد مدیریت بحران شهرداری"
         )
     elif case.service_code == PROGRAMME:
-        proposal = _district_proposal(case, nb, PROGRAMME)
+        proposal = _district_proposal(nb, PROGRAMME)
         if proposal and not nb.deprived:  # type: ignore[union-attr]
             proposal = replace(proposal, score=0.0)
     elif is_joint_partner(case, AGENCY):
-        joint = _district_proposal(case, nb, PROGRAMME)
+        joint = _district_proposal(nb, PROGRAMME)
         proposal = joint and RouteProposal(
             service=PROGRAMME,
             joint=True,
@@ -158,16 +155,17 @@ def register_routes(register: Any) -> None:
 
 
 @hookimpl
-def load_demo_data(session: Session, registry: Registry) -> None:
+def register_commands(register: Any) -> None:
+    """`hamyar open311 add-client|list|revoke`: the Open311 client applications' API keys."""
+    register(open311_commands(), name="open311")
+
+
+@hookimpl
+def load_demo_data(context: DemoContext) -> None:
     """Demo 137 reports, crises and programmes, and the demo's Open311 client application
     (key `demo-open311-key`)."""
-    from hamyar.core.demo_data import add_cases
     from hamyar.plugins.municipality.demo import demo_cases
 
-    add_cases(session, registry, demo_cases())
-    try:
-        from hamyar.plugins.municipality.open311 import Open311Client, ensure_demo_client
-    except ImportError:  # the Open311 intake is optional
-        return
-    if inspect(session.connection()).has_table(Open311Client.__tablename__):
-        ensure_demo_client(session)
+    context.add_cases(demo_cases())
+    if inspect(context.session.connection()).has_table(Open311Client.__tablename__):
+        ensure_demo_client(context.session)

@@ -44,7 +44,7 @@ PROGRAMME_FORMS = (
 
 
 def demo_cases() -> list:
-    from hamyar.core.demo_data import spread
+    from hamyar import spread_demo_cases as spread
 
     cases = []
     for service, titles, forms, per_goal, deprived in (

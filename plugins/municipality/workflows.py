@@ -6,14 +6,14 @@ responsible hands it back with the reason.
 
 from __future__ import annotations
 
-from hamyar.core.auth import roles as R
-from hamyar.core.workflow import WorkflowDefinition
-from hamyar.core.workflow.builders import (
+from hamyar import (
+    WorkflowDefinition,
     agency_state,
     not_responsible,
     returned_state,
     user_transition,
 )
+from hamyar import roles as R
 
 CRISIS_WORKFLOW = "municipality.crisis"
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
-from hamyar.core.plugin.contexts import HandlerContext
-from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
-from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.routing.proposals import JOINT_SCORE, direct_request, is_joint_partner
-from hamyar.core.routing.router import RouteProposal
-from hamyar.core.storage.models import Case
+from hamyar import (
+    AgencySpec,
+    DemoContext,
+    HandlerContext,
+    RouteProposal,
+    RoutingContext,
+    ServiceSpec,
+    direct_request,
+    hookimpl,
+    joint_partner,
+)
 from hamyar.plugins.welfare import forms
 from hamyar.plugins.welfare.eligibility import decide
 from hamyar.plugins.welfare.workflows import ASSESSED_WORKFLOW, assessed_workflow
@@ -123,24 +125,19 @@ def register_handlers(register: Any) -> None:
 
 
 @hookimpl
-def propose_routes(case: Case, registry: Registry) -> list[RouteProposal]:
-    if direct := direct_request(case, AGENCY, reason="درخواست مستقیم از بهزیستی"):
-        return [direct]
-    if is_joint_partner(case, AGENCY):
-        return [
-            RouteProposal(
-                service="welfare.life_skills",
-                joint=True,
-                score=JOINT_SCORE,
-                reason="کارگاه مهارت‌های زندگی برای مادران در برنامه مشترک محله",
-            )
-        ]
-    return []
+def propose_routes(context: RoutingContext) -> list[RouteProposal]:
+    case = context.case
+    proposal = direct_request(case, AGENCY, reason="درخواست مستقیم از بهزیستی") or joint_partner(
+        case,
+        AGENCY,
+        "welfare.life_skills",
+        reason="کارگاه مهارت‌های زندگی برای مادران در برنامه مشترک محله",
+    )
+    return [proposal] if proposal else []
 
 
 @hookimpl
-def load_demo_data(session: Session, registry: Registry) -> None:
-    from hamyar.core.demo_data import add_cases
+def load_demo_data(context: DemoContext) -> None:
     from hamyar.plugins.welfare.demo import demo_cases
 
-    add_cases(session, registry, demo_cases())
+    context.add_cases(demo_cases())

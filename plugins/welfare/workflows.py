@@ -6,15 +6,15 @@ a supervisor decides a review (approve with a reason, or decline); eligible → 
 
 from __future__ import annotations
 
-from hamyar.core.auth import roles as R
-from hamyar.core.workflow import WorkflowDefinition
-from hamyar.core.workflow.builders import (
+from hamyar import (
+    WorkflowDefinition,
     agency_state,
     automatic_transition,
     not_responsible,
     returned_state,
     user_transition,
 )
+from hamyar import roles as R
 
 ASSESSED_WORKFLOW = "welfare.assessed"
 

@@ -15,6 +15,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from jsonschema import Draft4Validator
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.testing import TestClient
 from pydantic import BaseModel, Field
 from referencing import Registry as SchemaRegistry
@@ -22,10 +23,11 @@ from referencing import Resource
 from referencing.jsonschema import DRAFT4
 from sqlmodel import Session
 
+from hamyar.core.application.context import Application
 from hamyar.core.default_plugins.workflows import TASK_WORKFLOW
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.plugin.manager import build_registry
+from hamyar.core.plugin.manager import Plugins, build_registry
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood, Province
 from hamyar.core.storage.registry_mirror import sync_registry
@@ -156,8 +158,16 @@ def world(session: Session, o311_registry: Registry) -> dict[str, Any]:
 
 
 @pytest.fixture
-def client(engine: Any, o311_registry: Registry, world: dict[str, Any]) -> Iterator[TestClient]:
-    app = Litestar(route_handlers=[make_router(lambda: o311_registry)], debug=True)
+def client(
+    engine: Any,
+    plugin_manager: pluggy.PluginManager,
+    o311_registry: Registry,
+    world: dict[str, Any],
+) -> Iterator[TestClient]:
+    application = Application.build(
+        plugins=Plugins(pm=plugin_manager, registry=o311_registry), engine=engine
+    )
+    app = Litestar(route_handlers=[make_router()], state=State({"app": application}), debug=True)
     with TestClient(app) as test_client:
         yield test_client
 

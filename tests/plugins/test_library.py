@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hamyar.core.plugin.contexts import HandlerContext
+from hamyar.core.engine.contexts import HandlerContext
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.models import County, Neighbourhood, OutboxMessage, Task

@@ -8,14 +8,14 @@ import pluggy
 import pytest
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
+from hamyar.core.engine.contexts import HandlerContext
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.exceptions import CommentRequired, GuardRefused
-from hamyar.core.plugin.contexts import HandlerContext
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.workflow import roles as R
 from hamyar.plugins.welfare.eligibility import decide
 from tests.test_routing import new_case, world  # noqa: F401  (fixture)
 

@@ -21,9 +21,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.auth.passwords import hash_password
+from hamyar.core.auth.tokens import new_token
 from hamyar.core.cases.intake import open_case
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
@@ -41,8 +41,8 @@ from hamyar.core.storage.models import (
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
-from hamyar.core.web.auth import issue_token
 from hamyar.core.workflow import Guard, State, Transition, WorkflowDefinition, Worklist
+from hamyar.core.workflow import roles as R
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
@@ -268,7 +268,8 @@ def world(
     assert place.id is not None
     world = World(session=session, plugins=web_plugins_fixture, neighbourhood_id=place.id)
     for user in session.exec(select(User)).all():
-        world.tokens[user.username] = issue_token(session, user, name="test")[0]
+        world.tokens[user.username] = new_token(session, user, name="test")[0]
+    session.commit()
     world.add_case(
         "health",
         "health.screening",

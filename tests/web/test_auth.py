@@ -13,10 +13,11 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from hamyar.core.auth.logins import MAX_FAILURES_PER_USER
 from hamyar.core.storage.models import ApiToken, User, utcnow
 from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
-from hamyar.core.web.auth import MAX_FAILURES_PER_USER, login
+from hamyar.core.web.auth import login
 from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from tests.web.conftest import PASSWORD, World

@@ -29,8 +29,9 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
 import uvicorn  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
+from hamyar.core.application.commands import take_transition  # noqa: E402
+from hamyar.core.application.context import Application  # noqa: E402
 from hamyar.core.auth.actor import Actor  # noqa: E402
-from hamyar.core.engine.transition import take_transition  # noqa: E402
 from hamyar.core.storage import broker  # noqa: E402
 from hamyar.core.storage.models import Task  # noqa: E402
 from hamyar.core.web.app import create_app  # noqa: E402
@@ -47,14 +48,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def world(engine: Engine, redis_url: str) -> Iterator[tuple[World, str]]:
+def ui_app(engine: Engine, redis_url: str) -> Application:
+    """The application the test server runs; the tests' colleagues act through it too."""
+    return Application.build(plugins=ui_plugins(), engine=engine)
+
+
+@pytest.fixture
+def world(engine: Engine, ui_app: Application) -> Iterator[tuple[World, str]]:
     """The world in the database and a server for it; yields (world, base URL)."""
     broker.reset()
-    plugins = ui_plugins()
     with Session(engine, expire_on_commit=False) as session:
-        built = build_world(session, plugins)
+        built = build_world(session, ui_app.plugins)
     port = _free_port()
-    app = create_app(plugins=plugins, engine=engine)
+    app = create_app(application=ui_app)
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -176,7 +182,7 @@ def test_switching_to_english_and_back(world: tuple[World, str], page: Page) -> 
 
 
 def test_a_step_someone_else_took_first_is_refused_with_a_clear_message(
-    world: tuple[World, str], page: Page, engine: Engine
+    world: tuple[World, str], page: Page, engine: Engine, ui_app: Application
 ) -> None:
     built, base = world
     _log_in(page, base)
@@ -184,7 +190,7 @@ def test_a_step_someone_else_took_first_is_refused_with_a_clear_message(
     task = page.locator(f"#task-{built.task_id}")
     task.locator("textarea").fill("من هم شروع می‌کنم")  # typing holds off the live refresh
     colleague = Actor.from_assignments("colleague", [("Caseworker", AGENCY)])
-    take_transition("task", built.task_id, "start", colleague)
+    take_transition(ui_app.unit_of_work(), colleague, "task", built.task_id, "start")
     task.get_by_role("button", name="شروع رسیدگی").click()
     conflict = page.locator(".flash.conflict")
     expect(conflict).to_contain_text("پیش از شما کس دیگری این پرونده را تغییر داد")
@@ -197,7 +203,7 @@ def test_a_step_someone_else_took_first_is_refused_with_a_clear_message(
 
 
 def test_worklist_counts_and_the_case_page_update_without_a_reload(
-    world: tuple[World, str], page: Page
+    world: tuple[World, str], page: Page, ui_app: Application
 ) -> None:
     built, base = world
     _log_in(page, base)
@@ -206,12 +212,12 @@ def test_worklist_counts_and_the_case_page_update_without_a_reload(
     page.wait_for_function("() => document.body.getAttribute('sse-connect') !== null")
     page.wait_for_timeout(500)  # let the event stream subscribe
     colleague = Actor.from_assignments("colleague", [("Caseworker", AGENCY)])
-    take_transition("task", built.task_id, "complete", colleague)
+    take_transition(ui_app.unit_of_work(), colleague, "task", built.task_id, "complete")
     expect(count).to_have_text("۰")
 
     page.goto(f"{base}/cases/{built.case_id}")
     page.wait_for_timeout(500)
     expect(page.locator("#case .badge").first).to_have_text("رسیدگی‌شده")
     coordinator = Actor.from_assignments("coordinator", [("Coordinator", None)])
-    take_transition("case", built.case_id, "close", coordinator)
+    take_transition(ui_app.unit_of_work(), coordinator, "case", built.case_id, "close")
     expect(page.locator("#case .badge").first).to_have_text("بسته‌شده")

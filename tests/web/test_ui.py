@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hamyar.core.auth.actor import Actor
-from hamyar.core.text.i18n import format_number, gettext
-from hamyar.core.text.i18n.fa import MESSAGES
+from hamyar.core.i18n import format_number, gettext
+from hamyar.core.i18n.fa import MESSAGES
 from hamyar.core.web.app import create_app
 from hamyar.core.web.ui.charts import Bar, bar_chart
 from hamyar.core.web.ui.live import event_names

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.cases.intake import open_case
-from hamyar.core.engine.transition import take_transition
+from hamyar.core.engine.transition import apply_transition
 from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
 from hamyar.core.plugin.hookspecs import hookimpl
 from hamyar.core.plugin.manager import Plugins, build_registry, make_plugin_manager
@@ -122,7 +122,8 @@ def build_world(session: Session, plugins: Plugins) -> World:
     case.agency_code = AGENCY
     session.add(case)
     session.commit()
-    take_transition("case", case.id, "routed", SYSTEM, session=session)
+    apply_transition(session, case, "routed", SYSTEM, plugins.registry)
+    session.commit()
     assert task.id is not None and place.id is not None
     return World(
         case_id=case.id,

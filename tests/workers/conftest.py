@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from hamyar.core.plugin.manager import load_plugins
 from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.workers import runtime
 from tests.workers.world import (
     HERE,
     ROOT,
@@ -51,7 +51,7 @@ def hamyar(
         monkeypatch.setenv(name, value)
     importlib.invalidate_caches()
     clear_caches()
-    plugins = load_plugins()
+    plugins = runtime.application().plugins
     assert "workertest" in plugins.registry.agencies, plugins.registry.failures
     with Session(engine) as session:
         sync_registry(session, plugins.registry)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from pkgutil import resolve_name
+
 import pytest
 from rq import Queue
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from hamyar.core.engine.outbox import STEP_KINDS
 from hamyar.core.storage.broker import get_redis
 from hamyar.core.storage.models import OutboxMessage
 from hamyar.workers.jobs import StepsFailed, run_steps
 from hamyar.workers.reconcile import reconcile
-from hamyar.workers.relay import BATCHED_KINDS, JOBS, relay_pending
+from hamyar.workers.relay import relay_pending
 from hamyar.workers.worker import work_until_idle
 from tests.workers.world import open_test_case, snapshot
 
@@ -22,8 +25,10 @@ def _rows(engine: Engine) -> list[OutboxMessage]:
         return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())  # type: ignore[arg-type]
 
 
-def test_every_batched_kind_has_a_job() -> None:
-    assert JOBS.keys() >= BATCHED_KINDS
+def test_every_step_kind_names_a_job_function_that_exists() -> None:
+    for kind in STEP_KINDS.values():
+        assert callable(resolve_name(kind.job)), kind.name
+    assert [k.name for k in STEP_KINDS.values() if k.batched] == ["route_case"]
 
 
 def test_waiting_routing_steps_share_jobs_and_each_case_is_routed_once(
@@ -51,12 +56,18 @@ def test_a_failing_step_does_not_hold_back_the_others_in_its_job(
     hamyar: dict[str, str], engine: Engine
 ) -> None:
     good = open_test_case(engine)
-    broken = "auto:task:10000:1"  # no such task: the step fails
+    broken = "handler:task:10000:process:1"  # no such task: the step fails
     steps = [
         {
             "key": broken,
-            "kind": "fire_automatic",
-            "payload": {"kind": "task", "id": 10_000, "version": 1},
+            "kind": "run_handler",
+            "payload": {
+                "handler": "workertest.record",
+                "kind": "task",
+                "id": 10_000,
+                "transition": "process",
+                "version": 1,
+            },
         },
         {"key": f"route:{good}", "kind": "route_case", "payload": {"case_id": good}},
     ]

@@ -8,11 +8,21 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from hamyar.core.application import commands
+from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import Incident, OutboxMessage
-from hamyar.workers.incidents import open_incidents, retry_incident
+from hamyar.workers import runtime
+from hamyar.workers.incidents import open_incidents
 from hamyar.workers.worker import work_until_idle
 from tests.workers.world import open_test_case, snapshot, wait_for
+
+COORDINATOR = Actor.from_assignments("coordinator", [("Coordinator", None)])
+
+
+def retry_incident(incident_id: int) -> Incident:
+    """What the queue page's retry button runs, as a coordinator."""
+    return commands.retry_incident(runtime.application().unit_of_work(), COORDINATOR, incident_id)
 
 
 def _incidents(engine: Engine) -> list[Incident]:

@@ -15,15 +15,27 @@ import os
 import time
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from hamyar.core.auth import roles as R
-from hamyar.core.plugin.contexts import HandlerContext
-from hamyar.core.plugin.declarations import AgencySpec, PeriodicJob, ServiceSpec
-from hamyar.core.plugin.hookspecs import hookimpl
-from hamyar.core.routing.router import RouteProposal
-from hamyar.core.storage.models import Case, HistoryEntry, utcnow
-from hamyar.core.workflow import Guard, State, Transition, Trigger, WorkflowDefinition
+from hamyar import (
+    AgencySpec,
+    Case,
+    Guard,
+    HandlerContext,
+    HistoryEntry,
+    PeriodicContext,
+    PeriodicJob,
+    RouteProposal,
+    RoutingContext,
+    ServiceSpec,
+    State,
+    Transition,
+    Trigger,
+    WorkflowDefinition,
+    hookimpl,
+    utcnow,
+)
+from hamyar import roles as R
 
 AGENCY = "workertest"
 WORKERS = (R.CASEWORKER, R.SUPERVISOR, R.SYSTEM)
@@ -80,8 +92,9 @@ def flaky(ctx: HandlerContext) -> None:
     _handle(ctx)
 
 
-def tick(session: Session) -> None:
+def tick(ctx: PeriodicContext) -> None:
     """Leave one mark per run on the oldest case (the test counts them)."""
+    session = ctx.session
     case = session.exec(select(Case).order_by(Case.id)).first()  # type: ignore[arg-type]
     if case is not None:
         session.add(
@@ -138,8 +151,9 @@ def register_periodic_jobs(register: Any) -> None:
 
 
 @hookimpl
-def propose_routes(case: Case, registry: Any) -> list[RouteProposal]:
+def propose_routes(context: RoutingContext) -> list[RouteProposal]:
     """Every case of this agency goes to its own service; "unroutable" ones to nobody."""
+    case = context.case
     if not case.service_code.startswith(f"{AGENCY}.") or case.title.startswith("unroutable"):
         return []
     return [RouteProposal(service=case.service_code, reason="آزمایش", score=0.9)]

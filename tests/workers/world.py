@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import open_case
-from hamyar.core.plugin.manager import load_plugins
 from hamyar.core.storage import broker
 from hamyar.core.storage.models import Case, HistoryEntry, OutboxMessage, Task
 from hamyar.core.storage.settings import get_settings
+from hamyar.workers import runtime
 from hamyar.workers.config import get_worker_settings
 
 HERE = Path(__file__).resolve().parent
@@ -42,7 +42,7 @@ TEST_SETTINGS = {
 def clear_caches() -> None:
     get_settings.cache_clear()
     get_worker_settings.cache_clear()
-    load_plugins.cache_clear()
+    runtime.install(None)
     broker.reset()
 
 
@@ -53,7 +53,7 @@ def open_test_case(
     with Session(engine, expire_on_commit=False) as session:
         case = open_case(
             session,
-            load_plugins().registry,
+            runtime.application().registry,
             CLERK,
             service=service,
             title=title,

@@ -10,18 +10,11 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from hamyar.core.web.auth import (
-    MAX_TOKEN_TTL,
-    TOKEN_TTL,
-    NotAuthenticated,
-    authenticate,
-    bearer_token,
-    client_address,
-    find_token,
-    issue_token,
-    revoke_token,
-)
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.application import accounts
+from hamyar.core.auth.tokens import MAX_TOKEN_TTL, TOKEN_TTL
+from hamyar.core.exceptions import InvalidInput
+from hamyar.core.web.auth import bearer_token, client_address
+from hamyar.core.web.dependencies import ActorDep, UowDep
 
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -46,33 +39,27 @@ class AuthController(Controller):
 
     @post("/token", status_code=HTTP_201_CREATED, sync_to_thread=True)
     def create_token(
-        self, data: JSONBody[TokenRequest], db: DbDep, request: Request[Any, Any, Any]
+        self, data: JSONBody[TokenRequest], uow: UowDep, request: Request[Any, Any, Any]
     ) -> TokenResponse:
         """A bearer token for `Authorization: Bearer <token>`; shown once, stored hashed."""
         ttl = TOKEN_TTL
         if data.days is not None:
             if not 1 <= data.days <= MAX_TOKEN_TTL.days:
-                from hamyar.core.exceptions import InvalidInput
-
                 raise InvalidInput(
                     f"days must be 1..{MAX_TOKEN_TTL.days}",
                     [{"field": "days", "message": "out of range"}],
                 )
             ttl = timedelta(days=data.days)
-        user = authenticate(db, data.username, data.password, client_address(request.scope))
-        raw, row = issue_token(db, user, name=data.name, ttl=ttl)
+        user = accounts.log_in(uow, data.username, data.password, client_address(request.scope))
+        raw, row = accounts.issue_token(uow, user, name=data.name, ttl=ttl)
         return TokenResponse(
             token=raw, token_type="bearer", expires_at=row.expires_at, username=user.username
         )
 
     @delete("/token", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
-    def revoke(self, db: DbDep, request: Request[Any, Any, Any], actor: ActorDep) -> None:
+    def revoke(self, uow: UowDep, request: Request[Any, Any, Any], actor: ActorDep) -> None:
         """Revoke the token this request is authenticated with."""
-        raw = bearer_token(request)
-        row = find_token(db, raw) if raw else None
-        if row is None:
-            raise NotAuthenticated("send the token to revoke as `Authorization: Bearer <token>`")
-        revoke_token(db, row)
+        accounts.revoke_token(uow, bearer_token(request) or "")
 
     @get("/me", sync_to_thread=False)
     def me(self, actor: ActorDep) -> dict[str, Any]:

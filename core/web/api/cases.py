@@ -8,21 +8,20 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
-from sqlmodel import select
+from sqlmodel import col, select
 
-from hamyar.core.auth.access import case_access, get_case, may_write, require_writer, task_agencies
-from hamyar.core.cases.intake import open_case
+from hamyar.core.application import commands
+from hamyar.core.auth.access import case_access, get_case, may_write, task_agencies
 from hamyar.core.cases.listing import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     CaseFilters,
     list_cases,
-    resolve_neighbourhood,
 )
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, Task, utcnow
-from hamyar.core.web.api.transitions import TransitionRequest, event_view, perform
-from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.api.transitions import TransitionRequest, event_view
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
 from hamyar.core.web.representation import (
     case_detail,
     case_summary,
@@ -82,35 +81,20 @@ class CaseController(Controller):
         return {"items": items, "next_cursor": page.next_cursor}
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
-    def create(
-        self, data: JSONBody[CaseRequest], db: DbDep, actor: ActorDep, plugins: PluginsDep
-    ) -> dict[str, Any]:
+    def create(self, data: JSONBody[CaseRequest], uow: UowDep, actor: ActorDep) -> dict[str, Any]:
         """Open a case; a worker routes it to the agencies that must act."""
-        require_writer(actor)
-
-        neighbourhood_id = (
-            None
-            if data.neighbourhood in (None, "")
-            else resolve_neighbourhood(db, data.neighbourhood)
-        )  # type: ignore[arg-type]
-        try:
-            case = open_case(
-                db,
-                plugins.registry,
-                actor,
-                service=data.service,
-                title=data.title,
-                neighbourhood_id=neighbourhood_id,
-                description=data.description,
-                data=data.data,
-                channel=data.channel,
-                category=data.category,
-                reporter=data.reporter,
-            )
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
+        case = commands.open_case(
+            uow,
+            actor,
+            service=data.service,
+            title=data.title,
+            neighbourhood=data.neighbourhood,
+            description=data.description,
+            data=data.data,
+            channel=data.channel,
+            category=data.category,
+            reporter=data.reporter,
+        )
         return {
             "id": case.id,
             "tracking_code": case.tracking_code,
@@ -127,8 +111,10 @@ class CaseController(Controller):
         now = utcnow()
         tasks = db.exec(select(Task).where(Task.case_id == case_id).order_by(Task.id)).all()  # type: ignore[arg-type]
         history = db.exec(
-            select(HistoryEntry).where(HistoryEntry.case_id == case_id).order_by(HistoryEntry.id)
-        ).all()  # type: ignore[arg-type]
+            select(HistoryEntry)
+            .where(col(HistoryEntry.case_id) == case_id)
+            .order_by(col(HistoryEntry.id))
+        ).all()
         writer = may_write(actor)
         registry = plugins.registry
         body = case_detail(case, access, now)
@@ -154,18 +140,25 @@ class CaseController(Controller):
         self,
         case_id: FromPath[int],
         data: JSONBody[TransitionRequest],
-        db: DbDep,
+        uow: UowDep,
         actor: ActorDep,
-        plugins: PluginsDep,
     ) -> Response[dict[str, Any]]:
         """Take a transition: 403 guard refused, 409 stale version, 422 not from this state."""
-        case, _access = get_case(db, actor, case_id)
-        events = perform(db, plugins, case, data, actor)
+        done = commands.take_transition(
+            uow,
+            actor,
+            "case",
+            case_id,
+            data.transition,
+            comment=data.comment,
+            version=data.version,
+        )
+        case = done.case
         return Response(
             {
                 "id": case.id,
                 "state": case.state,
                 "version": case.version,
-                "events": [event_view(e) for e in events],
+                "events": [event_view(e) for e in done.events],
             }
         )

@@ -1,7 +1,7 @@
 """`/api/queue` and `/api/incidents`: the background work, and the steps that failed.
 
 Queue internals come from `workers.status.queue_status()`; this module only adds who may see
-them. Incidents are listed per case visibility, and retried through `hamyar.workers.incidents`.
+them. Incidents are listed per case visibility, and retried by the `retry_incident` command.
 """
 
 from __future__ import annotations
@@ -11,21 +11,22 @@ from typing import Annotated, Any
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
-from hamyar.core.auth.access import get_case, may_see_queue, require_writer, visible_cases
-from hamyar.core.exceptions import GuardRefused, NotFound
+from hamyar.core.application import commands
+from hamyar.core.auth.access import may_see_queue, visible_cases
+from hamyar.core.exceptions import GuardRefused
 from hamyar.core.storage.models import Case, Incident, OutboxMessage
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 
 
 def _backlog(db: DbDep) -> dict[str, int]:
     pending = db.exec(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-    ).one()  # type: ignore[union-attr]
+        select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+    ).one()
     incidents = db.exec(
-        select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))
-    ).one()  # type: ignore[union-attr]
+        select(func.count()).select_from(Incident).where(col(Incident.resolved_at).is_(None))
+    ).one()
     return {"outbox_backlog": int(pending), "open_incidents": int(incidents)}
 
 
@@ -57,7 +58,7 @@ def queue(db: DbDep, actor: ActorDep) -> dict[str, Any]:
             "detail": "the workers package has no status yet",
             **_backlog(db),
         }
-    status = queue_status()
+    status = queue_status(db)
     body = dict(status) if isinstance(status, dict) else {"status": status}
     for key, value in _backlog(db).items():
         body.setdefault(key, value)
@@ -85,18 +86,6 @@ class IncidentController(Controller):
         return [incident_view(i) for i in rows]
 
     @post("/{incident_id:int}/retry", status_code=202, sync_to_thread=True)
-    def retry(self, incident_id: FromPath[int], db: DbDep, actor: ActorDep) -> dict[str, Any]:
+    def retry(self, incident_id: FromPath[int], uow: UowDep, actor: ActorDep) -> dict[str, Any]:
         """Put the failed step back on the queue; the incident closes when it succeeds."""
-        require_writer(actor)
-        incident = db.get(Incident, incident_id)
-        if incident is None:
-            raise NotFound(f"no incident {incident_id}")
-        if incident.case_id is not None:
-            get_case(db, actor, incident.case_id)  # 404 when the case is not visible to you
-        elif not may_see_queue(actor):
-            raise NotFound(f"no incident {incident_id}")
-        db.rollback()  # retry_incident works in its own transaction
-        from hamyar.workers.incidents import retry_incident
-
-        retried = retry_incident(incident_id)
-        return incident_view(retried)
+        return incident_view(commands.retry_incident(uow, actor, incident_id))

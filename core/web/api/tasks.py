@@ -6,13 +6,14 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
-from sqlmodel import select
+from sqlmodel import col, select
 
+from hamyar.core.application import commands
 from hamyar.core.auth.access import get_task, may_write
 from hamyar.core.engine.transition import available_transitions
-from hamyar.core.storage.models import Case, HistoryEntry, utcnow
-from hamyar.core.web.api.transitions import TransitionRequest, event_view, perform
-from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.storage.models import HistoryEntry, utcnow
+from hamyar.core.web.api.transitions import TransitionRequest, event_view
+from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
 from hamyar.core.web.representation import case_summary, history_view, task_view, transition_view
 
 
@@ -30,8 +31,10 @@ class TaskController(Controller):
         body = task_view(task, access, now)
         body["case"] = case_summary(case, access, now)
         history = db.exec(
-            select(HistoryEntry).where(HistoryEntry.task_id == task_id).order_by(HistoryEntry.id)
-        ).all()  # type: ignore[arg-type]
+            select(HistoryEntry)
+            .where(col(HistoryEntry.task_id) == task_id)
+            .order_by(col(HistoryEntry.id))
+        ).all()
         body["history"] = [history_view(h, access) for h in history]
         body["transitions"] = (
             [transition_view(t) for t in available_transitions(db, task, actor, plugins.registry)]
@@ -45,19 +48,24 @@ class TaskController(Controller):
         self,
         task_id: FromPath[int],
         data: JSONBody[TransitionRequest],
-        db: DbDep,
+        uow: UowDep,
         actor: ActorDep,
-        plugins: PluginsDep,
     ) -> dict[str, Any]:
         """Take a transition: 403 guard refused, 409 stale version, 422 not from this state."""
-        task, _case, _access = get_task(db, actor, task_id)
-        events = perform(db, plugins, task, data, actor)
-        case = db.get(Case, task.case_id)
-        assert case is not None
+        done = commands.take_transition(
+            uow,
+            actor,
+            "task",
+            task_id,
+            data.transition,
+            comment=data.comment,
+            version=data.version,
+        )
+        task, case = done.target, done.case
         return {
             "id": task.id,
             "state": task.state,
             "version": task.version,
             "case": {"id": case.id, "state": case.state, "version": case.version},
-            "events": [event_view(e) for e in events],
+            "events": [event_view(e) for e in done.events],
         }

@@ -1,5 +1,7 @@
-"""Taking a transition from the API: the request body and the one code path cases and tasks
-share (visibility was checked by the caller; the engine checks state, version and guard)."""
+"""Taking a transition from the API: the request body and the answer cases and tasks share.
+
+The command (`hamyar.core.application.commands.take_transition`) checks visibility, the
+actor's right to write, the state, the version and the guard, and commits."""
 
 from __future__ import annotations
 
@@ -7,11 +9,7 @@ from typing import Any
 
 import msgspec
 
-from hamyar.core.auth.access import require_writer
 from hamyar.core.engine.events import TransitionEvent
-from hamyar.core.engine.transition import apply_transition, notify_observers
-from hamyar.core.storage.models import Case, Task
-from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 
 
 class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,29 +17,6 @@ class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):
     version: int
     """The version you saw: a newer one means someone changed it first (409)."""
     comment: str = ""
-
-
-def perform(
-    db: DbDep, plugins: PluginsDep, target: Case | Task, data: TransitionRequest, actor: ActorDep
-) -> list[TransitionEvent]:
-    """Apply, commit, then tell plugins; on any refusal nothing is written."""
-    require_writer(actor)
-    try:
-        events = apply_transition(
-            db,
-            target,
-            data.transition,
-            actor,
-            plugins.registry,
-            comment=data.comment,
-            expected_version=data.version,
-        )
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
-    notify_observers(plugins.pm, events)
-    return events
 
 
 def event_view(event: TransitionEvent) -> dict[str, Any]:

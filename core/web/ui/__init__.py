@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import Request, Response, Router
 
-from hamyar.core.web.auth import NotAuthenticated
+from hamyar.core.exceptions import NotAuthenticated
 
 
 def ui_router() -> Router:

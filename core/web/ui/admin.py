@@ -55,17 +55,17 @@ def plugin_views(plugins: Plugins) -> list[PluginView]:
         kind, name = key.split(":", 1)
         if kind in kinds:
             getattr(views.setdefault(plugin, PluginView(name=plugin)), kinds[kind]).append(name)
-    for name, plugin in plugins.pm.list_name_plugin():
-        views[name].hooks = sorted(
+    for plugin_name, module in plugins.pm.list_name_plugin():
+        views[plugin_name].hooks = sorted(
             impl_name
-            for impl_name in dir(plugin)
-            if hasattr(plugins.pm.hook, impl_name) and callable(getattr(plugin, impl_name, None))
+            for impl_name in dir(module)
+            if hasattr(plugins.pm.hook, impl_name) and callable(getattr(module, impl_name, None))
         )
     for failure in registry.failures:
         views.setdefault(failure.plugin, PluginView(name=failure.plugin)).failures.append(
             f"{failure.hook}: {failure.error}"
         )
-    return sorted(views.values(), key=lambda v: (v.name.startswith("core."), v.name))
+    return sorted(views.values(), key=lambda v: (v.name.startswith("hamyar.core."), v.name))
 
 
 @get("/admin/plugins", name="ui:admin-plugins")

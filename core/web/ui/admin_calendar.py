@@ -15,22 +15,21 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
+from hamyar.core.application import administration as admin
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.time import jalali
 from hamyar.core.time.overrides import (
-    add_override,
-    delete_override,
     list_overrides,
     upcoming_holidays,
 )
 from hamyar.core.time.working_days import tehran_day
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
     FormData,
-    commit_form,
     correction_banner,
+    form_errors,
     form_value,
     plugins_of,
     render,
@@ -79,16 +78,14 @@ def calendar_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -
 
 @post(PATH, name="ui:admin-calendar-add", sync_to_thread=True, status_code=303)
 def add_override_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, data: FormData
 ) -> Template | Redirect:
-    access.require_administrator(actor)
-    registry = plugins_of(request).registry
+    db, registry = uow.session, uow.registry
     values = {name: form_value(data, name) for name in FIELDS}
-    errors = commit_form(
-        db,
-        lambda: add_override(
-            db,
-            registry,
+    errors = form_errors(
+        lambda: admin.add_calendar_override(
+            uow,
+            actor,
             day=values["day"],
             closed=values["closed"] != "0",
             name=values["name"],
@@ -107,9 +104,7 @@ def add_override_submit(
     status_code=303,
 )
 def delete_override_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, override_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, override_id: FromPath[int]
 ) -> Redirect:
-    access.require_administrator(actor)
-    delete_override(db, override_id)
-    db.commit()
+    admin.remove_calendar_override(uow, actor, override_id)
     return Redirect(PATH, status_code=303)

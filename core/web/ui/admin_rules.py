@@ -13,15 +13,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
+from hamyar.core.application import administration as admin
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.routing.rules import add_rule, delete_rule, list_rules, region_of, regions
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.routing.rules import list_rules, region_of, regions
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
     FormData,
-    commit_form,
     correction_banner,
+    form_errors,
     form_value,
     plugins_of,
     render,
@@ -73,12 +74,11 @@ def rules_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> T
 
 @post(PATH, name="ui:admin-routing-rule-add", sync_to_thread=True, status_code=303)
 def add_rule_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, data: FormData
 ) -> Template | Redirect:
-    access.require_administrator(actor)
-    registry = plugins_of(request).registry
+    db, registry = uow.session, uow.registry
     values = {name: form_value(data, name) for name in FIELDS}
-    errors = commit_form(db, lambda: add_rule(db, registry, **values, created_by=actor.username))
+    errors = form_errors(lambda: admin.add_routing_rule(uow, actor, **values))
     if errors:
         return _page(request, db, registry, actor, values=values, errors=errors, status_code=422)
     return Redirect(PATH, status_code=303)
@@ -91,9 +91,7 @@ def add_rule_submit(
     status_code=303,
 )
 def delete_rule_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, rule_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, rule_id: FromPath[int]
 ) -> Redirect:
-    access.require_administrator(actor)
-    delete_rule(db, rule_id)
-    db.commit()
+    admin.remove_routing_rule(uow, actor, rule_id)
     return Redirect(PATH, status_code=303)

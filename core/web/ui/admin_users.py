@@ -15,29 +15,25 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
+from hamyar.core.application import administration as admin
 from hamyar.core.auth import access
-from hamyar.core.auth import roles as R
 from hamyar.core.auth.actor import Actor
 from hamyar.core.auth.users import (
-    assign_role,
-    create_user,
-    deactivate_user,
-    get_user,
     list_users,
-    remove_role,
 )
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
-    commit_form,
     correction_banner,
+    form_errors,
     form_value,
     plugins_of,
     render,
     t,
 )
+from hamyar.core.workflow import roles as R
 
 PATH = "/admin/users"
 FIELDS = ("username", "full_name", "role", "agency")
@@ -84,15 +80,14 @@ def users_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> T
 
 @post(PATH, name="ui:admin-user-add", sync_to_thread=True, status_code=303)
 def add_user_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, data: FormData
 ) -> Template | Redirect:
-    access.require_administrator(actor)
-    registry = plugins_of(request).registry
+    db, registry = uow.session, uow.registry
     values = {name: form_value(data, name) for name in FIELDS}
-    errors = commit_form(
-        db,
-        lambda: create_user(
-            db,
+    errors = form_errors(
+        lambda: admin.add_user(
+            uow,
+            actor,
             values["username"],
             form_value(data, "password"),
             roles=[values["role"]] if values["role"] else [],
@@ -113,17 +108,16 @@ def add_user_submit(
 )
 def add_role_submit(
     request: Request[Any, Any, Any],
-    db: DbDep,
+    uow: UowDep,
     actor: ActorDep,
     user_id: FromPath[int],
     data: FormData,
 ) -> Template | Redirect:
-    access.require_administrator(actor)
-    registry = plugins_of(request).registry
-    user = get_user(db, user_id)
-    errors = commit_form(
-        db,
-        lambda: assign_role(db, user, form_value(data, "role"), form_value(data, "agency") or None),
+    db, registry = uow.session, uow.registry
+    errors = form_errors(
+        lambda: admin.assign_role(
+            uow, actor, user_id, form_value(data, "role"), form_value(data, "agency") or None
+        )
     )
     if errors:
         return _page(request, db, registry, actor, role_errors={user_id: errors}, status_code=422)
@@ -138,15 +132,13 @@ def add_role_submit(
 )
 def remove_role_submit(
     request: Request[Any, Any, Any],
-    db: DbDep,
+    uow: UowDep,
     actor: ActorDep,
     user_id: FromPath[int],
     assignment_id: FromPath[int],
 ) -> Template | Redirect:
-    access.require_administrator(actor)
-    errors = commit_form(
-        db, lambda: remove_role(db, assignment_id, user_id=user_id, by=actor.username)
-    )
+    db = uow.session
+    errors = form_errors(lambda: admin.remove_role(uow, actor, user_id, assignment_id))
     if errors:
         return _refused(request, db, actor, errors)
     return Redirect(PATH, status_code=303)
@@ -159,10 +151,10 @@ def remove_role_submit(
     status_code=303,
 )
 def deactivate_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, user_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, user_id: FromPath[int]
 ) -> Template | Redirect:
-    access.require_administrator(actor)
-    errors = commit_form(db, lambda: deactivate_user(db, get_user(db, user_id), by=actor.username))
+    db = uow.session
+    errors = form_errors(lambda: admin.deactivate_user(uow, actor, user_id))
     if errors:
         return _refused(request, db, actor, errors)
     return Redirect(PATH, status_code=303)

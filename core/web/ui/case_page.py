@@ -13,12 +13,14 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from hamyar.core.application import commands
 from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import Actor
-from hamyar.core.engine.transition import available_transitions, take_transition
+from hamyar.core.cases.status import is_overdue
+from hamyar.core.engine.transition import available_transitions
 from hamyar.core.exceptions import (
     CommentRequired,
     GuardRefused,
@@ -27,11 +29,11 @@ from hamyar.core.exceptions import (
     StaleVersion,
     TransitionNotAvailable,
 )
+from hamyar.core.i18n import format_number, gettext, localized
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
-from hamyar.core.text.i18n import format_number, gettext, localized
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
@@ -161,7 +163,7 @@ def build_view(
                 service=registry.services.get(task.service_code),
                 state=task_state,
                 terminal=task_terminal,
-                overdue=bool(task.due_at and not task_terminal and task.due_at < now),
+                overdue=is_overdue(task.due_at, task.resolved_at, now),
                 transitions=(
                     available_transitions(db, task, actor, registry)
                     if writer and task.workflow_id in registry.workflows
@@ -171,8 +173,10 @@ def build_view(
         )
     workflows = {task.id: (task.workflow_id, task.agency_code) for task in tasks}
     entries = db.exec(
-        select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.id)
-    ).all()  # type: ignore[arg-type]
+        select(HistoryEntry)
+        .where(col(HistoryEntry.case_id) == case.id)
+        .order_by(col(HistoryEntry.id))
+    ).all()
     for entry in entries:
         workflow_id, agency = workflows.get(entry.task_id, (case.workflow_id, None))
         view.history.append(
@@ -258,34 +262,31 @@ def _int(value: str | None) -> int | None:
 )
 def take(
     request: Request[Any, Any, Any],
-    db: DbDep,
+    uow: UowDep,
     actor: ActorDep,
     case_id: FromPath[int],
     data: FormData,
 ) -> Template | Redirect:
     """Take the pressed transition on the case or one of its tasks, at the version shown."""
     plugins = plugins_of(request)
-    case, _allowed = access.get_case(db, actor, case_id)
-    access.require_writer(actor)
+    db = uow.session
     task_id = _int(form_value(data, "task"))
-    if task_id is not None and task_id not in {task.id for task in _tasks(db, case)}:
-        raise NotFound(f"case {case_id} has no task {task_id}")
     comment = form_value(data, "comment")
     version = _int(form_value(data, "version"))
-    target: Case | Task | None = db.get(Task, task_id) if task_id else case
+    target: Case | Task | None = db.get(Task, task_id) if task_id else db.get(Case, case_id)
     current = target.version if target is not None else None
     try:
-        take_transition(
+        commands.take_transition(
+            uow,
+            actor,
             "task" if task_id else "case",
             task_id or case_id,
             form_value(data, "transition"),
-            actor,
             comment=comment,
-            expected_version=version,
-            session=db,
+            version=version,
+            case_id=case_id,
         )
     except (StaleVersion, TransitionNotAvailable, GuardRefused, CommentRequired) as exc:
-        db.rollback()
         if not isinstance(exc, StaleVersion) and (version is None or version == current):
             return _page(
                 request,
@@ -322,7 +323,6 @@ def take(
     except NotFound:
         raise
     except HamyarError as exc:
-        db.rollback()
         message = Message(_refusal(request, exc), "error")
         return _page(
             request,

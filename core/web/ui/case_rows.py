@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.status import is_overdue
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
 from hamyar.core.workflow import State
@@ -51,11 +52,13 @@ def case_rows(
     places = (
         {
             p.id: p
-            for p in db.exec(select(Neighbourhood).where(Neighbourhood.id.in_(place_ids))).all()
+            for p in db.exec(
+                select(Neighbourhood).where(col(Neighbourhood.id).in_(place_ids))
+            ).all()
         }
         if place_ids
         else {}
-    )  # type: ignore[union-attr]
+    )
     now = utcnow()
     rows = []
     for case in cases:
@@ -79,7 +82,12 @@ def case_rows(
                 terminal=terminal,
                 created_at=case.created_at,
                 due_at=subject.due_at,
-                overdue=bool(subject.due_at and not terminal and subject.due_at < now),
+                overdue=is_overdue(
+                    subject.due_at,
+                    subject.resolved_at,
+                    now,
+                    subject.state if isinstance(subject, Case) else "",
+                ),
                 priority=case.priority,
             )
         )

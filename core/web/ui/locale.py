@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
-from hamyar.core.text.i18n import LOCALES
+from hamyar.core.i18n import LOCALES
 from hamyar.core.web.ui.page import LOCALE_COOKIE
 
 ONE_YEAR = 365 * 24 * 3600

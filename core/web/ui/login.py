@@ -8,9 +8,11 @@ from litestar import Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from hamyar.core.text.i18n import gettext
+from hamyar.core.application import accounts
+from hamyar.core.exceptions import NotAuthenticated, TooManyAttempts
+from hamyar.core.i18n import gettext
 from hamyar.core.web import auth
-from hamyar.core.web.dependencies import DbDep, MaybeActorDep
+from hamyar.core.web.dependencies import MaybeActorDep, UowDep
 from hamyar.core.web.ui.locale import safe_next
 from hamyar.core.web.ui.page import FormData, form_value, locale_of, render
 
@@ -34,18 +36,20 @@ async def login_page(
 
 
 @post("/login", name="ui:login-submit", sync_to_thread=True, status_code=303)
-def login_submit(request: Request[Any, Any, Any], db: DbDep, data: FormData) -> Template | Redirect:
+def login_submit(
+    request: Request[Any, Any, Any], uow: UowDep, data: FormData
+) -> Template | Redirect:
     username = form_value(data, "username")
     next_url = safe_next(form_value(data, "next"))
     locale = locale_of(request)
     try:
-        user = auth.authenticate(
-            db, username, str(data.get("password") or ""), auth.client_address(request.scope)
+        user = accounts.log_in(
+            uow, username, str(data.get("password") or ""), auth.client_address(request.scope)
         )
-    except (auth.NotAuthenticated, auth.TooManyAttempts) as exc:
+    except (NotAuthenticated, TooManyAttempts) as exc:
         message = (
             "Too many failed sign-ins; wait a few minutes and try again."
-            if isinstance(exc, auth.TooManyAttempts)
+            if isinstance(exc, TooManyAttempts)
             else "Wrong username or password."
         )
         return render(

@@ -11,16 +11,17 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from hamyar.core.application import commands
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.intake import CHANNELS, open_case
+from hamyar.core.cases.intake import CHANNELS
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.i18n import localized
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood
-from hamyar.core.text.i18n import localized
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
@@ -51,8 +52,8 @@ def _neighbourhoods(db: Session, locale: str) -> list[tuple[str, list[Neighbourh
     counties = {c.id: c for c in db.exec(select(County)).all()}
     groups: dict[str, list[Neighbourhood]] = {}
     for row in db.exec(
-        select(Neighbourhood).order_by(Neighbourhood.county_id, Neighbourhood.name_fa)
-    ).all():  # type: ignore[arg-type]
+        select(Neighbourhood).order_by(col(Neighbourhood.county_id), col(Neighbourhood.name_fa))
+    ).all():
         county = counties.get(row.county_id)
         name = localized(locale, county.name_fa, county.name_en) if county else ""
         groups.setdefault(name, []).append(row)
@@ -111,9 +112,10 @@ def new_case_form(
 
 @post("/cases/new", name="ui:new-case-submit", sync_to_thread=True, status_code=303)
 def new_case_submit(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, data: FormData
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, data: FormData
 ) -> Template | Redirect:
     plugins = plugins_of(request)
+    db = uow.session
     access.require_writer(actor)
     registry = plugins.registry
     service = _one(data, "service")
@@ -131,21 +133,18 @@ def new_case_submit(
     form = {k: v if isinstance(v, list) else [v] for k, v in data.items()}
     neighbourhood = _one(data, "neighbourhood")
     try:
-        case = open_case(
-            db,
-            registry,
+        case = commands.open_case(
+            uow,
             actor,
             service=service,
             title=_one(data, "title"),
-            neighbourhood_id=int(neighbourhood) if neighbourhood.isdigit() else None,
+            neighbourhood=int(neighbourhood) if neighbourhood.isdigit() else None,
             description=_one(data, "description"),
             data=data_from_form(spec.form_schema(), form),
             channel=_one(data, "channel") or "caseworker",
             category=_one(data, "category") or None,
         )
-        db.commit()
     except InvalidInput as exc:
-        db.rollback()
         errors = field_errors(exc)
         return _form_page(
             request,

@@ -16,11 +16,11 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from hamyar.core import i18n
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.storage.settings import get_settings
-from hamyar.core.text import i18n
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A posted HTML form: each field a string, or a list when a browser sent it several times."""
@@ -132,7 +132,7 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 def plugins_of(request: Request[Any, Any, Any]) -> Plugins:
     """The plugins the app was built with (`create_app(plugins=…)`, else the process's)."""
-    return request.app.state.plugins  # type: ignore[no-any-return]
+    return request.app.state.plugins
 
 
 def form_value(data: dict[str, Any], name: str) -> str:
@@ -153,16 +153,14 @@ def field_errors(exc: InvalidInput) -> dict[str, str]:
     return {e.get("field", ""): e.get("message", "") for e in exc.errors} or {"": str(exc)}
 
 
-def commit_form(db: Any, write: Callable[[], object]) -> dict[str, str]:
-    """Run a form's write and commit it: {} when it landed, else its field errors.
+def form_errors(command: Callable[[], object]) -> dict[str, str]:
+    """Run a form's command: {} when it landed, else its errors by field.
 
-    A refused form is rolled back whole, so it never leaves half its rows behind.
+    A refused command has written nothing (its unit of work rolled back whole).
     """
     try:
-        write()
-        db.commit()
+        command()
     except InvalidInput as exc:
-        db.rollback()
         return field_errors(exc)
     return {}
 

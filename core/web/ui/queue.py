@@ -1,7 +1,7 @@
 """The queue: RQ queues and workers, scheduled jobs, the outbox backlog and incidents to retry.
 
 Figures come from `hamyar.workers.status.queue_status` (the same as `GET /api/queue`); a retry is
-`hamyar.workers.incidents.retry_incident`. Redis being down is shown as such, not as an error page.
+the `retry_incident` command. Redis being down is shown as such, not as an error page.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
+from hamyar.core.application import commands
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, HamyarError
 from hamyar.core.plugin.manager import Plugins
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import Message, is_htmx, plugins_of, render, t
 
 
@@ -38,8 +39,7 @@ def _page(
     from hamyar.workers.incidents import open_incidents
     from hamyar.workers.status import queue_status
 
-    db.rollback()  # queue_status opens its own session: never hold SQLite's lock across it
-    status = queue_status()
+    status = queue_status(db)
     return render(
         request,
         "queue.html",
@@ -68,16 +68,13 @@ def queue_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> T
     status_code=303,
 )
 def retry_incident(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, incident_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, incident_id: FromPath[int]
 ) -> Template | Redirect:
     plugins = plugins_of(request)
-    from hamyar.workers.incidents import retry_incident as retry
-
+    db = uow.session
     require_queue_reader(actor)
-    access.require_writer(actor)
-    db.rollback()  # retry_incident writes in its own transaction
     try:
-        retry(incident_id)
+        commands.retry_incident(uow, actor, incident_id)
     except HamyarError as exc:
         return _page(
             request,

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from hamyar.core.cases import reports
 from hamyar.core.exceptions import InvalidInput
-from hamyar.core.text.i18n import format_number, localized
+from hamyar.core.i18n import format_number, localized
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.charts import Bar, bar_chart
 from hamyar.core.web.ui.page import Message, locale_of, plugins_of, render, t

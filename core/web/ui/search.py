@@ -86,4 +86,4 @@ def search_page(
         agencies=list(registry.agencies.values()),
         services=sorted(registry.services.values(), key=lambda s: s.code),
         neighbourhoods=db.exec(select(Neighbourhood).order_by(Neighbourhood.name_fa)).all(),
-    )  # type: ignore[arg-type]
+    )

@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pa
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from hamyar.core.text import i18n
+from hamyar.core import i18n
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -88,13 +88,7 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     return env
 
 
-def template_config(
-    extra_dirs: Iterable[Path] | None = None,
-) -> TemplateConfig[JinjaTemplateEngine]:
-    """What `create_app()` passes as `template_config`; plugin folders from the registry."""
-    if extra_dirs is None:
-        from hamyar.core.plugin.manager import get_registry
-
-        extra_dirs = get_registry().template_dirs
+def template_config(extra_dirs: Iterable[Path] = ()) -> TemplateConfig[JinjaTemplateEngine]:
+    """What `create_app()` passes as `template_config`: the plugins' folders, then the core's."""
     env = make_environment(extra_dirs)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))

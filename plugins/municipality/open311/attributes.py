@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hamyar.core.plugin.declarations import ServiceSpec
+from hamyar import ServiceSpec
 
 ADDRESS_FIELD = "address"
 LONG_TEXT = 500

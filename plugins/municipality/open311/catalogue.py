@@ -14,10 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hamyar.core.plugin.declarations import AgencySpec, ServiceSpec
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Case
-from hamyar.core.text.folding import to_persian_digits
+from hamyar import (
+    AgencySpec,
+    Case,
+    Registry,
+    ServiceSpec,
+    to_persian_digits,
+)
 from hamyar.plugins.municipality import categories as municipal
 from hamyar.plugins.municipality.open311.attributes import service_attributes
 

@@ -16,8 +16,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from hamyar.core.exceptions import InvalidInput, NotFound
-from hamyar.core.storage.models import utcnow
+from hamyar import InvalidInput, NotFound, utcnow
 from hamyar.plugins.municipality.open311.errors import Forbidden, TooManyRequests
 from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
 
@@ -107,7 +106,7 @@ def check_rate_limit(session: Session, client: Open311Client) -> None:
     """Refuse a submission once the client used up its hour; say when to try again."""
     since = utcnow() - WINDOW
     used, oldest = session.exec(
-        select(func.count(), func.min(Open311Submission.created_at)).where(  # type: ignore[call-overload]
+        select(func.count(), func.min(Open311Submission.created_at)).where(
             Open311Submission.client_id == client.id, Open311Submission.created_at > since
         )
     ).one()

@@ -1,8 +1,7 @@
 """POST requests: an Open311 submission becomes an ordinary case, routed like any other.
 
 The submission is checked in the specification's order (key, service, location, attributes),
-then opened with `hamyar.core.cases.intake.open_case` on channel `open311` in one transaction with
-the
+then opened with the `open_case` command on channel `open311`, in one unit of work with the
 submission row, so a report is either wholly accepted or not at all. Routing happens after,
 through the outbox, exactly as for a case typed in by a caseworker.
 """
@@ -19,10 +18,13 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.intake import open_case
-from hamyar.core.exceptions import InvalidInput
-from hamyar.core.plugin.registry import Registry
+from hamyar import (
+    InvalidInput,
+    Registry,
+    UnitOfWork,
+    commands,
+    intake_actor,
+)
 from hamyar.plugins.municipality.open311.attributes import form_data
 from hamyar.plugins.municipality.open311.catalogue import (
     find_offering,
@@ -33,7 +35,7 @@ from hamyar.plugins.municipality.open311.clients import authenticate, check_rate
 from hamyar.plugins.municipality.open311.errors import BadRequest
 from hamyar.plugins.municipality.open311.geo import valid_point
 from hamyar.plugins.municipality.open311.location import locate
-from hamyar.plugins.municipality.open311.models import Open311Client, Open311Submission
+from hamyar.plugins.municipality.open311.models import Open311Submission
 from hamyar.plugins.municipality.open311.status import MAX_DESCRIPTION
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
@@ -136,8 +138,14 @@ def _title(description: str, service_title: str, address: str | None) -> str:
     return f"{service_title} — {address}"[:MAX_TITLE] if address else service_title
 
 
-def submit(session: Session, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
-    """Accept one submission: the POST requests answer item. The caller commits."""
+def submit(uow: UnitOfWork, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
+    """Accept one submission, in one unit of work: the POST requests answer item."""
+    with uow:
+        return _submit(uow, registry, sub, locale)
+
+
+def _submit(uow: UnitOfWork, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
+    session = uow.session
     client = authenticate(session, sub.get("api_key"), for_update=True)
     check_rate_limit(session, client)
     code = sub.get("service_code")
@@ -158,13 +166,12 @@ def submit(session: Session, registry: Registry, sub: Submission, locale: str) -
         raise BadRequest(*problems)
     place = locate(session, lat=lat, lon=lon, address=address, address_id=address_id)
     try:
-        case = open_case(
-            session,
-            registry,
-            _actor(client),
+        case = commands.open_case(
+            uow,
+            intake_actor(f"open311:{client.name}"),
             service=spec.code,
             title=_title(description, offering_name(offering, locale), address),
-            neighbourhood_id=place.id if place else None,
+            neighbourhood=place.id if place else None,
             description=description,
             data=data,
             channel="open311",
@@ -195,11 +202,6 @@ def submit(session: Session, registry: Registry, sub: Submission, locale: str) -
     answer["service_notice"] = service_notice(spec, locale)
     answer["account_id"] = sub.get("account_id")
     return answer
-
-
-def _actor(client: Open311Client) -> Actor:
-    """Who opened the case, for its history: the client application, with no roles."""
-    return Actor(username=f"open311:{client.name}"[:150])
 
 
 def _problem(error: dict[str, str]) -> str:

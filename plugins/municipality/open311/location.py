@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from hamyar.core.storage.models import Neighbourhood
-from hamyar.core.text.folding import tokens
+from hamyar import Neighbourhood, search_tokens
 from hamyar.plugins.municipality.open311.geo import haversine_km, point_in_polygon
 
 MAX_NEAREST_KM = 25.0
@@ -42,7 +41,7 @@ def by_point(session: Session, lat: float, lon: float) -> Neighbourhood | None:
 
 
 def _words(text: str) -> str:
-    return " ".join(tokens(text))
+    return " ".join(search_tokens(text))
 
 
 def _names(row: Neighbourhood) -> set[str]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from hamyar.core.storage.models.types import UTCDateTime, utcnow
+from hamyar import UTCDateTime, utcnow
 
 
 class Open311Client(SQLModel, table=True):

@@ -15,13 +15,9 @@ import anyio.to_thread
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import ClientException, SerializationException
 from litestar.params import FromPath
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from hamyar.core.plugin.manager import get_registry
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.database import get_engine
-from hamyar.core.storage.settings import get_settings
+from hamyar import Application, Registry, application_of
 from hamyar.plugins.municipality.open311 import catalogue, status
 from hamyar.plugins.municipality.open311.errors import BadRequest, NotFound, Open311Error
 from hamyar.plugins.municipality.open311.intake import Submission, find_token, submit
@@ -30,7 +26,6 @@ from hamyar.plugins.municipality.open311.settings import get_open311_settings
 
 PREFIX = "/open311/v2"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-REGISTRY_OPT = "open311_registry"
 
 
 def split_format(name: str) -> tuple[str, str]:
@@ -43,7 +38,7 @@ def split_format(name: str) -> tuple[str, str]:
 
 def _locale(request: Request[Any, Any, Any]) -> str:
     wanted = request.query_params.get("locale", "")[:2].lower()
-    return wanted if wanted in ("fa", "en") else get_settings().locale
+    return wanted if wanted in ("fa", "en") else application_of(request).settings.locale
 
 
 def _check_jurisdiction(value: str | None) -> None:
@@ -52,20 +47,6 @@ def _check_jurisdiction(value: str | None) -> None:
         raise NotFound(
             f"jurisdiction_id {value!r} was not found; this endpoint serves {expected!r}"
         )
-
-
-def _registry(request: Request[Any, Any, Any]) -> Registry:
-    """The router's own registry if a test gave one, else the app's, else the process's."""
-    provider: Callable[[], Registry] | None = request.route_handler.opt.get(REGISTRY_OPT)
-    if provider is not None:
-        return provider()
-    plugins = request.app.state.get("plugins")
-    return plugins.registry if plugins is not None else get_registry()
-
-
-def _engine(request: Request[Any, Any, Any]) -> Engine:
-    engine: Engine | None = request.app.state.get("engine")
-    return engine if engine is not None else get_engine()
 
 
 def _error(exc: Open311Error, fmt: str) -> Response[bytes]:
@@ -85,8 +66,9 @@ def _answer(
         return _error(exc, "json")
     try:
         _check_jurisdiction(request.query_params.get("jurisdiction_id"))
-        with Session(_engine(request), expire_on_commit=False) as session:
-            value, root = build(stem, session, _registry(request))
+        app = application_of(request)
+        with app.read_session() as session:
+            value, root = build(stem, session, app.registry)
     except Open311Error as exc:
         return _error(exc, fmt)
     return document(value, fmt, root)
@@ -205,28 +187,20 @@ async def create_request(name: FromPath[str], request: Request[Any, Any, Any]) -
         sub = await _read_submission(request)
         _check_jurisdiction(sub.get("jurisdiction_id"))
         answer = await anyio.to_thread.run_sync(
-            _submit, _engine(request), _registry(request), sub, _locale(request)
+            _submit, application_of(request), sub, _locale(request)
         )
     except Open311Error as exc:
         return _error(exc, fmt)
     return document([answer], fmt, "service_requests")
 
 
-def _submit(engine: Engine, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            answer = submit(session, registry, sub, locale)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return answer
+def _submit(app: Application, sub: Submission, locale: str) -> dict[str, Any]:
+    return submit(app.unit_of_work(), app.registry, sub, locale)
 
 
-def make_router(registry: Callable[[], Registry] | None = None) -> Router:
-    """A fresh router for one app. Services come from the app's plugin registry (or the
-    process's); a test may hand in its own `registry`. Open311 clients post from other sites
-    without cookies, so CSRF protection does not apply here."""
+def make_router() -> Router:
+    """A fresh router for one app; services come from the app's plugin registry. Open311
+    clients post from other sites without cookies, so CSRF protection does not apply here."""
     return Router(
         path=PREFIX,
         route_handlers=[
@@ -238,5 +212,5 @@ def make_router(registry: Callable[[], Registry] | None = None) -> Router:
             missing_format,
         ],
         tags=["open311"],
-        opt={REGISTRY_OPT: registry, "exclude_from_csrf": True},
+        opt={"exclude_from_csrf": True},
     )

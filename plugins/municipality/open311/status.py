@@ -17,10 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
-from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, utcnow
-from hamyar.core.storage.settings import get_settings
+from hamyar import (
+    CASE_WORKFLOW,
+    Case,
+    HistoryEntry,
+    Neighbourhood,
+    Registry,
+    get_settings,
+    utcnow,
+)
 from hamyar.plugins.municipality.open311.catalogue import (
     Offering,
     category_title,

@@ -1,7 +1,8 @@
 """`hamyar open311 add-client|list|revoke`: the API keys of Open311 client applications.
 
-A key is printed once, when it is made; the database keeps only its hash, so a lost key is
-revoked and replaced, never looked up.
+Added to the command line by the municipality plugin's `register_commands` hook. A key is
+printed once, when it is made; the database keeps only its hash, so a lost key is revoked and
+replaced, never looked up. Refusals are `hamyar` errors, which the CLI prints as one line.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import json
 
 import typer
 
-from hamyar.core.cli import fail
+from hamyar import cli_application
+from hamyar.plugins.municipality.open311.clients import add_client, list_clients, revoke_client
 
 
-def register(app: typer.Typer) -> None:
+def open311_commands() -> typer.Typer:
     o311 = typer.Typer(help="Open311 client applications and their API keys.", no_args_is_help=True)
-    app.add_typer(o311, name="open311")
 
     @o311.command("add-client")
     def add_client_command(
@@ -26,15 +27,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Create a client application and print its API key (shown only this once)."""
-        from hamyar.core.exceptions import InvalidInput
-        from hamyar.core.storage.database import session_scope
-        from hamyar.plugins.municipality.open311.clients import add_client
-
-        try:
-            with session_scope() as session:
-                _client, key = add_client(session, name, rate_limit=rate_limit, queued=queued)
-        except InvalidInput as exc:
-            raise fail(str(exc)) from None
+        with cli_application().unit_of_work() as uow:
+            _client, key = add_client(uow.session, name, rate_limit=rate_limit, queued=queued)
         typer.echo(key)
         typer.echo(f"created Open311 client {name!r}; the key above is not shown again", err=True)
 
@@ -43,10 +37,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Client applications: name, key ending, rate limit, whether active."""
-        from hamyar.core.storage.database import session_scope
-        from hamyar.plugins.municipality.open311.clients import list_clients
-
-        with session_scope() as session:
+        with cli_application().read_session() as session:
             rows = [
                 {
                     "name": c.name,
@@ -71,13 +62,8 @@ def register(app: typer.Typer) -> None:
     @o311.command("revoke")
     def revoke_command(name: str = typer.Argument(..., help="The client's name.")) -> None:
         """Refuse every further submission made with this client's key."""
-        from hamyar.core.exceptions import NotFound
-        from hamyar.core.storage.database import session_scope
-        from hamyar.plugins.municipality.open311.clients import revoke_client
-
-        try:
-            with session_scope() as session:
-                revoke_client(session, name)
-        except NotFound as exc:
-            raise fail(str(exc)) from None
+        with cli_application().unit_of_work() as uow:
+            revoke_client(uow.session, name)
         typer.echo(f"revoked Open311 client {name!r}")
+
+    return o311

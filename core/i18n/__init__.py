@@ -6,7 +6,7 @@ but never breaks a page). Numbers and dates follow the locale: Persian digits an
 in `fa`, ASCII digits and ISO-style Jalali dates in `en`.
 """
 
-from hamyar.core.text.i18n.catalogue import (
+from hamyar.core.i18n.catalogue import (
     DEFAULT_LOCALE,
     LOCALES,
     direction,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from hamyar.core.i18n.fa import MESSAGES as FA_MESSAGES
 from hamyar.core.text.folding import to_persian_digits
-from hamyar.core.text.i18n.fa import MESSAGES as FA_MESSAGES
 from hamyar.core.time import jalali
 
 LOCALES = ("fa", "en")

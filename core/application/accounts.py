@@ -1,0 +1,63 @@
+"""Signing in and out: logging in with a password, issuing and revoking bearer tokens.
+
+Each is a unit of work of its own. A login attempt is committed whatever its outcome — that is
+what the throttle counts — so `log_in` commits first and refuses after.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.exc import OperationalError
+
+from hamyar.core.application.unit_of_work import UnitOfWork
+from hamyar.core.auth import tokens
+from hamyar.core.auth.logins import check_password
+from hamyar.core.exceptions import NotAuthenticated
+from hamyar.core.storage.models import ApiToken, User, utcnow
+
+
+def log_in(uow: UnitOfWork, username: str, password: str, address: str = "") -> User:
+    """The user, if the password is theirs; NotAuthenticated (401) or TooManyAttempts (429)."""
+    with uow:
+        user = check_password(uow.session, username, password, address)
+    if user is None:
+        raise NotAuthenticated("wrong username or password")
+    return user
+
+
+def issue_token(
+    uow: UnitOfWork, user: User, *, name: str = "", ttl: timedelta = tokens.TOKEN_TTL
+) -> tuple[str, ApiToken]:
+    """A new bearer token for `user`: the raw value is returned once and stored hashed."""
+    with uow:
+        return tokens.new_token(uow.session, user, name=name, ttl=ttl)
+
+
+def revoke_token(uow: UnitOfWork, raw: str) -> None:
+    """Revoke the token `raw`; NotAuthenticated (401) if it is not a valid token."""
+    with uow:
+        row = tokens.find_token(uow.session, raw) if raw else None
+        if row is None:
+            raise NotAuthenticated("send the token to revoke as `Authorization: Bearer <token>`")
+        row.revoked_at = utcnow()
+        uow.session.add(row)
+
+
+def user_for_token(uow: UnitOfWork, raw: str) -> User | None:
+    """The active user of a valid token, noting when it was last used (every few minutes).
+
+    A busy database must not fail the request over that note: it is then skipped.
+    """
+    session = uow.session
+    row = tokens.find_token(session, raw)
+    user = tokens.token_user(session, row) if row is not None else None
+    if row is None or user is None or not tokens.needs_touch(row):
+        return user
+    row.last_used_at = utcnow()
+    try:
+        with uow:
+            session.add(row)
+    except OperationalError:
+        pass
+    return user

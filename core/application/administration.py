@@ -1,0 +1,119 @@
+"""What a Manager does: people and their roles, routing rules, the working calendar.
+
+Every command checks that the actor may administer (`access.require_administrator`) before it
+changes anything, whether it came from an `/admin/` page or from `hamyar user add` (whose actor
+is the operator at the server, `OPERATOR`). The rules of each thing live beside it
+(`hamyar.core.auth.users`, `hamyar.core.routing.rules`, `hamyar.core.time.overrides`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hamyar.core.application.unit_of_work import UnitOfWork
+from hamyar.core.auth import access, users
+from hamyar.core.auth.actor import Actor
+from hamyar.core.routing import rules
+from hamyar.core.storage.models import CalendarOverride, RoutingRule, User
+from hamyar.core.time import overrides
+
+
+def add_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    username: str,
+    password: str,
+    *,
+    roles: Sequence[str],
+    agency: str | None = None,
+    full_name: str = "",
+) -> User:
+    """A new active user holding `roles` (all within `agency`, or all global)."""
+    with uow:
+        access.require_administrator(actor)
+        return users.create_user(
+            uow.session, username, password, roles=roles, agency=agency, full_name=full_name
+        )
+
+
+def set_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> None:
+    with uow:
+        access.require_administrator(actor)
+        users.set_password(uow.session, users.get_user(uow.session, user_id), password)
+
+
+def assign_role(
+    uow: UnitOfWork, actor: Actor, user_id: int, role: str, agency: str | None = None
+) -> bool:
+    """Give the user `role` (within `agency`); False when they held it already."""
+    with uow:
+        access.require_administrator(actor)
+        return users.assign_role(uow.session, users.get_user(uow.session, user_id), role, agency)
+
+
+def remove_role(uow: UnitOfWork, actor: Actor, user_id: int, assignment_id: int) -> None:
+    """Take one role assignment away; nobody takes away their own Manager role."""
+    with uow:
+        access.require_administrator(actor)
+        users.remove_role(uow.session, assignment_id, user_id=user_id, by=actor.username)
+
+
+def deactivate_user(uow: UnitOfWork, actor: Actor, user_id: int) -> None:
+    """The user can no longer sign in or use a token; nobody deactivates themselves."""
+    with uow:
+        access.require_administrator(actor)
+        users.deactivate_user(uow.session, users.get_user(uow.session, user_id), by=actor.username)
+
+
+def add_routing_rule(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    service: str,
+    category: str = "",
+    region: str = "",
+    kind: str = "primary",
+    note: str = "",
+) -> RoutingRule:
+    """A new active rule: cases of `category` in `region` go to `service`."""
+    with uow:
+        access.require_administrator(actor)
+        return rules.add_rule(
+            uow.session,
+            uow.registry,
+            service=service,
+            category=category,
+            region=region,
+            kind=kind,
+            note=note,
+            created_by=actor.username,
+        )
+
+
+def remove_routing_rule(uow: UnitOfWork, actor: Actor, rule_id: int) -> RoutingRule:
+    with uow:
+        access.require_administrator(actor)
+        return rules.delete_rule(uow.session, rule_id)
+
+
+def add_calendar_override(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    day: str,
+    closed: bool = True,
+    name: str = "",
+    agency: str | None = None,
+) -> CalendarOverride:
+    """Close (or open) a day, typed in Jalali, for every agency or one."""
+    with uow:
+        access.require_administrator(actor)
+        return overrides.add_override(
+            uow.session, uow.registry, day=day, closed=closed, name=name, agency=agency
+        )
+
+
+def remove_calendar_override(uow: UnitOfWork, actor: Actor, override_id: int) -> CalendarOverride:
+    with uow:
+        access.require_administrator(actor)
+        return overrides.delete_override(uow.session, override_id)

@@ -1,0 +1,125 @@
+"""One database transaction, and what to announce once it has committed.
+
+Every change a person or a worker makes goes through a unit of work:
+
+    with app.unit_of_work() as uow:
+        ...  # validate, call the engine on uow.session, uow.announce(events)
+
+On leaving the block it commits (or rolls back if the block raised), and only after the commit
+tells the plugins' observers what happened and hands the outbox rows it wrote to the dispatcher:
+an observer never hears of a change that did not land, and a change is never undone because an
+observer failed. This is the only place in Hamyar that commits.
+
+Units nest: a command run inside an outer unit (a plugin's route that opens a case and writes
+a row of its own) joins it, and the outermost one commits both or neither.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.plugin.manager import call_each
+
+if TYPE_CHECKING:
+    from hamyar.core.application.context import Application
+    from hamyar.core.plugin.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    def __init__(self, app: Application, session: Session | None = None) -> None:
+        self.app = app
+        self._given = session
+        self._session: Session | None = session
+        self._depth = 0
+        self._events: list[TransitionEvent] = []
+        self._after: list[Callable[[], object]] = []
+        self._dispatch: list[str] = []
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work in a `with` block")
+        return self._session
+
+    @property
+    def registry(self) -> Registry:
+        return self.app.registry
+
+    def __enter__(self) -> UnitOfWork:
+        if self._session is None:
+            self._session = Session(self.app.engine, expire_on_commit=False)
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth:
+            return  # an outer unit commits or rolls back for both
+        session = self.session
+        try:
+            if exc_type is None:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            self._forget()
+            raise
+        finally:
+            if self._given is None:
+                session.close()
+                self._session = None
+        if exc_type is None:
+            self._after_commit()
+        self._forget()
+
+    # -- what the block records ------------------------------------------------------------------
+
+    def announce(self, events: Sequence[TransitionEvent]) -> None:
+        """Tell observers of these transitions once the unit has committed."""
+        self._events.extend(events)
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the unit has committed (never if it rolls back)."""
+        self._after.append(callback)
+
+    def dispatch(self, keys: Sequence[str]) -> None:
+        """Send these outbox rows to the queue right after the commit, if the application can."""
+        self._dispatch.extend(keys)
+
+    # -- after the commit ------------------------------------------------------------------------
+
+    def _after_commit(self) -> None:
+        notify_observers(self.app.pm, self._events)
+        for callback in self._after:
+            try:
+                callback()
+            except Exception:
+                log.exception("an after-commit step failed; the change itself has landed")
+        if self._dispatch and self.app.dispatch is not None:
+            try:
+                self.app.dispatch(self.app, self._dispatch)
+            except Exception as exc:  # Redis away: the relay sends them when it is back
+                log.warning("could not queue %s now (%s); the relay will", self._dispatch, exc)
+
+    def _forget(self) -> None:
+        self._events, self._after, self._dispatch = [], [], []
+
+
+def notify_observers(pm: Any, events: Sequence[TransitionEvent]) -> None:
+    """Tell every plugin what happened; a raising observer is logged and the rest still hear."""
+    for item in events:
+        call_each(pm, "transition_applied", event=item)

@@ -1,0 +1,52 @@
+"""The one way a history row is written.
+
+Every state change, task opening, escalation and recorded decision appends one row, in the same
+transaction as the change it records: the case's timeline is the audit trail, so it must never
+say something happened that did not, nor miss what did.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from hamyar.core.storage.models import HistoryEntry, utcnow
+
+_HISTORY = HistoryEntry.__table__  # type: ignore[attr-defined]
+
+
+def record(
+    session: Session,
+    *,
+    case_id: int,
+    action: str,
+    actor: str,
+    version: int,
+    task_id: int | None = None,
+    comment: str = "",
+    from_state: str | None = None,
+    to_state: str | None = None,
+    automatic: bool = False,
+    at: datetime | None = None,
+) -> None:
+    """Append one entry to the case's history (or to one of its tasks', with `task_id`).
+
+    `version` is the version of the case or task the entry is about, before the change.
+    """
+    session.execute(
+        insert(_HISTORY),
+        {
+            "case_id": case_id,
+            "task_id": task_id,
+            "action": action,
+            "actor": actor,
+            "comment": comment,
+            "from_state": from_state,
+            "to_state": to_state,
+            "version": version,
+            "automatic": automatic,
+            "created_at": at or utcnow(),
+        },
+    )
