@@ -1,9 +1,8 @@
 """Full-text search over cases, on Persian-normalised keys, through an index — never a scan.
 
-`hamyar.core.cases.intake.open_case` stores `Case.search_text = core.text.search_key(title,
-description, …)`:
-plain space-separated, normalised terms. A query becomes `core.text.query_terms(q)`, every one
-of which must start a term of the key (prefix match, what a search box wants: "کتاب" finds
+Opening a case stores `Case.search_text = search_key(title, description, …)` (`text.folding`):
+plain space-separated, normalised terms. A query becomes `query_terms(q)`, every one of which
+must start a term of the key (prefix match, what a search box wants: "کتاب" finds
 "کتابخانه"). The index behind it depends on the database:
 
 - **SQLite**: an FTS5 table `case_fts` with external content (`content='case'`), kept in step

@@ -26,7 +26,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; use core.models.utcnow()")
+            raise ValueError(
+                "naive datetime given to a UTC column; use hamyar.core.storage.models.utcnow()"
+            )
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
