@@ -2,7 +2,9 @@
 
 One process owns the pieces and their order: it starts the embedded Redis, migrates the SQLite
 database, loads the demo data, then starts the web app, two workers (one of them also runs the
-scheduler) as child processes pointed at the same database and Redis. Ctrl-C stops the children
+scheduler) as child processes pointed at the same database and Redis. A worker that dies is
+replaced (see _supervisor.py); if the web app dies the demo stops, since restarting it silently on
+the same port would hide the failure from the user looking at it. Ctrl-C stops the children
 first, then Redis, so no job is cut off mid-write by a vanished server.
 """
 
@@ -20,10 +22,17 @@ import httpx
 import typer
 
 from hamyar.core.cli import fail
+from hamyar.core.cli._supervisor import (
+    CrashLoop,
+    Supervisor,
+    describe_exit,
+    has_exited,
+    spawn,
+    stop,
+)
 
 DEMO_USERS = ("admin", "coordinator", "auditor")
 AGENCIES = ("library", "municipality", "health", "welfare")
-STOP_GRACE_SECONDS = 10
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -36,11 +45,14 @@ def _port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def _wait_until_healthy(url: str, children: list[subprocess.Popen[bytes]], timeout: float) -> None:
+def _wait_until_healthy(
+    url: str, web: subprocess.Popen[bytes], workers: Supervisor, timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(child.poll() is not None for child in children):
-            raise fail("a demo process exited during start-up; see its messages above", 1)
+        if has_exited(web):
+            raise fail("the web app exited during start-up; see its messages above", 1)
+        workers.check()
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code < 500:
                 return
@@ -50,21 +62,22 @@ def _wait_until_healthy(url: str, children: list[subprocess.Popen[bytes]], timeo
     raise fail(f"the web app did not answer at {url} within {timeout:.0f} s", 1)
 
 
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for child in children:
-        try:
-            child.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+def _supervise(web: subprocess.Popen[bytes], workers: Supervisor) -> None:
+    """Keep the workers running for as long as the web app runs."""
+    while not has_exited(web):
+        workers.check()
+        time.sleep(0.3)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _stop_quietly(children: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the children; a second Ctrl-C meanwhile must not leave them running."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    stop(children)
 
 
 def _banner(url: str) -> str:
@@ -102,7 +115,11 @@ def register(app: typer.Typer) -> None:
         from hamyar.core.storage.migrations import upgrade
         from hamyar.core.storage.settings import get_settings
 
-        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo as cleanly as Ctrl-C
+        # `kill` and a closed terminal stop the demo as cleanly as Ctrl-C: the children lead
+        # process groups of their own, so only the demo hears the terminal. SIGINT is named
+        # too, because a shell starts a background job with it ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
         if not 0 < port < 65536:
             raise fail(f"--port must be between 1 and 65535, not {port}")
         if not _port_is_free(host, port):
@@ -131,26 +148,26 @@ def register(app: typer.Typer) -> None:
             app.engine.dispose()
 
             command = [sys.executable, "-m", "hamyar"]
-            children = [
-                subprocess.Popen([*command, "serve", "--host", host, "--port", str(port)], env=env),
-                subprocess.Popen(
-                    [*command, "worker", "--quiet", "--name", "demo-worker-1"], env=env
-                ),
-                subprocess.Popen(
-                    [*command, "worker", "--quiet", "--with-scheduler", "--name", "demo-worker-2"],
-                    env=env,
-                ),
-            ]
+            web = spawn([*command, "serve", "--host", host, "--port", str(port)], env)
+            workers = Supervisor(
+                {
+                    "demo-worker-1": [*command, "worker", "--quiet"],
+                    "demo-worker-2": [*command, "worker", "--quiet", "--with-scheduler"],
+                },
+                env,
+            )
             url = f"http://{host}:{port}"
             try:
-                _wait_until_healthy(url, children, timeout=90)
+                workers.start()
+                _wait_until_healthy(url, web, workers, timeout=90)
                 typer.echo(_banner(url))
-                while all(child.poll() is None for child in children):
-                    time.sleep(0.5)
-                typer.echo("hamyar: a demo process stopped; stopping the others", err=True)
-                raise typer.Exit(1)
+                _supervise(web, workers)
+                stop([web])  # reaped, to say how it ended
+                raise fail(f"the web app {describe_exit(web.returncode)}; stopping the demo", 1)
+            except CrashLoop as exc:
+                raise fail(str(exc), 1) from None
             except KeyboardInterrupt:
                 typer.echo("\nstopping…")
             finally:
-                _stop(children)
+                _stop_quietly([web, *workers.children()])
         typer.echo("stopped.")
