@@ -22,9 +22,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 import hamyar
-from hamyar import Actor, Application, build_plugins, commands
+from hamyar import Actor, Application, build_plugins, commands, prepare_database
 from hamyar.core.routing.router import route_case
-from hamyar.core.storage.registry_mirror import sync_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,8 +182,7 @@ def test_a_plugin_written_from_the_docs_routes_its_own_cases(
 ) -> None:
     app = Application.build(plugins=build_plugins(), engine=engine)
     assert "kiosk.visit" in app.registry.services, app.registry.failures
-    with app.unit_of_work() as uow:
-        sync_registry(uow.session, app.registry)
+    prepare_database(app)
     clerk = Actor.from_assignments("clerk", [("Caseworker", "kiosk")])
     case = commands.open_case(
         app.unit_of_work(),
@@ -222,3 +220,14 @@ def test_the_wheel_installs_only_the_hamyar_package(tmp_path: Path) -> None:
     assert "hamyar/core/web/static/hamyar.css" in names and "hamyar/core/geo/iran.json" in names
     assert "hamyar/core/storage/migrations/versions/0001_initial_schema.py" in names
     assert "hamyar/plugins/welfare/__init__.py" in names and "hamyar/workers/jobs.py" in names
+
+
+def test_importing_a_part_of_hamyar_does_not_load_the_web_app_or_the_cli() -> None:
+    probe = (
+        "import hamyar.core.storage.models, sys; "
+        "print(sorted({'litestar', 'typer'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert set(hamyar.__all__) == set(hamyar._EXPORTS)

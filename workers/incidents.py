@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from hamyar.core.engine.outbox import default_queue
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.config import get_worker_settings
 from hamyar.workers.runtime import application
@@ -47,7 +48,7 @@ def record_failure(
                     payload=payload or {},
                     case_id=case_id,
                     sent_at=utcnow(),
-                    queue="bulk",
+                    queue=default_queue(kind),
                 )
                 session.add(row)
             if row.done_at is not None:  # a concurrent delivery completed it meanwhile

@@ -3,7 +3,7 @@
 Nothing is pickled into Redis but these arguments: a worker resolves a handler or periodic job
 by name through its own plugin registry and reads the case from the database when the job runs.
 Each step goes through `run_step`, which makes it idempotent by its outbox key, and is carried
-out by a command of the application layer in the step's unit of work.
+out by `hamyar.core.application.steps` in the step's unit of work.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 from pkgutil import resolve_name
 from typing import Any
 
-from hamyar.core.application import commands
+from hamyar.core.application import steps
 from hamyar.core.engine.outbox import PERIODIC, ROUTE_CASE, RUN_HANDLER, STEP_KINDS
 from hamyar.workers.runtime import application
 from hamyar.workers.steps import run_step
@@ -27,7 +27,7 @@ def route_case(case_id: int, key: str | None = None) -> str:
     return run_step(
         key or ROUTE_CASE.key(**payload),
         ROUTE_CASE.name,
-        lambda uow: commands.route_new_case(uow, case_id),
+        lambda uow: steps.route_new_case(uow, case_id),
         payload=payload,
         case_id=case_id,
     )
@@ -47,7 +47,7 @@ def run_handler(
     return run_step(
         key or RUN_HANDLER.key(**payload),
         RUN_HANDLER.name,
-        lambda uow: commands.run_handler(uow, handler, kind, id, transition),
+        lambda uow: steps.run_handler(uow, handler, kind, id, transition),
         payload=payload,
         case_id=id if kind == "case" else None,
     )
@@ -59,15 +59,15 @@ def run_periodic(name: str, slot: str, key: str | None = None) -> str:
     return run_step(
         key or PERIODIC.key(**payload),
         PERIODIC.name,
-        lambda uow: commands.run_periodic_job(uow, name, slot),
+        lambda uow: steps.run_periodic_job(uow, name, slot),
         payload=payload,
     )
 
 
 def escalate_overdue(slot: str = "", key: str | None = None) -> int:
-    """Escalate open tasks past their due time (`commands.escalate_overdue`), then tell
+    """Escalate open tasks past their due time (`steps.escalate_overdue`), then tell
     supervisors on the events channel; return how many were escalated."""
-    escalated = commands.escalate_overdue(application().unit_of_work())
+    escalated = steps.escalate_overdue(application().unit_of_work())
     _publish(
         [
             {

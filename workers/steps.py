@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from hamyar.core.application.unit_of_work import UnitOfWork
-from hamyar.core.engine.outbox import STEP_KINDS
+from hamyar.core.engine.outbox import default_queue
 from hamyar.core.storage.models import Incident, OutboxMessage, utcnow
 from hamyar.workers.relay import Carrier, enqueue_carriers, plan
 from hamyar.workers.runtime import application
@@ -125,7 +125,7 @@ def _claim(
                     done_at=now,
                     attempts=0,
                     last_error="",
-                    queue=_queue_of(kind),
+                    queue=default_queue(kind),
                 )
             )
     except IntegrityError:
@@ -168,8 +168,3 @@ def _send_spawned(carriers: list[Carrier]) -> None:
             len(carriers),
             exc_info=True,
         )
-
-
-def _queue_of(kind: str) -> str:
-    step = STEP_KINDS.get(kind)
-    return step.queue if step is not None and step.queue else "default"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col
 
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import tokens
@@ -44,20 +46,21 @@ def revoke_token(uow: UnitOfWork, raw: str) -> None:
         uow.session.add(row)
 
 
-def user_for_token(uow: UnitOfWork, raw: str) -> User | None:
-    """The active user of a valid token, noting when it was last used (every few minutes).
+def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> User | None:
+    """The active user of a valid token (read in `session`), noting in `uow` when it was last
+    used, every few minutes.
 
     A busy database must not fail the request over that note: it is then skipped.
     """
-    session = uow.session
     row = tokens.find_token(session, raw)
     user = tokens.token_user(session, row) if row is not None else None
     if row is None or user is None or not tokens.needs_touch(row):
         return user
-    row.last_used_at = utcnow()
     try:
         with uow:
-            session.add(row)
+            uow.session.execute(
+                update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=utcnow())
+            )
     except OperationalError:
         pass
     return user

@@ -14,8 +14,10 @@ from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access, users
 from hamyar.core.auth.actor import Actor
 from hamyar.core.routing import rules
+from hamyar.core.storage import workflow_store
 from hamyar.core.storage.models import CalendarOverride, RoutingRule, User
 from hamyar.core.time import overrides
+from hamyar.core.workflow import WorkflowDefinition
 
 
 def add_user(
@@ -63,6 +65,13 @@ def deactivate_user(uow: UnitOfWork, actor: Actor, user_id: int) -> None:
     with uow:
         access.require_administrator(actor)
         users.deactivate_user(uow.session, users.get_user(uow.session, user_id), by=actor.username)
+
+
+def import_workflow(uow: UnitOfWork, actor: Actor, xml: str | bytes) -> WorkflowDefinition:
+    """Store a DCWorkflow `definition.xml` (replacing an earlier import of the same id)."""
+    with uow:
+        access.require_administrator(actor)
+        return workflow_store.import_workflow(uow.session, uow.registry, xml)
 
 
 def add_routing_rule(

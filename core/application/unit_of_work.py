@@ -11,7 +11,9 @@ an observer never hears of a change that did not land, and a change is never und
 observer failed. This is the only place in Hamyar that commits.
 
 Units nest: a command run inside an outer unit (a plugin's route that opens a case and writes
-a row of its own) joins it, and the outermost one commits both or neither.
+a row of its own) joins it, and the outermost one commits both or neither. An inner block that
+raises spoils the whole unit: even if the outer block catches the error and goes on, nothing is
+committed, because the inner command may have written half of what it meant to.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class UnitOfWork:
         self._given = session
         self._session: Session | None = session
         self._depth = 0
+        self._spoilt = False
         self._events: list[TransitionEvent] = []
         self._after: list[Callable[[], object]] = []
         self._dispatch: list[str] = []
@@ -67,24 +70,26 @@ class UnitOfWork:
     ) -> None:
         self._depth -= 1
         if self._depth:
+            self._spoilt = self._spoilt or exc_type is not None
             return  # an outer unit commits or rolls back for both
-        session = self.session
+        session, spoilt = self.session, self._spoilt
+        events, after, dispatch = self._forget()
         try:
-            if exc_type is None:
+            if exc_type is None and not spoilt:
                 session.commit()
             else:
                 session.rollback()
         except BaseException:
             session.rollback()
-            self._forget()
             raise
         finally:
             if self._given is None:
                 session.close()
                 self._session = None
+        if spoilt and exc_type is None:
+            raise RuntimeError("a command inside this unit of work failed; nothing was committed")
         if exc_type is None:
-            self._after_commit()
-        self._forget()
+            self._after_commit(events, after, dispatch)
 
     # -- what the block records ------------------------------------------------------------------
 
@@ -102,21 +107,31 @@ class UnitOfWork:
 
     # -- after the commit ------------------------------------------------------------------------
 
-    def _after_commit(self) -> None:
-        notify_observers(self.app.pm, self._events)
-        for callback in self._after:
+    def _after_commit(
+        self,
+        events: list[TransitionEvent],
+        after: list[Callable[[], object]],
+        dispatch: list[str],
+    ) -> None:
+        notify_observers(self.app.pm, events)
+        for callback in after:
             try:
                 callback()
             except Exception:
                 log.exception("an after-commit step failed; the change itself has landed")
-        if self._dispatch and self.app.dispatch is not None:
+        if dispatch and self.app.dispatch is not None:
             try:
-                self.app.dispatch(self.app, self._dispatch)
+                self.app.dispatch(self.app, dispatch)
             except Exception as exc:  # Redis away: the relay sends them when it is back
-                log.warning("could not queue %s now (%s); the relay will", self._dispatch, exc)
+                log.warning("could not queue %s now (%s); the relay will", dispatch, exc)
 
-    def _forget(self) -> None:
-        self._events, self._after, self._dispatch = [], [], []
+    def _forget(
+        self,
+    ) -> tuple[list[TransitionEvent], list[Callable[[], object]], list[str]]:
+        """Take what this unit recorded, leaving it empty for its next use."""
+        taken = (self._events, self._after, self._dispatch)
+        self._events, self._after, self._dispatch, self._spoilt = [], [], [], False
+        return taken
 
 
 def notify_observers(pm: Any, events: Sequence[TransitionEvent]) -> None:

@@ -159,6 +159,11 @@ def may_see_queue(actor: Actor) -> bool:
     )
 
 
+def require_queue_reader(actor: Actor) -> None:
+    if not may_see_queue(actor):
+        raise GuardRefused("the queue is for coordinators, supervisors, auditors and managers")
+
+
 def may_read_administration(actor: Actor) -> bool:
     """Users, routing rules and the calendar: managers run them, auditors look at them."""
     return actor.is_manager or actor.is_auditor

@@ -60,9 +60,10 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="A DCWorkflow definition.xml"),
     ) -> None:
         """Read a DCWorkflow (GenericSetup) definition.xml into the database."""
+        from hamyar.core.application import administration as admin
+        from hamyar.core.auth.actor import OPERATOR
         from hamyar.core.cli._context import cli_application
         from hamyar.core.exceptions import InvalidInput
-        from hamyar.core.storage.workflow_store import import_workflow
         from hamyar.core.workflow.dcworkflow import DefinitionXMLError
 
         try:
@@ -70,9 +71,7 @@ def register(app: typer.Typer) -> None:
         except OSError as exc:
             raise fail(f"cannot read {file}: {exc.strerror}") from None
         try:
-            app = cli_application()
-            with app.unit_of_work() as uow:
-                definition = import_workflow(uow.session, app.registry, xml)
+            definition = admin.import_workflow(cli_application().unit_of_work(), OPERATOR, xml)
         except (DefinitionXMLError, InvalidInput) as exc:
             raise fail(f"{file}: {exc}") from None
         for warning in definition.warnings:

@@ -22,6 +22,7 @@ from hamyar.core.demo_data.backdating import backdate
 from hamyar.core.demo_data.cases import DemoCase, demo_tracking_code
 from hamyar.core.demo_data.users import actor_for
 from hamyar.core.engine.contexts import HandlerContext
+from hamyar.core.engine.outbox import ROUTE_CASE, RUN_HANDLER
 from hamyar.core.engine.transition import apply_transition, available_transitions
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import assign_case, route_case
@@ -57,13 +58,13 @@ class _Driver:
                 .where(
                     OutboxMessage.case_id == case.id,
                     OutboxMessage.done_at == None,  # noqa: E711
-                    col(OutboxMessage.kind).in_(("run_handler", "route_case")),
+                    col(OutboxMessage.kind).in_((RUN_HANDLER.name, ROUTE_CASE.name)),
                 )
                 .order_by(col(OutboxMessage.id))
             ).all()
-            pending = [r for r in rows if r.kind == "run_handler"]
+            pending = [r for r in rows if r.kind == RUN_HANDLER.name]
             for row in rows:
-                if row.kind == "route_case" and case.state != "new":
+                if row.kind == ROUTE_CASE.name and case.state != "new":
                     row.sent_at = row.done_at = utcnow()
             if not pending:
                 return

@@ -140,7 +140,7 @@ class HandlerContext:
         return working_calendar(self.session, self.registry, agency)
 
 
-@dataclass(frozen=True)
+@dataclass
 class PeriodicContext:
     """What a worker hands a `PeriodicJob`'s function, once per period."""
 
@@ -150,6 +150,14 @@ class PeriodicContext:
     name: str
     slot: str
     """The start of the period being run (ISO time), e.g. `2024-03-02T02:30:00+00:00`."""
+    events: list[TransitionEvent] = field(default_factory=list)
+    """Every transition the job applied, for the worker to tell observers after commit."""
+
+    def transition(self, target: Case | Task, transition_id: str, comment: str = "") -> None:
+        """Apply `transition_id` to `target` as the engine (SYSTEM), in the job's transaction."""
+        self.events += apply_transition(
+            self.session, target, transition_id, SYSTEM, self.registry, comment=comment
+        )
 
     def calendar(self, agency: str) -> WorkingCalendar:
         """The agency's working days: its Thursday rule, holidays and the admin's overrides."""

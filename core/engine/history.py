@@ -33,7 +33,7 @@ def record(
 ) -> None:
     """Append one entry to the case's history (or to one of its tasks', with `task_id`).
 
-    `version` is the version of the case or task the entry is about, before the change.
+    `version` is the version of the case or task the entry is about, as the change left it.
     """
     session.execute(
         insert(_HISTORY),

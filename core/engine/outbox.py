@@ -70,3 +70,9 @@ PERIODIC = StepKind(
 
 STEP_KINDS = {kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC)}
 """Every kind of step; a row of any other kind ends in an incident saying so."""
+
+
+def default_queue(kind: str) -> str:
+    """The queue of a step of `kind` written without its case at hand (a step run directly)."""
+    step = STEP_KINDS.get(kind)
+    return step.queue if step is not None and step.queue else "default"

@@ -80,7 +80,9 @@ def create_app(
         from hamyar.workers.runtime import dispatch
 
         application = Application.build(settings, plugins=plugins, engine=engine, dispatch=dispatch)
-    settings, plugins, engine = application.settings, application.plugins, application.engine
+    elif plugins is not None or engine is not None or settings is not None:
+        raise TypeError("give an application, or the parts to build one from, not both")
+    settings, plugins = application.settings, application.plugins
     secret = settings.effective_secret_key()
     registry = plugins.registry
     static = create_static_files_router(
@@ -115,9 +117,7 @@ def create_app(
         template_config=template_config(registry.template_dirs),
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
         plugins=_htmx_plugins(),
-        state=State(
-            {"app": application, "engine": engine, "plugins": plugins, "settings": settings}
-        ),
+        state=State({"app": application}),
         on_startup=[_sync_on_startup],
         debug=debug,
     )

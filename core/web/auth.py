@@ -23,7 +23,7 @@ from litestar.types import Empty, Message, Scope
 from sqlmodel import Session, select
 
 from hamyar.core.application.accounts import user_for_token
-from hamyar.core.application.unit_of_work import UnitOfWork
+from hamyar.core.application.context import Application
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import NotAuthenticated
 from hamyar.core.storage.models import RoleAssignment, User, utcnow
@@ -130,26 +130,32 @@ def session_config(secret_key: str) -> CookieBackendConfig:
 # -- the request's actor --------------------------------------------------------------------------
 
 
-def resolve_actor(uow: UnitOfWork, connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
-    """The actor behind a request, or None; cached on the request's state."""
+def resolve_actor(app: Application, connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+    """The actor behind a request, or None; cached on the request's state.
+
+    Read in a session of its own that never takes SQLite's write lock, so finding out who is
+    calling never holds back (or waits for) a writer; a token's last-use note is a short unit
+    of work of its own.
+    """
     state = connection.scope.setdefault("state", {})
     if "hamyar_actor" in state:
         return state["hamyar_actor"]
     token = bearer_token(connection)
-    if token is not None:
-        user = user_for_token(uow, token) if token else None
-    else:
-        user = _session_user(uow.session, connection)
-    actor = actor_for(uow.session, user) if user is not None else None
+    with app.read_session() as session:
+        if token is not None:
+            user = user_for_token(session, app.unit_of_work(), token) if token else None
+        else:
+            user = _session_user(session, connection)
+        actor = actor_for(session, user) if user is not None else None
     state["hamyar_actor"] = actor
     return actor
 
 
 def current_actor(
-    request: Request[Any, Any, Any], uow: NamedDependency[SkipValidation[UnitOfWork]]
+    request: Request[Any, Any, Any], app: NamedDependency[SkipValidation[Application]]
 ) -> Actor:
     """Dependency: the calling actor; 401 when the request carries no valid credentials."""
-    actor = resolve_actor(uow, request)
+    actor = resolve_actor(app, request)
     if actor is None:
         if bearer_token(request) is not None:
             raise NotAuthenticated(
@@ -161,10 +167,10 @@ def current_actor(
 
 
 def optional_actor(
-    request: Request[Any, Any, Any], uow: NamedDependency[SkipValidation[UnitOfWork]]
+    request: Request[Any, Any, Any], app: NamedDependency[SkipValidation[Application]]
 ) -> Actor | None:
     """Dependency for pages anyone may open (the login page): the actor, or None."""
-    return resolve_actor(uow, request)
+    return resolve_actor(app, request)
 
 
 def client_address(scope: Scope) -> str:

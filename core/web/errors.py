@@ -1,10 +1,9 @@
 """Every error as JSON a person can act on: `{"status_code", "detail"}` (and `errors` per field).
 
 The engine's exceptions carry their HTTP status (`hamyar.core.exceptions`); Litestar's own
-(validation,
-404 route, 405, 413 body too large, CSRF) get the same shape. Anything unexpected is logged with
-its traceback and answered with a 500 that says so, never a page of internals. Browser page
-requests get the UI's error page when the UI offers one (`hamyar.core.web.ui.error_page`).
+(validation, 404 route, 405, 413 body too large, CSRF) get the same shape. Anything unexpected
+is logged with its traceback and answered with a 500 that says so, never a page of internals.
+Browser page requests get the UI's error page (`hamyar.core.web.ui.error_page`).
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from hamyar.core.cases.status import task_is_open, task_is_overdue
+from hamyar.core.storage.database import read_only
 from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
+from hamyar.core.web.dependencies import provide_app
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -81,7 +83,7 @@ class WorkCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         now = utcnow()
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:  # no write lock on SQLite
             cases = GaugeMetricFamily("hamyar_cases", "Cases by state", labels=["state"])
             for state, count in session.execute(
                 select(col(Case.state), func.count()).group_by(col(Case.state))
@@ -126,7 +128,7 @@ class WorkCollector(Collector):
 def metrics_handler(state: State) -> Response[bytes]:
     """Request metrics of this process and work gauges of the whole deployment."""
     work = CollectorRegistry()
-    work.register(WorkCollector(state.engine))
+    work.register(WorkCollector(provide_app(state).engine))
     body = generate_latest(REGISTRY) + generate_latest(work)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 

@@ -13,18 +13,22 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
+from hamyar.core.storage.database import read_only
+from hamyar.core.web.dependencies import provide_app
+
 
 def _check_database(state: State) -> dict[str, Any]:
+    engine = provide_app(state).engine
     start = time.perf_counter()
     try:
-        with state.engine.connect() as conn:
+        with read_only(engine).connect() as conn:  # never queued behind a writer on SQLite
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         return {"ok": False, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
     return {
         "ok": True,
         "ms": round((time.perf_counter() - start) * 1000, 1),
-        "dialect": state.engine.dialect.name,
+        "dialect": engine.dialect.name,
     }
 
 

@@ -1,4 +1,5 @@
-"""The JSON API under `/api`, one controller module per resource (see INTERFACE.md)."""
+"""The JSON API under `/api`, one controller module per resource; each handler turns a
+request into a command (or a read) and its answer into JSON."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """`/api/queue` and `/api/incidents`: the background work, and the steps that failed.
 
-Queue internals come from `workers.status.queue_status()`; this module only adds who may see
-them. Incidents are listed per case visibility, and retried by the `retry_incident` command.
+Queue internals come from `hamyar.workers.status.queue_status()`; this module only adds who may
+see them. Incidents are listed per case visibility (`cases.incidents`), and retried by the
+`retry_incident` command.
 """
 
 from __future__ import annotations
@@ -10,24 +11,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from hamyar.core.application import commands
-from hamyar.core.auth.access import may_see_queue, visible_cases
-from hamyar.core.exceptions import GuardRefused
-from hamyar.core.storage.models import Case, Incident, OutboxMessage
+from hamyar.core.auth.access import require_queue_reader
+from hamyar.core.cases.incidents import incidents_for
+from hamyar.core.storage.models import Incident
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
-
-
-def _backlog(db: DbDep) -> dict[str, int]:
-    pending = db.exec(
-        select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
-    ).one()
-    incidents = db.exec(
-        select(func.count()).select_from(Incident).where(col(Incident.resolved_at).is_(None))
-    ).one()
-    return {"outbox_backlog": int(pending), "open_incidents": int(incidents)}
+from hamyar.workers.status import queue_status
 
 
 def incident_view(incident: Incident) -> dict[str, Any]:
@@ -48,21 +38,9 @@ def incident_view(incident: Incident) -> dict[str, Any]:
 @get("/queue", sync_to_thread=True, tags=["queue"])
 def queue(db: DbDep, actor: ActorDep) -> dict[str, Any]:
     """RQ queues (queued, started, scheduled, failed), live workers, outbox backlog, incidents."""
-    if not may_see_queue(actor):
-        raise GuardRefused("the queue is for coordinators, supervisors, auditors and managers")
-    try:
-        from hamyar.workers.status import queue_status
-    except ImportError:
-        return {
-            "available": False,
-            "detail": "the workers package has no status yet",
-            **_backlog(db),
-        }
+    require_queue_reader(actor)
     status = queue_status(db)
-    body = dict(status) if isinstance(status, dict) else {"status": status}
-    for key, value in _backlog(db).items():
-        body.setdefault(key, value)
-    return body
+    return {**status, "outbox_backlog": status["outbox"]["backlog"]}
 
 
 class IncidentController(Controller):
@@ -78,11 +56,7 @@ class IncidentController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     ) -> list[dict[str, Any]]:
         """Failed automatic steps on cases you may see, newest first."""
-        query = select(Incident).outerjoin(Case, Case.id == Incident.case_id)  # type: ignore[arg-type]
-        query = query.where(visible_cases(actor) | Incident.case_id.is_(None))  # type: ignore[union-attr]
-        if not include_resolved:
-            query = query.where(Incident.resolved_at.is_(None))  # type: ignore[union-attr]
-        rows = db.exec(query.order_by(Incident.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+        rows = incidents_for(db, actor, include_resolved=include_resolved, limit=limit)
         return [incident_view(i) for i in rows]
 
     @post("/{incident_id:int}/retry", status_code=202, sync_to_thread=True)

@@ -2,9 +2,9 @@
 right-to-left by default with an English switch.
 
 `create_app()` mounts `ui_router()` and asks `error_page()` for the HTML answer to a failed
-browser request. Controllers are thin, one module per page; what they show comes from the
-engine (`hamyar.core.engine.transition`, `hamyar.core.cases.intake`, `hamyar.core.auth.access`,
-`hamyar.core.cases.search`, `hamyar.core.cases.reports`).
+browser request. Controllers are thin, one module per page: a form runs a command of
+`hamyar.core.application`, and what a page shows comes from the read side (`auth.access`,
+`cases.listing`, `cases.worklists`, `cases.reports`).
 """
 
 from __future__ import annotations

@@ -269,6 +269,7 @@ def take(
 ) -> Template | Redirect:
     """Take the pressed transition on the case or one of its tasks, at the version shown."""
     plugins = plugins_of(request)
+    access.require_writer(actor)  # a reader is refused outright, not shown the page again
     db = uow.session
     task_id = _int(form_value(data, "task"))
     comment = form_value(data, "comment")

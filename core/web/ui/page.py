@@ -20,7 +20,7 @@ from hamyar.core import i18n
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.manager import Plugins
-from hamyar.core.storage.settings import get_settings
+from hamyar.core.web.dependencies import application_of
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A posted HTML form: each field a string, or a list when a browser sent it several times."""
@@ -45,7 +45,9 @@ class Message:
 
 def locale_of(request: Request[Any, Any, Any]) -> str:
     """The locale chosen with the fa/en switch, else the site's default (HAMYAR_LOCALE)."""
-    return i18n.normalize_locale(request.cookies.get(LOCALE_COOKIE), get_settings().locale)
+    return i18n.normalize_locale(
+        request.cookies.get(LOCALE_COOKIE), application_of(request).settings.locale
+    )
 
 
 def login_redirect(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
@@ -131,8 +133,8 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 
 def plugins_of(request: Request[Any, Any, Any]) -> Plugins:
-    """The plugins the app was built with (`create_app(plugins=…)`, else the process's)."""
-    return request.app.state.plugins
+    """The plugins of the application the request is served by."""
+    return application_of(request).plugins
 
 
 def form_value(data: dict[str, Any], name: str) -> str:

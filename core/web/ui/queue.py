@@ -11,35 +11,29 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlmodel import Session
 
 from hamyar.core.application import commands
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
-from hamyar.core.exceptions import GuardRefused, HamyarError
-from hamyar.core.plugin.manager import Plugins
-from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
-from hamyar.core.web.ui.page import Message, is_htmx, plugins_of, render, t
-
-
-def require_queue_reader(actor: Actor) -> None:
-    if not access.may_see_queue(actor):
-        raise GuardRefused("the queue is for coordinators, supervisors, managers and auditors")
+from hamyar.core.cases.incidents import incidents_for
+from hamyar.core.exceptions import HamyarError
+from hamyar.core.web.dependencies import ActorDep, UowDep, application_of
+from hamyar.core.web.ui.page import Message, is_htmx, render, t
+from hamyar.workers.status import queue_status
 
 
 def _page(
     request: Request[Any, Any, Any],
-    db: Session,
-    plugins: Plugins,
     actor: Actor,
     *,
     messages: list[Message] | None = None,
     status_code: int = 200,
 ) -> Template:
-    from hamyar.workers.incidents import open_incidents
-    from hamyar.workers.status import queue_status
-
-    status = queue_status(db)
+    app = application_of(request)
+    # A session of its own that never takes SQLite's write lock: the page then waits on Redis.
+    with app.read_session() as session:
+        status = queue_status(session)
+        incidents = incidents_for(session, actor)
     return render(
         request,
         "queue.html",
@@ -47,18 +41,17 @@ def _page(
         status_code=status_code,
         page_title=t(request, "Queue"),
         status=status,
-        incidents=open_incidents(db),
+        incidents=incidents,
         may_retry=access.may_write(actor),
-        periodic_jobs=sorted(plugins.registry.periodic_jobs.values(), key=lambda j: j.name),
+        periodic_jobs=sorted(app.registry.periodic_jobs.values(), key=lambda j: j.name),
         messages=messages or [],
     )
 
 
 @get("/queue", name="ui:queue", sync_to_thread=True)
-def queue_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> Template:
-    plugins = plugins_of(request)
-    require_queue_reader(actor)
-    return _page(request, db, plugins, actor)
+def queue_page(request: Request[Any, Any, Any], actor: ActorDep) -> Template:
+    access.require_queue_reader(actor)
+    return _page(request, actor)
 
 
 @post(
@@ -70,23 +63,17 @@ def queue_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> T
 def retry_incident(
     request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, incident_id: FromPath[int]
 ) -> Template | Redirect:
-    plugins = plugins_of(request)
-    db = uow.session
-    require_queue_reader(actor)
+    access.require_queue_reader(actor)
+    access.require_writer(actor)
     try:
         commands.retry_incident(uow, actor, incident_id)
     except HamyarError as exc:
         return _page(
-            request,
-            db,
-            plugins,
-            actor,
-            status_code=exc.status_code,
-            messages=[Message(str(exc), "error")],
+            request, actor, status_code=exc.status_code, messages=[Message(str(exc), "error")]
         )
     message = Message(
         t(request, "The step was queued again; the incident closes when it succeeds.")
     )
     if is_htmx(request):
-        return _page(request, db, plugins, actor, messages=[message])
+        return _page(request, actor, messages=[message])
     return Redirect("/queue", status_code=303)
