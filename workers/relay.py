@@ -26,7 +26,7 @@ from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
-from rq.scripts import _build_hset_args, get_unique_enqueue_script
+from rq.queue import EnqueueData
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
@@ -225,38 +225,69 @@ def enqueue_carriers(
     connection: Redis | None = None,
     sent: list[OutboxMessage] | None = None,
 ) -> None:
-    """Queue planned jobs in one round trip to Redis; rows that reached it go to `sent`.
+    """Queue planned jobs in two round trips to Redis; rows that reached it go to `sent`.
 
-    Each job is saved by RQ's own atomic unique-enqueue script, pipelined. A job id that is
-    still taken (queued, running, or a finished run kept for inspection) is then handled one
-    by one, exactly as a single enqueue would.
+    The first asks which of the jobs' ids are taken; the second queues the jobs whose ids are
+    free, all at once, with `Queue.enqueue_many`. An id that is taken (queued, running, or a
+    finished run kept for inspection) is then handled one by one, exactly as a single enqueue
+    would: a finished run is replaced, a live job left be.
+
+    Between the look-up and `enqueue_many` another sender may queue one of those ids: a worker
+    queueing the steps its own step spawned, another process relaying a retried row, or the
+    reconciler. That race is harmless, and cannot lose a step:
+
+    - `enqueue_many` is not conditional: once the pipeline has run, Redis holds a queued job
+      under the id, whatever another sender did meanwhile. An id names its rows, so the job
+      written is the very call the other sender queued.
+    - Written over a job that is queued or running, the id is pushed a second time and its
+      steps are delivered twice; `run_step` claims each step's row under a lock, so the second
+      delivery finds it done and skips it.
+    - A sender that replaces a job (a finished run, or an abandoned one for the reconciler)
+      may delete ours just after it was written; it then queues its own under the same id.
+    - Written over a run that finished in the window, the job keeps that run's expiry and may
+      vanish before a worker takes it: that run has delivered the steps already.
+    - Whatever else took a job away, its rows are sent and not done, which is exactly what
+      the reconciler looks for.
+
+    The look-up only chooses the way: a free id is written for certain, and a taken one goes
+    through RQ's unique enqueue, which decides in Redis itself.
     """
     connection = connection or get_redis()
     sent = sent if sent is not None else []
     if not carriers:
         return
-    script = get_unique_enqueue_script(connection)
-    with connection.pipeline(transaction=False) as pipe:
-        for queue in {c.queue: _queue(c.queue, connection) for c in carriers}.values():
-            pipe.sadd(queue.redis_queues_keys, queue.key)
-        heads = len(pipe)
-        for carrier in carriers:
-            queue = _queue(carrier.queue, connection)
-            function, kwargs, options = carrier.call()
-            job = queue.create_job(function, kwargs=kwargs, status=JobStatus.QUEUED, **options)
-            job.origin = queue.name
-            queue._prepare_for_queue(job)
-            ttl = job.ttl if job.ttl is not None else -1
-            script(
-                keys=[job.key, queue.key],
-                args=[job.id, "R", ttl, *_build_hset_args(job)],
-                client=pipe,
-            )
-        results = pipe.execute()[heads:]
-    for carrier, saved in zip(carriers, results, strict=True):
-        if not saved:  # the id is taken: see whether it is a finished run to replace
+    taken = _taken(carriers, connection)
+    free = [c for c, busy in zip(carriers, taken, strict=True) if not busy]
+    if free:
+        _enqueue_many(free, connection)
+        for carrier in free:
+            sent.extend(carrier.messages)
+    for carrier, busy in zip(carriers, taken, strict=True):
+        if busy:
             _enqueue(carrier, connection)
-        sent.extend(carrier.messages)
+            sent.extend(carrier.messages)
+
+
+def _taken(carriers: Sequence[Carrier], connection: Redis) -> list[bool]:
+    """Whether a job already exists under each carrier's id, in one round trip."""
+    with connection.pipeline(transaction=False) as pipe:
+        for carrier in carriers:
+            pipe.exists(Job.key_for(carrier.job_id))
+        return [bool(n) for n in pipe.execute()]
+
+
+def _enqueue_many(carriers: Sequence[Carrier], connection: Redis) -> None:
+    """Queue jobs whose ids are free, one `enqueue_many` per queue, in one pipeline."""
+    by_queue: dict[str, list[EnqueueData]] = {}
+    for carrier in carriers:
+        function, kwargs, options = carrier.call()
+        by_queue.setdefault(carrier.queue, []).append(
+            Queue.prepare_data(function, kwargs=kwargs, **options)
+        )
+    with connection.pipeline(transaction=False) as pipe:
+        for name, jobs in by_queue.items():
+            _queue(name, connection).enqueue_many(jobs, pipeline=pipe)
+        pipe.execute()
 
 
 _MARK_SENT = (

@@ -8,10 +8,14 @@ from pathlib import Path
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
+from rq.job import Job, JobStatus
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from hamyar.core.storage.broker import get_redis
-from hamyar.workers.relay import job_id_for, relay_pending
+from hamyar.core.storage.models import OutboxMessage
+from hamyar.workers import relay
+from hamyar.workers.relay import enqueue_messages, job_id_for, plan, relay_pending
 from hamyar.workers.worker import work_until_idle
 from tests.workers.world import (
     RedisServerProcess,
@@ -44,6 +48,61 @@ def test_relaying_twice_queues_one_job(hamyar: dict[str, str], engine: Engine) -
     queue = Queue("default", connection=get_redis())
     assert queue.job_ids == [job_id_for(f"route:{case_id}")]
     assert snapshot(engine, case_id)["outbox"] == {f"route:{case_id}": (True, False)}
+
+
+def _rows(kind: str, *numbers: int) -> list[OutboxMessage]:
+    return [
+        OutboxMessage(id=n, key=f"{kind}:{n}", kind=kind, payload={"case_id": n}) for n in numbers
+    ]
+
+
+def test_one_relay_batch_replaces_finished_runs_and_leaves_live_jobs_be(redis_url: str) -> None:
+    connection = get_redis()
+    queue = Queue("default", connection=connection)
+    finished, queued, *fresh = _rows("run_handler", 1, 2, 3, 4)
+    short = _rows("route_case", 5, 6)  # two short steps: one job for both
+    enqueue_messages([finished, queued], connection)
+    done = Job.fetch(job_id_for(finished.key), connection=connection)
+    queue.remove(done)
+    done.set_status(JobStatus.FINISHED)  # a run kept for inspection
+    live = Job.fetch(job_id_for(queued.key), connection=connection)
+    live.meta["untouched"] = True
+    live.save_meta()
+
+    sent: list[OutboxMessage] = []
+    enqueue_messages([finished, queued, *fresh, *short], connection, sent)
+
+    assert sorted(m.key for m in sent) == sorted(m.key for m in [finished, queued, *fresh, *short])
+    batch = plan(short)[0].job_id
+    ids = [job_id_for(m.key) for m in [finished, queued, *fresh]] + [batch]
+    assert sorted(queue.job_ids) == sorted(ids)  # each id queued once
+    jobs = Job.fetch_many(ids, connection=connection)
+    assert all(j is not None and j.get_status(refresh=False) == JobStatus.QUEUED for j in jobs)
+    assert Job.fetch(live.id, connection=connection).meta == {"untouched": True}
+    replaced = Job.fetch(done.id, connection=connection)
+    assert replaced.kwargs == {"case_id": 1, "key": finished.key}
+    assert Job.fetch(batch, connection=connection).kwargs["steps"][1]["key"] == "route_case:6"
+
+
+def test_a_job_another_sender_queued_after_the_look_up_is_applied_once(
+    hamyar: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = open_test_case(engine)
+    assert relay_pending() == 1  # the other sender: it queued the job, not yet marked the row
+    with engine.begin() as conn:
+        conn.execute(update(OutboxMessage).values(sent_at=None))
+    monkeypatch.setattr(  # and the look-up ran just before its job reached Redis
+        relay, "_taken", lambda carriers, connection: [False] * len(carriers)
+    )
+
+    assert relay_pending() == 1
+    queue = Queue("default", connection=get_redis())
+    assert queue.job_ids == [job_id_for(f"route:{case_id}")] * 2  # delivered twice …
+    work_until_idle()
+    after = snapshot(engine, case_id)
+    assert after["state"] == "resolved"
+    assert after["actions"].count("routed") == 1  # … applied once
+    assert after["outbox"][f"route:{case_id}"] == (True, True)
 
 
 def test_rows_wait_while_redis_is_down_and_are_sent_when_it_returns(
