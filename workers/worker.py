@@ -33,7 +33,6 @@ from redis.exceptions import RedisError
 from redis.lock import Lock
 from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
-from rq.scripts import release_lock
 from sqlalchemy.exc import OperationalError
 
 from hamyar.core.application.setup import prepare_database
@@ -51,6 +50,15 @@ COURIER_NAME = "courier-{}"
 """The name a worker's courier holds its locks under (relay, reconcile, RQ's scheduler locks)."""
 RECONCILE_LOCK = "hamyar:lock:reconcile"
 
+RELEASE_IF_HELD = """
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+    return redis.call("DEL", KEYS[1])
+end
+return 0
+"""
+"""Delete a lock only if `ARGV[1]` still holds it: a GET then a DEL could delete the lock of
+a courier that took it over in between."""
+
 
 class Courier(threading.Thread):
     """Heartbeat, relay, retries and reconcile, beside the worker's job loop."""
@@ -65,6 +73,7 @@ class Courier(threading.Thread):
         self.settings = get_worker_settings()
         self.queue_names = list(queue_names)
         self.retries = RQScheduler(self.queue_names, connection=connection, name=self.name)
+        self.release_if_held = connection.register_script(RELEASE_IF_HELD)
 
     def run(self) -> None:
         last_beat = last_retries = last_reconcile = 0.0
@@ -142,7 +151,7 @@ class Courier(threading.Thread):
         worker = owner.removeprefix(COURIER_NAME.format(""))
         if worker == owner or self.connection.exists(ALIVE_KEY.format(worker)):
             return False
-        freed = bool(release_lock(self.connection, key, owner))
+        freed = bool(self.release_if_held(keys=[key], args=[owner]))
         if freed:
             log.warning("freed %s from dead worker %s", key, worker)
         return freed
