@@ -109,8 +109,9 @@ def plan(messages: Sequence[OutboxMessage], batch: int | None = None) -> list[Ca
             carriers.append(carrier)
         carrier.messages.append(message)
     for carrier in carriers:
+        job_id = carrier.job_id  # a hash of all its keys: worked out once, not once per row
         for message in carrier.messages:
-            message.job_id = carrier.job_id
+            message.job_id = job_id
     return carriers
 
 
