@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 RUN_RESULT_TTL = 3600
 """How long a finished run stays in Redis, refusing later dispatches for its period."""
 DISPATCH_RESULT_TTL = 300
+ESCALATION = "hamyar.escalate_overdue"
+"""The built-in periodic job: open tasks past their due time are escalated."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def periodic_jobs() -> list[Period]:
     registry = application().registry
     jobs = [
         Period(
-            "hamyar.escalate_overdue",
+            ESCALATION,
             "hamyar.workers.jobs.escalate_overdue",
             get_worker_settings().escalation_cron,
             "bulk",
@@ -154,36 +156,44 @@ def make_scheduler(connection: Redis | None = None) -> CronScheduler:
     """RQ's cron scheduler with a dispatch registered for every periodic job.
 
     Sets this process's local time zone (see the module's docstring): call it in the
-    scheduler's own process.
+    scheduler's own process. A plugin's job with a bad schedule is left out and logged with its
+    plugin; a bad `HAMYAR_ESCALATION_CRON` is a setting that does not parse, and stops it.
     """
     zone = get_settings().timezone
     use_time_zone(zone)
     scheduler = CronScheduler(connection=connection or get_redis(), logging_level=logging.INFO)
     for period in periodic_jobs():
         try:
-            scheduler.register(
-                start_period,
-                period.queue,
-                kwargs={
-                    "name": period.name,
-                    "func_name": period.func_name,
-                    "cron": period.cron,
-                    "zone": zone,
-                    "kwargs": period.kwargs,
-                },
-                cron=period.cron,
-                result_ttl=DISPATCH_RESULT_TTL,
-                name=period.name,
-            )
-        except (ValueError, KeyError) as exc:  # a bad cron expression: skip it, say whose
+            _register(scheduler, period, zone)
+        except (ValueError, KeyError) as exc:  # a bad cron expression
+            if period.name == ESCALATION:
+                raise
             log.error(
                 "periodic job %s of plugin %s has a bad schedule %r: %s",
                 period.name,
-                period.plugin or "hamyar",
+                period.plugin,
                 period.cron,
                 exc,
             )
     return scheduler
+
+
+def _register(scheduler: CronScheduler, period: Period, zone: str) -> None:
+    """Have `scheduler` dispatch `period` on its cron schedule, read in `zone`."""
+    scheduler.register(
+        start_period,
+        period.queue,
+        kwargs={
+            "name": period.name,
+            "func_name": period.func_name,
+            "cron": period.cron,
+            "zone": zone,
+            "kwargs": period.kwargs,
+        },
+        cron=period.cron,
+        result_ttl=DISPATCH_RESULT_TTL,
+        name=period.name,
+    )
 
 
 def run_scheduler() -> None:

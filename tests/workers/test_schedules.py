@@ -134,6 +134,15 @@ def test_a_bad_schedule_is_logged_with_its_plugin_and_the_others_run(
     )
 
 
+def test_a_bad_escalation_schedule_stops_the_scheduler(
+    redis_url: str, host_in_utc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HAMYAR_ESCALATION_CRON", "every minute")
+    clear_caches()
+    with pytest.raises(ValueError):
+        make_scheduler(get_redis())
+
+
 @pytest.mark.slow
 def test_a_periodic_job_runs_once_per_period_with_two_schedulers(
     hamyar: dict[str, str], engine: Engine, start_worker, tmp_path
