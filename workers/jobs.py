@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from pkgutil import resolve_name
+from importlib import import_module
 from typing import Any
 
 from hamyar.core.application import steps
@@ -94,7 +94,10 @@ def run_steps(steps: list[dict[str, Any]]) -> int:
     done, failed = 0, []
     for step in steps:
         try:
-            job = resolve_name(STEP_KINDS[step["kind"]].job)
+            # Not pkgutil.resolve_name: it first tries the whole dotted path as a module, a
+            # failed import on every step.
+            module, _, name = STEP_KINDS[step["kind"]].job.rpartition(".")
+            job = getattr(import_module(module), name)
             if job(**step["payload"], key=step["key"]) == "done":
                 done += 1
         except Exception as exc:  # recorded on the step's row by run_step
