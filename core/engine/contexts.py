@@ -116,8 +116,27 @@ class RoutingContext:
         )
 
 
+class _StepActions:
+    """What a handler and a periodic job may do in their step's transaction."""
+
+    session: Session
+    registry: Registry
+    events: list[TransitionEvent]
+
+    def transition(self, target: Case | Task, transition_id: str, comment: str = "") -> None:
+        """Apply `transition_id` to `target` as the engine (SYSTEM), in the step's transaction;
+        the worker tells observers once it commits."""
+        self.events += apply_transition(
+            self.session, target, transition_id, SYSTEM, self.registry, comment=comment
+        )
+
+    def calendar(self, agency: str) -> WorkingCalendar:
+        """The agency's working days: its Thursday rule, holidays and the admin's overrides."""
+        return working_calendar(self.session, self.registry, agency)
+
+
 @dataclass
-class HandlerContext:
+class HandlerContext(_StepActions):
     """What a worker hands a transition's handler."""
 
     session: Session
@@ -127,21 +146,11 @@ class HandlerContext:
     transition_name: str
     """The transition whose handler this is (e.g. `request_slot`); `transition()` is the verb."""
     events: list[TransitionEvent] = field(default_factory=list)
-    """Every transition the handler applied, for the worker to tell observers after commit."""
-
-    def transition(self, target: Case | Task, transition_id: str, comment: str = "") -> None:
-        """Apply `transition_id` to `target` as the engine (SYSTEM), in the worker's transaction."""
-        self.events += apply_transition(
-            self.session, target, transition_id, SYSTEM, self.registry, comment=comment
-        )
-
-    def calendar(self, agency: str) -> WorkingCalendar:
-        """The agency's working days: its Thursday rule, holidays and the admin's overrides."""
-        return working_calendar(self.session, self.registry, agency)
+    """Every transition the handler applied."""
 
 
 @dataclass
-class PeriodicContext:
+class PeriodicContext(_StepActions):
     """What a worker hands a `PeriodicJob`'s function, once per period."""
 
     session: Session
@@ -151,14 +160,4 @@ class PeriodicContext:
     slot: str
     """The start of the period being run (ISO time), e.g. `2024-03-02T02:30:00+00:00`."""
     events: list[TransitionEvent] = field(default_factory=list)
-    """Every transition the job applied, for the worker to tell observers after commit."""
-
-    def transition(self, target: Case | Task, transition_id: str, comment: str = "") -> None:
-        """Apply `transition_id` to `target` as the engine (SYSTEM), in the job's transaction."""
-        self.events += apply_transition(
-            self.session, target, transition_id, SYSTEM, self.registry, comment=comment
-        )
-
-    def calendar(self, agency: str) -> WorkingCalendar:
-        """The agency's working days: its Thursday rule, holidays and the admin's overrides."""
-        return working_calendar(self.session, self.registry, agency)
+    """Every transition the job applied."""
