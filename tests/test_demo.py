@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -78,7 +79,12 @@ def test_a_killed_worker_is_replaced_and_ctrl_c_still_stops_everything(tmp_path:
     started: set[psutil.Process] = set()
 
     def output() -> str:
+        """The end of what the demo printed, for a failure's message."""
         return log.read_text(errors="replace")[-4000:]
+
+    def printed() -> str:
+        """All of it: the web app's access log can push a line out of `output()`'s window."""
+        return log.read_text(errors="replace")
 
     def serving() -> bool:
         return answers(f"{url}/health") and answers(f"{url}/login")
@@ -104,8 +110,10 @@ def test_a_killed_worker_is_replaced_and_ctrl_c_still_stops_everything(tmp_path:
             replacement = worker_named(demo, "demo-worker-2-r2")
             assert time.monotonic() - killed_at < 20, f"no replacement worker\n{output()}"
             time.sleep(0.2)
-        assert "worker demo-worker-2 (pid" in output() and "was killed by SIGKILL" in output()
-        assert "replaced it with demo-worker-2-r2" in output()
+        assert "worker demo-worker-2 (pid" in printed() and "was killed by SIGKILL" in printed()
+        # A worker killed before it settled is replaced after a short pause, one that had settled
+        # at once; both say so.
+        assert re.search(r"replac(ed|ing) it with demo-worker-2-r2", printed()), output()
         wait_for(lambda: all(map(gone, scheduler)), 20, "the dead worker's scheduler to stop")
 
         connection = Redis.from_url(redis_url)
