@@ -25,6 +25,12 @@ from hamyar.core.engine.transition import apply_transition
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
 
+FORM_TRANSITIONS = {
+    "assign": "assigning a case names the services and a reason: "
+    "POST /api/cases/{id}/assign {services, reason, version}",
+}
+"""Case transitions that need more than a comment, and the command that takes them."""
+
 
 def open_case(
     uow: UnitOfWork,
@@ -109,6 +115,10 @@ def take_transition(
                 [{"field": "kind", "message": "case or task"}],
             )
         access.require_writer(actor)
+        if kind == "case" and transition in FORM_TRANSITIONS:
+            raise InvalidInput(
+                FORM_TRANSITIONS[transition], [{"field": "transition", "message": transition}]
+            )
         events = apply_transition(
             session,
             target,

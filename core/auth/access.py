@@ -12,6 +12,14 @@ The rules, from the design:
   a role in an involved agency.
 - **Auditors** read what coordinators read and never write: every write path calls
   `require_writer`.
+- **A referral's recipient** (Primero): while the referral is only *offered*, the receiving
+  agency sees what it needs to decide — service, reason, neighbourhood, dates — not the file;
+  once it accepts it reads the case in full. A *rejected* or *revoked* referral involves the
+  agency no more: a confidential case it holds no other task of is a 404 for it again, and
+  drops out of its lists, search and reports.
+- **Routing reasons** (why a task came back "not responsible", why a case was assigned) are
+  read by everyone who may see the case, coordinators of a confidential one included: they
+  need the reason to route it, not the content.
 - **The person who recorded a case** keeps seeing it, whatever its service.
 - **Reporter contact details** are shown only to staff of an involved agency.
 
@@ -34,6 +42,13 @@ from hamyar.core.storage.models import Case, Task
 from hamyar.core.workflow import roles as R
 
 _SEE_ALL = frozenset({R.COORDINATOR, R.MANAGER, R.AUDITOR, R.SYSTEM})
+REFERRAL = "referral"
+ENDED_REFERRAL_STATES = ("rejected", "revoked")
+"""A referral in these states gives its recipient nothing of the case any more."""
+OFFERED_REFERRAL_STATES = ("offered",)
+"""A referral in these states shows its recipient what it needs to decide, not the file."""
+ROUTING_ACTIONS = frozenset({"not_responsible", "back_to_triage", "assign", "reassign"})
+"""History entries whose comment is a routing reason, read by all who may see the case."""
 
 
 @dataclass(frozen=True)
@@ -44,20 +59,57 @@ class CaseAccess:
     """May read title, description, data, task reasons and history comments."""
     reporter: bool
     """May read the reporter's contact details."""
+    offered_to: frozenset[str] = frozenset()
+    """The actor's agencies that hold only an offered referral of the case: they read that
+    referral's reason (what they need to decide), nothing else of a confidential case."""
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """The agencies holding a case's tasks, by how much that lets them read."""
+
+    agencies: frozenset[str] = frozenset()
+    """Hold a task (or an accepted or finished referral): the case in full."""
+    offered: frozenset[str] = frozenset()
+    """Hold only an offered referral: what they need to decide."""
+
+    @classmethod
+    def of(cls, tasks: Iterable[tuple[str, str, str]]) -> Involvement:
+        """From (agency, kind, state) rows of a case's tasks."""
+        agencies: set[str] = set()
+        offered: set[str] = set()
+        for agency, kind, state in tasks:
+            if kind == REFERRAL and state in ENDED_REFERRAL_STATES:
+                continue
+            if kind == REFERRAL and state in OFFERED_REFERRAL_STATES:
+                offered.add(agency)
+            else:
+                agencies.add(agency)
+        return cls(frozenset(agencies), frozenset(offered - agencies))
 
 
 def sees_everything(actor: Actor) -> bool:
     return bool(_SEE_ALL & actor.global_roles)
 
 
-def _involved(actor: Actor) -> ColumnElement[bool]:
-    """SQL: the actor's agency holds the case or one of its tasks, or the actor recorded it."""
+def _involved(actor: Actor, *, offered: bool) -> ColumnElement[bool]:
+    """SQL: the actor's agency holds the case or one of its tasks, or the actor recorded it.
+
+    A rejected or revoked referral does not count; an offered one counts when `offered`.
+    """
     conditions: list[ColumnElement[bool]] = [Case.created_by == actor.username]  # type: ignore[list-item]
     agencies = sorted(actor.agencies)
     if agencies:
+        ended = (
+            ENDED_REFERRAL_STATES if offered else ENDED_REFERRAL_STATES + OFFERED_REFERRAL_STATES
+        )
         conditions.append(Case.agency_code.in_(agencies))  # type: ignore[union-attr]
         conditions.append(
-            exists().where(col(Task.case_id) == col(Case.id), col(Task.agency_code).in_(agencies))
+            exists().where(
+                col(Task.case_id) == col(Case.id),
+                col(Task.agency_code).in_(agencies),
+                not_((col(Task.kind) == REFERRAL) & col(Task.state).in_(ended)),
+            )
         )
     return or_(*conditions)
 
@@ -68,7 +120,7 @@ def visible_cases(actor: Actor) -> ColumnElement[bool]:
         return true()
     if not actor.agencies and not actor.global_roles:
         return Case.created_by == actor.username  # type: ignore[return-value]
-    return or_(not_(col(Case.confidential)), _involved(actor))
+    return or_(not_(col(Case.confidential)), _involved(actor, offered=True))
 
 
 def readable_cases(actor: Actor) -> ColumnElement[bool]:
@@ -77,7 +129,7 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
         return true()
     if not actor.agencies and not actor.global_roles:
         return Case.created_by == actor.username  # type: ignore[return-value]
-    return or_(not_(col(Case.confidential)), _involved(actor))
+    return or_(not_(col(Case.confidential)), _involved(actor, offered=False))
 
 
 def visible_tasks(actor: Actor) -> ColumnElement[bool]:
@@ -87,31 +139,55 @@ def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     return exists().where(col(Case.id) == col(Task.case_id), visible_cases(actor))
 
 
-def case_access(actor: Actor, case: Case, task_agencies: Iterable[str]) -> CaseAccess:
-    """How much of `case` the actor may see, given the agencies holding its tasks."""
+def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[str]) -> CaseAccess:
+    """How much of `case` the actor may see, given the agencies holding its tasks (plain
+    agency codes count as holding a task)."""
     if R.SYSTEM in actor.global_roles:
         return CaseAccess(True, True, True)
-    involved_agencies = {a for a in (case.agency_code, *task_agencies) if a}
+    held = (
+        task_agencies
+        if isinstance(task_agencies, Involvement)
+        else Involvement(frozenset(task_agencies))
+    )
+    involved_agencies = {a for a in (case.agency_code, *held.agencies) if a}
     involved = bool(actor.agencies & involved_agencies) or case.created_by == actor.username
     reporter = bool(actor.agencies & involved_agencies)
     if not actor.agencies and not actor.global_roles:
         return CaseAccess(visible=involved, content=involved, reporter=False)
     content = involved or not case.confidential
-    return CaseAccess(visible=content or sees_everything(actor), content=content, reporter=reporter)
-
-
-def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, set[str]]:
-    """case id → agencies holding its tasks (one query for a page of cases)."""
-    ids = list(case_ids)
-    found: dict[int, set[str]] = {i: set() for i in ids}
-    if not ids:
-        return found
-    rows = session.execute(
-        select(col(Task.case_id), col(Task.agency_code)).where(col(Task.case_id).in_(ids))
+    offered = frozenset(actor.agencies & (held.offered - involved_agencies))
+    return CaseAccess(
+        visible=content or bool(offered) or sees_everything(actor),
+        content=content,
+        reporter=reporter,
+        offered_to=offered,
     )
-    for case_id, agency in rows:
-        found[case_id].add(agency)
-    return found
+
+
+def may_read_reason(allowed: CaseAccess, task: Task) -> bool:
+    """Whether a task's reason may be shown: to content readers, and to the recipient of an
+    offered referral (what it is asked to do)."""
+    return allowed.content or (task.kind == REFERRAL and task.agency_code in allowed.offered_to)
+
+
+def may_read_comment(allowed: CaseAccess, action: str) -> bool:
+    """Whether a history entry's comment may be shown: content readers read every one; all who
+    see the case read the routing reasons (`ROUTING_ACTIONS`)."""
+    return allowed.content or (allowed.visible and action in ROUTING_ACTIONS)
+
+
+def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involvement]:
+    """case id → the agencies holding its tasks, by involvement (one query for a page)."""
+    ids = list(case_ids)
+    rows: dict[int, list[tuple[str, str, str]]] = {i: [] for i in ids}
+    if ids:
+        for case_id, agency, kind, state in session.execute(
+            select(col(Task.case_id), col(Task.agency_code), col(Task.kind), col(Task.state)).where(
+                col(Task.case_id).in_(ids)
+            )
+        ):
+            rows[case_id].append((agency, kind, state))
+    return {i: Involvement.of(found) for i, found in rows.items()}
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAccess]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hamyar.core.auth.access import CaseAccess
+from hamyar.core.auth.access import CaseAccess, may_read_comment, may_read_reason
 from hamyar.core.cases.status import is_overdue
 from hamyar.core.storage.models import Case, HistoryEntry, Task
 from hamyar.core.workflow import Transition
@@ -66,7 +66,7 @@ def task_view(task: Task, access: CaseAccess, now: datetime) -> dict[str, Any]:
         "state": task.state,
         "version": task.version,
         "kind": task.kind,
-        "reason": task.reason if access.content else None,
+        "reason": task.reason if may_read_reason(access, task) else None,
         "referred_by": task.referred_by,
         "consent": task.consent,
         "assignee": task.assignee,
@@ -85,7 +85,7 @@ def history_view(entry: HistoryEntry, access: CaseAccess) -> dict[str, Any]:
         "task_id": entry.task_id,
         "action": entry.action,
         "actor": entry.actor,
-        "comment": entry.comment if access.content else None,
+        "comment": entry.comment if may_read_comment(access, entry.action) else None,
         "from_state": entry.from_state,
         "to_state": entry.to_state,
         "version": entry.version,

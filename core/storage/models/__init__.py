@@ -6,6 +6,7 @@ from hamyar.core.storage.models.calendar import CalendarOverride
 from hamyar.core.storage.models.case import Case, HistoryEntry, Task
 from hamyar.core.storage.models.outbox import Incident, OutboxMessage
 from hamyar.core.storage.models.place import County, Neighbourhood, Province
+from hamyar.core.storage.models.referral import ReferralConsent
 from hamyar.core.storage.models.routing import RoutingRule
 from hamyar.core.storage.models.types import utcnow
 from hamyar.core.storage.models.user import RoleAssignment, User
@@ -23,6 +24,7 @@ __all__ = [
     "Neighbourhood",
     "OutboxMessage",
     "Province",
+    "ReferralConsent",
     "RoleAssignment",
     "RoutingRule",
     "Service",

@@ -8,10 +8,12 @@ from typing import Any
 
 def api_handlers() -> list[Any]:
     from hamyar.core.web.api.agencies import AgencyController
+    from hamyar.core.web.api.assignment import ASSIGNMENT_ROUTES
     from hamyar.core.web.api.auth import AuthController
     from hamyar.core.web.api.cases import CaseController
     from hamyar.core.web.api.neighbourhoods import neighbourhoods
     from hamyar.core.web.api.queue import IncidentController, queue
+    from hamyar.core.web.api.referrals import REFERRAL_ROUTES
     from hamyar.core.web.api.reports import ReportController
     from hamyar.core.web.api.tasks import TaskController
     from hamyar.core.web.api.workflows import WorkflowController
@@ -28,4 +30,6 @@ def api_handlers() -> list[Any]:
         IncidentController,
         ReportController,
         WorkflowController,
+        *ASSIGNMENT_ROUTES,
+        *REFERRAL_ROUTES,
     ]

@@ -190,7 +190,7 @@ def build_view(
                     registry, workflow_id, entry.to_state or "", "state", locale
                 ),
                 actor=entry.actor,
-                comment=entry.comment if allowed.content else "",
+                comment=entry.comment if access.may_read_comment(allowed, entry.action) else "",
                 automatic=entry.automatic,
                 created_at=entry.created_at,
                 to_state=entry.to_state,
