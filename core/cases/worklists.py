@@ -46,6 +46,23 @@ def _open_tasks_of(agencies: frozenset[str]) -> ColumnElement[bool]:
     return Task.agency_code.in_(sorted(agencies)) & task_is_open()  # type: ignore[attr-defined]
 
 
+def offered_referrals(agencies: frozenset[str]) -> WorklistSpec:
+    """Referrals offered to my agency, waiting for it to accept or reject (Primero's
+    incoming referrals); its items show what the agency needs to decide, not the file."""
+    return WorklistSpec(
+        "offered-referrals",
+        "ارجاع‌های پیشنهادی به دستگاه من",
+        "Referrals offered to my agency",
+        "task",
+        lambda: (
+            col(Task.agency_code).in_(sorted(agencies))
+            & (col(Task.kind) == "referral")
+            & (col(Task.state) == "offered")
+        ),
+        implies_visible=True,
+    )
+
+
 def _builtin(actor: Actor) -> list[WorklistSpec]:
     lists: list[WorklistSpec] = []
     if actor.agencies:
@@ -69,6 +86,7 @@ def _builtin(actor: Actor) -> list[WorklistSpec]:
                 implies_visible=True,
             )
         )
+        lists.append(offered_referrals(actor.agencies))
     if sees_everything(actor):
         lists.append(
             WorklistSpec(

@@ -151,9 +151,12 @@ def test_reports_count_only_visible_cases(
 @pytest.mark.parametrize(
     ("user", "lists"),
     [
-        ("municipality.caseworker", {"my-tasks": 1, "my-overdue": 1}),
-        ("library.caseworker", {"my-tasks": 1, "my-overdue": 0, "webtest.visit:to_visit": 1}),
-        ("health.supervisor", {"my-tasks": 1, "my-overdue": 0}),
+        ("municipality.caseworker", {"my-tasks": 1, "my-overdue": 1, "offered-referrals": 0}),
+        (
+            "library.caseworker",
+            {"my-tasks": 1, "my-overdue": 0, "offered-referrals": 0, "webtest.visit:to_visit": 1},
+        ),
+        ("health.supervisor", {"my-tasks": 1, "my-overdue": 0, "offered-referrals": 0}),
         ("coordinator", {"triage": 0, "unrouted": 1, "overdue": 1}),
         ("auditor", {"triage": 0, "unrouted": 1, "overdue": 1}),
         ("nobody", {}),

@@ -143,9 +143,7 @@ def test_a_missing_field_is_a_400_with_its_name(client: Client, world: World) ->
     assert "reason" in response.json()["detail"]
 
 
-def test_a_coordinator_adds_an_agency_to_a_case_in_progress(
-    client: Client, world: World
-) -> None:
+def test_a_coordinator_adds_an_agency_to_a_case_in_progress(client: Client, world: World) -> None:
     case_id = world.cases["pothole"]
     version = _case(client, world, case_id)["version"]
     response = _assign(
@@ -172,9 +170,7 @@ def test_a_coordinator_adds_an_agency_to_a_case_in_progress(
     assert again.json()["errors"][0]["message"] == "already assigned"
 
 
-def test_the_picker_lists_services_covering_the_region_first(
-    client: Client, world: World
-) -> None:
+def test_the_picker_lists_services_covering_the_region_first(client: Client, world: World) -> None:
     world.session.add(
         RoutingRule(
             category="lighting",
