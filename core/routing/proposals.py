@@ -29,12 +29,21 @@ class RouteProposal:
     """
     joint: bool = False
     """True: the agency gets a task of its own beside the primary one (a joint programme)."""
+    referral: bool = False
+    """True: the service is offered a referral from the primary task's agency (Primero's
+    referral, state `offered`), which it accepts or rejects. Never the primary task; skipped on
+    a confidential case, whose referral needs the family's recorded consent."""
     variables: Mapping[str, Any] = field(default_factory=dict)
     """Set on the task, e.g. `{"district": "karaj-3"}` for the municipal district that owns it."""
     agency: str | None = None
     """Optional; when given it must be the service's agency."""
     source: str = ""
     """Filled in by the router: the proposing plugin, or `rule:<id>`."""
+
+    @property
+    def kind(self) -> str:
+        """The task it asks for: primary (or joint, beside it) or referral."""
+        return "referral" if self.referral else "joint" if self.joint else "primary"
 
 
 JOINT_PROGRAMME = "joint_programme"

@@ -5,6 +5,8 @@ Every plugin may propose services for a case (`propose_routes`); an administrato
 The router
 turns the best proposal into the primary task, every proposal marked `joint` into one task per
 further agency (the seeds' joint programme: library, health and welfare in one neighbourhood),
+every proposal marked `referral` into a referral offered from the primary agency
+(not on a confidential case: sharing its file needs recorded consent),
 and a case nobody claims into the coordinators' triage worklist — FixMyStreet's "for triage".
 A report repeating an open one is linked to it as a duplicate instead of being routed twice.
 
@@ -27,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases.dedupe import find_duplicate, mark_duplicate
+from hamyar.core.default_plugins.workflows import REFERRAL_WORKFLOW
 from hamyar.core.engine import history
 from hamyar.core.engine.contexts import RoutingContext
 from hamyar.core.engine.events import TransitionEvent
@@ -118,6 +121,7 @@ def rule_proposals(session: Session, case: Case, registry: Registry) -> list[Rou
                 reason=rule.note or f"قاعده مسیریابی شماره {rule.id}",
                 score=RULE_SCORE + rule.specificity,
                 joint=rule.kind == "joint",
+                referral=rule.kind == "referral",
                 source=f"rule:{rule.id}",
             )
         )
@@ -175,17 +179,23 @@ def proposals_for(
 
 def choose(proposals: list[RouteProposal]) -> list[tuple[RouteProposal, str]]:
     """(proposal, task kind) pairs: the best non-joint proposal (else the best joint one) as
-    primary, then one joint task per further agency. `proposals` must be sorted best first."""
+    primary, then one joint task per further agency, then one referral per further agency
+    proposed as a referral. `proposals` must be sorted best first."""
     proposals = [p for p in proposals if p.score > 0]
-    if not proposals:
+    leads = [p for p in proposals if not p.referral]
+    if not leads:
         return []
-    primary = next((p for p in proposals if not p.joint), proposals[0])
+    primary = next((p for p in leads if not p.joint), leads[0])
     chosen = [(primary, "primary")]
     agencies = {primary.agency}
-    for proposal in proposals:
+    for proposal in leads:
         if proposal.joint and proposal.agency not in agencies:
             agencies.add(proposal.agency)
             chosen.append((proposal, "joint"))
+    for proposal in proposals:
+        if proposal.referral and proposal.agency not in agencies:
+            agencies.add(proposal.agency)
+            chosen.append((proposal, "referral"))
     return chosen
 
 
@@ -287,6 +297,9 @@ def route_case(
             reason=f"repeats case {original.tracking_code}",
         )
     chosen = choose(proposals_for(session, case, registry, pm))
+    if case.confidential or any(registry.service(p.service).confidential for p, _ in chosen[:1]):
+        # A confidential file is shared only with the family's recorded consent: by a person.
+        chosen = [(p, kind) for p, kind in chosen if kind != "referral"]
     if not chosen:
         reason = (
             "هیچ دستگاهی برای این دسته و محله تعریف نشده است؛ "
@@ -294,6 +307,7 @@ def route_case(
         )
         events = apply_transition(session, case, "to_triage", SYSTEM, registry, comment=reason)
         return RoutingResult(case_id, "triage", reason=reason, events=events)
+    lead = registry.service(chosen[0][0].service).agency
     tasks = [
         open_task(
             session,
@@ -304,12 +318,14 @@ def route_case(
             reason=proposal.reason,
             variables=proposal.variables,
             now=now,
+            referred_by=lead if kind == "referral" else None,
+            workflow_id=REFERRAL_WORKFLOW if kind == "referral" else None,
         )
         for proposal, kind in chosen
     ]
     primary = tasks[0]
     case.agency_code, case.due_at = primary.agency_code, primary.due_at
-    summary = _summary(registry, chosen)
+    summary = _summary(registry, [c for c in chosen if c[1] != "referral"])
     events = apply_transition(session, case, "routed", SYSTEM, registry, comment=summary)
     for task in tasks:
         events += fire_automatic(session, task, SYSTEM, registry)

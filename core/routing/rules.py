@@ -120,7 +120,7 @@ def check_rule(
     if found is None:
         errors.append({"field": "region", "message": "unknown region"})
     if kind not in RULE_KINDS:
-        errors.append({"field": "kind", "message": "primary or joint"})
+        errors.append({"field": "kind", "message": "primary, joint or referral"})
     if errors:
         raise _invalid(errors)
     assert found is not None

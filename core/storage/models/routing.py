@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from hamyar.core.storage.models.types import UTCDateTime, utcnow
 
-RULE_KINDS = ("primary", "joint")
+RULE_KINDS = ("primary", "joint", "referral")
 
 
 class RoutingRule(SQLModel, table=True):
@@ -30,7 +30,8 @@ class RoutingRule(SQLModel, table=True):
     """A municipal district code (`karaj-3`), as on `Neighbourhood.district`."""
     service_code: str = Field(foreign_key="service.code", max_length=128)
     kind: str = Field(default="primary", max_length=16)
-    """primary: this service leads the case; joint: it gets a task of its own beside the lead."""
+    """primary: this service leads the case; joint: it gets a task of its own beside the lead;
+    referral: it is offered a referral from the lead agency."""
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     active: bool = True
     created_by: str | None = Field(default=None, max_length=150)
