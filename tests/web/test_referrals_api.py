@@ -236,7 +236,7 @@ def test_the_recipient_decides_on_what_it_needs_then_reads_the_file(
     assert item["case"]["title"] is None  # not the file, yet
     case = client.get(f"/api/cases/{world.cases['health']}", headers=headers).json()
     assert case["redacted"] is True and case["description"] is None
-    assert [t["transitions"] for t in case["tasks"] if t["id"] == referral["id"]][0]
+    assert next(t["transitions"] for t in case["tasks"] if t["id"] == referral["id"])
     accepted = _move(client, world, referral, "welfare.caseworker", "accept")
     case = client.get(f"/api/cases/{world.cases['health']}", headers=headers).json()
     assert case["redacted"] is False and case["description"] == "سابقه بیماری قلبی"

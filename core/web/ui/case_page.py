@@ -34,6 +34,7 @@ from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.ui import case_routing
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
@@ -96,7 +97,7 @@ def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale
     if definition is not None:
         found = (definition.transitions if kind == "transition" else definition.states).get(item)
     if found is None:
-        return item
+        return gettext(locale, item)  # an engine entry (open_primary, reassign, consent_given)
     return localized(locale, found.title, found.title_en) or item
 
 
@@ -146,7 +147,11 @@ def build_view(
         if case.neighbourhood_id
         else None,
         case_transitions=(
-            available_transitions(db, case, actor, registry)
+            [
+                tr
+                for tr in available_transitions(db, case, actor, registry)
+                if tr.id not in commands.FORM_TRANSITIONS  # they open their own form
+            ]
             if writer and case.workflow_id in registry.workflows
             else []
         ),
@@ -236,6 +241,7 @@ def _page(
         comment=comment,
         task_id=task_id,
         page_title=title,
+        routing=case_routing.routing_view(db, plugins, actor, case, [v.task for v in view.tasks]),
     )
 
 
