@@ -23,10 +23,12 @@ from hamyar.core.engine import history
 from hamyar.core.exceptions import GuardRefused, InvalidInput, StaleVersion, TransitionNotAvailable
 from hamyar.core.storage.models import ReferralConsent, Task, utcnow
 from hamyar.core.storage.models.referral import CONSENT_METHODS
-from hamyar.core.time.jalali import parse_datetime
+from hamyar.core.time.jalali import format_datetime, parse_datetime
 from hamyar.core.workflow import roles as R
 
 CLOCK_SKEW = timedelta(minutes=10)
+METHOD_WORDS = {"in_person": "حضوری", "phone": "تلفنی", "in_writing": "کتبی"}
+"""How consent was given, as the history (written in Persian, like the router's) says it."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,9 @@ def refer(
                 task_id=referral.id,
                 action="consent_given" if consent.given else "consent_refused",
                 actor=actor.username,
-                comment=f"{consent.by} · {consent.method} · {consent.at.isoformat()}",
+                comment=" · ".join(
+                    (consent.by, METHOD_WORDS[consent.method], format_datetime(consent.at))
+                ),
                 version=referral.version,
             )
         session.flush()

@@ -204,7 +204,7 @@ def test_a_confidential_case_needs_consent_or_a_supervisor_s_override(
     ).json()["history"]
     actions = {h["action"]: h["comment"] for h in history}
     assert actions["consent_override"] == "کودک در خطر است"
-    assert actions["consent_refused"].startswith("مادر خانواده · in_person")
+    assert actions["consent_refused"].startswith("مادر خانواده · حضوری · ۱۴۰۵/۰۹/۰۹")
 
 
 def test_a_stale_task_version_is_refused(client: Client, world: World) -> None:

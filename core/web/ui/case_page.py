@@ -97,7 +97,7 @@ def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale
     if definition is not None:
         found = (definition.transitions if kind == "transition" else definition.states).get(item)
     if found is None:
-        return gettext(locale, item)  # an engine entry (open_primary, reassign, consent_given)
+        return gettext(locale, case_routing.ENGINE_ACTIONS.get(item, item))
     return localized(locale, found.title, found.title_en) or item
 
 

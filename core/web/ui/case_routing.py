@@ -45,6 +45,18 @@ from hamyar.core.web.ui.page import FormData, Message, form_value, plugins_of, t
 from hamyar.core.workflow import roles as R
 
 
+ENGINE_ACTIONS = {
+    "open_primary": "Task opened",
+    "open_joint": "Joint task opened",
+    "open_referral": "Referral offered",
+    "reassign": "Moved to another service",
+    "consent_given": "Consent recorded",
+    "consent_refused": "Refusal of consent recorded",
+    "consent_override": "Referred without consent (supervisor)",
+}
+"""History entries the engine writes outside a transition, by the message id that names them."""
+
+
 @dataclass
 class TaskForms:
     """Which routing forms a task offers this actor."""
@@ -66,6 +78,8 @@ class RoutingView:
     consent_needed: bool = False
     supervisor_of: frozenset[str] = frozenset()
     methods: tuple[str, ...] = CONSENT_METHODS
+    agencies: dict[str, Any] = field(default_factory=dict)
+    """agency code → its spec, for the picker's labels."""
 
 
 def routing_view(
@@ -73,7 +87,10 @@ def routing_view(
 ) -> RoutingView:
     """The routing forms of the case page; nothing for someone who may not write."""
     registry = plugins.registry
-    view = RoutingView(consent_needed=case.confidential or any(t.confidential for t in tasks))
+    view = RoutingView(
+        consent_needed=case.confidential or any(t.confidential for t in tasks),
+        agencies=dict(registry.agencies),
+    )
     if not access.may_write(actor):
         return view
     view.supervisor_of = frozenset(
