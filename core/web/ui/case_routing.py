@@ -44,7 +44,6 @@ from hamyar.core.web.dependencies import ActorDep, UowDep
 from hamyar.core.web.ui.page import FormData, Message, form_value, plugins_of, t
 from hamyar.core.workflow import roles as R
 
-
 ENGINE_ACTIONS = {
     "open_primary": "Task opened",
     "open_joint": "Joint task opened",
