@@ -13,7 +13,15 @@ from hamyar.core.application.context import Application
 from hamyar.core.auth.passwords import verify_password
 from hamyar.core.demo_data import GOALS, load_demo_data
 from hamyar.core.storage.database import read_only
-from hamyar.core.storage.models import Case, Neighbourhood, RoleAssignment, Task, User, utcnow
+from hamyar.core.storage.models import (
+    Case,
+    Neighbourhood,
+    ReferralConsent,
+    RoleAssignment,
+    Task,
+    User,
+    utcnow,
+)
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -32,6 +40,7 @@ def test_the_demo_data_loads_everything_once(engine: Engine) -> None:
         elapsed = time.perf_counter() - started
         assert first["failed_plugins"] == []
         assert first["cases"] >= 300 and first["neighbourhoods"] >= 60
+        assert first["pending_referrals"] >= 4
         before = _counts(session)
         session.rollback()  # end the read, so the second load is not held behind it
         second = load_demo_data(app)
@@ -75,5 +84,8 @@ def test_the_demo_data_loads_everything_once(engine: Engine) -> None:
         assert {t.kind for t in tasks} == {"primary", "joint", "referral"}
         assert {t.state for t in tasks if t.kind == "referral"} >= {"done", "rejected", "revoked"}
         assert any(t.state == "scheduled" for t in tasks)  # a library visit was booked
+        consented = {c.task_id for c in session.execute(select(ReferralConsent)).scalars()}
+        pending = {t.state for t in tasks if t.kind == "referral" and t.id in consented}
+        assert pending == {"offered", "accepted"}  # a newcomer has referrals to answer
     if engine.dialect.name == "sqlite":
         assert elapsed < 120  # ~12 s on an idle laptop; a guard against regressions only

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlmodel import Session
+
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
@@ -135,28 +137,31 @@ def refer(
             consent=consent.given if consent else None,
             override_reason=override_reason,
         )
-        assert referral.id is not None and case.id is not None
         if consent is not None:
-            session.add(
-                ReferralConsent(
-                    task_id=referral.id,
-                    given=consent.given,
-                    given_by=consent.by,
-                    method=consent.method,
-                    given_at=consent.at,
-                    recorded_by=actor.username,
-                )
-            )
-            history.record(
-                session,
-                case_id=case.id,
-                task_id=referral.id,
-                action="consent_given" if consent.given else "consent_refused",
-                actor=actor.username,
-                comment=" · ".join(
-                    (consent.by, METHOD_WORDS[consent.method], format_datetime(consent.at))
-                ),
-                version=referral.version,
-            )
+            record_consent(session, referral, consent, actor)
         session.flush()
     return referral
+
+
+def record_consent(session: Session, referral: Task, consent: Consent, actor: Actor) -> None:
+    """Keep the family's answer beside the referral task, and say so in the history."""
+    assert referral.id is not None
+    session.add(
+        ReferralConsent(
+            task_id=referral.id,
+            given=consent.given,
+            given_by=consent.by,
+            method=consent.method,
+            given_at=consent.at,
+            recorded_by=actor.username,
+        )
+    )
+    history.record(
+        session,
+        case_id=referral.case_id,
+        task_id=referral.id,
+        action="consent_given" if consent.given else "consent_refused",
+        actor=actor.username,
+        comment=" · ".join((consent.by, METHOD_WORDS[consent.method], format_datetime(consent.at))),
+        version=referral.version,
+    )

@@ -22,6 +22,7 @@ from hamyar.core.application.context import Application
 from hamyar.core.demo_data.cases import GOALS, DemoCase, demo_tracking_code, spread
 from hamyar.core.demo_data.context import DemoContext
 from hamyar.core.demo_data.driver import add_cases
+from hamyar.core.demo_data.referrals import add_pending_referrals
 from hamyar.core.demo_data.rules import DEMO_RULES, add_rules
 from hamyar.core.demo_data.users import DEMO_PASSWORD, DemoUser, actor_for, add_users, demo_users
 from hamyar.core.geo import load_places
@@ -74,5 +75,6 @@ def _load(session: Session, registry: Registry, pm: pluggy.PluginManager) -> dic
             log.exception("plugin %s failed to load its demo data", impl.plugin_name)
             failures.append(impl.plugin_name)
     counts["cases"] = len(session.exec(select(Case.id)).all()) - before
+    counts["pending_referrals"] = add_pending_referrals(session, registry)
     counts["failed_plugins"] = failures
     return counts
