@@ -36,3 +36,27 @@ def dispatch(app: Application, keys: Sequence[str]) -> object:
     from hamyar.workers.relay import relay_keys
 
     return relay_keys(keys, app=app)
+
+
+def dispatch_soon(app: Application, keys: Sequence[str]) -> object:
+    """The web app's dispatch: the same wake-up, on the background thread and through the
+    broker's breaker, so the response never waits on Redis. Whatever this does not send, the
+    relay's next poll does: the rows are committed already."""
+    from hamyar.core.application.background import background
+
+    wanted = list(keys)
+    return background().submit(lambda: _wake_relay(app, wanted))
+
+
+def _wake_relay(app: Application, keys: Sequence[str]) -> None:
+    import logging
+
+    from hamyar.core.storage.broker import guarded
+    from hamyar.workers.relay import relay_keys
+
+    try:
+        guarded(lambda redis: relay_keys(keys, redis, app=app))
+    except Exception as exc:  # Redis away or slow: the relay sends them when it is back
+        logging.getLogger(__name__).warning(
+            "could not queue %s now (%s); the relay will", list(keys), exc
+        )

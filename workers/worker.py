@@ -169,6 +169,11 @@ class HamyarWorker(SimpleWorker):
     """RQ's in-process worker plus the courier thread for as long as it works."""
 
     courier: Courier | None = None
+    max_connection_wait_time = 2.0
+    """RQ waits 1 s after a lost Redis connection and doubles the wait on every failure, up to
+    a minute: a Redis back after a 20-second restart found the workers asleep for half a minute
+    more. Capped here (a public attribute of RQ's Worker), a worker is back at work within two
+    seconds of Redis, at the cost of one cheap reconnect attempt every two seconds meanwhile."""
 
     def bootstrap(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().bootstrap(*args, **kwargs)

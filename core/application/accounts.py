@@ -6,12 +6,15 @@ what the throttle counts — so `log_in` commits first and refuses after.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
+from hamyar.core.application.background import background
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import tokens
 from hamyar.core.auth.logins import check_password
@@ -50,17 +53,43 @@ def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> User | None:
     """The active user of a valid token (read in `session`), noting in `uow` when it was last
     used, every few minutes.
 
-    A busy database must not fail the request over that note: it is then skipped.
+    The note is a write, and the request asking is usually a read: it is left to the
+    background thread (`hamyar.core.application.background`), so finding out who calls never
+    waits for SQLite's write lock. Concurrent requests with one token ask for one note, and a
+    busy database skips it: it is informative, not something to fail a request over.
     """
     row = tokens.find_token(session, raw)
     user = tokens.token_user(session, row) if row is not None else None
     if row is None or user is None or not tokens.needs_touch(row):
         return user
+    assert row.id is not None
+    if _claim_touch(row.id):
+        background().submit(lambda: _touch(uow, row.id))  # type: ignore[arg-type]
+    return user
+
+
+_touching: dict[int, float] = {}
+_touching_lock = threading.Lock()
+
+
+def _claim_touch(token_id: int) -> bool:
+    """Whether this process should note the token's use now (not already noted lately)."""
+    now = time.monotonic()
+    with _touching_lock:
+        if now - _touching.get(token_id, -1e9) < tokens.TOUCH_EVERY.total_seconds():
+            return False
+        if len(_touching) > 10_000:
+            _touching.clear()
+        _touching[token_id] = now
+        return True
+
+
+def _touch(uow: UnitOfWork, token_id: int) -> None:
     try:
         with uow:
             uow.session.execute(
-                update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=utcnow())
+                update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow())
             )
     except OperationalError:
-        pass
-    return user
+        with _touching_lock:
+            _touching.pop(token_id, None)  # try again on a later request

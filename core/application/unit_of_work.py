@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.plugin.manager import call_each
+from hamyar.core.storage.database import begin_writing
 
 if TYPE_CHECKING:
     from hamyar.core.application.context import Application
@@ -59,6 +60,14 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._session is None:
             self._session = Session(self.app.engine, expire_on_commit=False)
+        if not self._depth:
+            try:
+                begin_writing(self._session)  # SQLite's write lock, for this block only
+            except BaseException:
+                if self._given is None:
+                    self._session.close()
+                    self._session = None
+                raise
         self._depth += 1
         return self
 

@@ -14,11 +14,17 @@ import atexit
 import fcntl
 import logging
 import os
+import threading
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from hamyar.core.storage.settings import get_settings
 
@@ -27,6 +33,14 @@ log = logging.getLogger(__name__)
 RDB_NAME = "redis.rdb"
 EVENTS_CHANNEL = "hamyar:events"
 """Prefix of the pub/sub channel on which every committed transition is published (JSON)."""
+
+QUICK_TIMEOUT = 0.5
+"""Seconds a request's process waits on Redis for one call (publish, wake-up, ping): a Redis
+that answers at all answers in a millisecond; one that does not must not hold a person up."""
+BREAKER_COOLDOWN = 5.0
+"""Seconds the breaker stays open after a failure before one call may try Redis again."""
+
+T = TypeVar("T")
 
 SERVER_CONFIG = {
     # Jobs are work that must not vanish: never evict, refuse writes instead (see docs/workers.md).
@@ -76,6 +90,7 @@ class EmbeddedRedis:
         if client is None:
             return
         get_redis.cache_clear()
+        quick_redis.cache_clear()
         try:
             client.shutdown(save=True, now=True, force=True)
         except Exception:  # already gone: redis-py raises on the dropped connection
@@ -101,6 +116,8 @@ def _embedded(data_dir: str) -> EmbeddedRedis:
 def _disconnect_pools() -> None:
     if get_redis.cache_info().currsize:
         get_redis().connection_pool.disconnect()
+    if quick_redis.cache_info().currsize:
+        quick_redis().connection_pool.disconnect()
 
 
 def redis_url() -> str:
@@ -117,13 +134,93 @@ def get_redis() -> Redis:
     return Redis.from_url(redis_url(), health_check_interval=30, socket_connect_timeout=5)
 
 
+@cache
+def quick_redis() -> Redis:
+    """A connection pool for the calls a web request leads to (live events, relay wake-ups,
+    health and queue pages): short timeouts and no retries, so a hung Redis costs each call
+    half a second at most, and `guarded` makes that one call per cool-down, not one per
+    request. Workers keep `get_redis()`, which waits as long as a job needs."""
+    return Redis.from_url(
+        redis_url(),
+        socket_timeout=QUICK_TIMEOUT,
+        socket_connect_timeout=QUICK_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=0,
+    )
+
+
+class Breaker:
+    """A circuit breaker for Redis: after a failure, calls are refused at once for a cool-down,
+    then one call may try again (and closes the breaker if it succeeds).
+
+    A frozen Redis (SIGSTOP, a full network buffer) makes every call wait out its timeout;
+    without the breaker, each request that publishes an event would pay that wait again.
+    """
+
+    def __init__(self, cooldown: float = BREAKER_COOLDOWN) -> None:
+        self.cooldown = cooldown
+        self._lock = threading.Lock()
+        self._open_until = 0.0
+        self._trying = False
+
+    @property
+    def open(self) -> bool:
+        return time.monotonic() < self._open_until
+
+    def allow(self) -> bool:
+        """Whether a call may go to Redis now; after a cool-down, only one at a time."""
+        with self._lock:
+            if time.monotonic() < self._open_until:
+                return False
+            if self._open_until and self._trying:
+                return False
+            self._trying = bool(self._open_until)
+            return True
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._open_until, self._trying = 0.0, False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._open_until, self._trying = time.monotonic() + self.cooldown, False
+
+
+breaker = Breaker()
+
+
+class RedisUnavailable(RedisError):
+    """Redis failed a moment ago: the breaker refuses calls until its cool-down has passed."""
+
+
+def guarded(call: Callable[[Redis], T]) -> T:
+    """`call(quick_redis())` through the breaker; RedisUnavailable while the breaker is open,
+    and the call's own RedisError (opening the breaker) when Redis fails it."""
+    if not breaker.allow():
+        raise RedisUnavailable(f"Redis did not answer; not trying again for {breaker.cooldown} s")
+    try:
+        result = call(quick_redis())
+    except RedisError:
+        breaker.failed()
+        quick_redis().connection_pool.disconnect()  # a timed-out socket may hold half a reply
+        raise
+    finally:
+        if not breaker.open:
+            breaker.succeeded()  # Redis answered (even if the call then failed otherwise)
+    return result
+
+
 def in_use() -> bool:
     """Whether this process has Redis configured or already connected.
 
     Observers (live events) publish only then: a test or a one-off CLI command that never
     needed Redis must not start an embedded server just to announce a transition.
     """
-    return bool(get_settings().redis_url) or bool(get_redis.cache_info().currsize)
+    return (
+        bool(get_settings().redis_url)
+        or bool(get_redis.cache_info().currsize)
+        or bool(quick_redis.cache_info().currsize)
+    )
 
 
 def redis_for(url: str) -> Redis:
@@ -133,9 +230,10 @@ def redis_for(url: str) -> Redis:
 
 def reset() -> None:
     """Forget cached connections (after settings change: tests, forked processes)."""
-    if get_redis.cache_info().currsize:
-        get_redis().connection_pool.disconnect()
+    _disconnect_pools()
     get_redis.cache_clear()
+    quick_redis.cache_clear()
+    breaker.succeeded()
 
 
 def events_channel() -> str:
@@ -157,4 +255,9 @@ def is_available(connection: Redis | None = None) -> bool:
         return False
 
 
-os.register_at_fork(after_in_child=lambda: get_redis.cache_clear())
+def _forget_in_child() -> None:
+    get_redis.cache_clear()
+    quick_redis.cache_clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)

@@ -11,7 +11,18 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
+
+BUSY_TIMEOUT = 5.0
+"""Seconds a SQLite writer waits for the write lock before giving up (a 503, retried).
+
+Far below the workers' heartbeat (15 s): a worker waiting on the lock must never look dead.
+Writers hold the lock only for one command's statements, so a wait this long already means
+something is wrong."""
+WRITE = "sqlite_write"
+"""Execution option: this transaction will write, take SQLite's write lock at BEGIN."""
+READ_ONLY = "sqlite_read_only"
+"""Execution option: this transaction only reads, never take the write lock."""
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -20,7 +31,7 @@ def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cursor.close()
 
 
@@ -30,18 +41,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": BUSY_TIMEOUT})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
 
         # SQLite's own BEGIN is deferred; take the write lock at BEGIN so two writers never
         # deadlock upgrading a read lock (the version check relies on a serialised write).
-        # Read-only work (the web app's GET requests) opts out with the execution option
-        # `sqlite_read_only=True`, so readers never queue behind one another or a writer.
+        # Read-only work (the web app's request sessions, the relay's polls) opts out with the
+        # execution option `sqlite_read_only=True`, so readers never queue behind one another
+        # or a writer; a unit of work on such a session opts back in with `sqlite_write=True`
+        # (`begin_writing`), so a request holds the lock only while its command runs.
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Any) -> None:
-            read_only = conn.get_execution_options().get("sqlite_read_only")
-            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            options = conn.get_execution_options()
+            writes = options.get(WRITE) or not options.get(READ_ONLY)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
         @event.listens_for(engine, "connect")
         def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
@@ -56,5 +70,26 @@ def read_only(engine: Engine) -> Engine:
     """`engine` for work that only reads: on SQLite its transactions are deferred, so readers
     never queue behind one another or a writer for the write lock; elsewhere it is unchanged."""
     if engine.dialect.name == "sqlite":
-        return engine.execution_options(sqlite_read_only=True)
+        return engine.execution_options(**{READ_ONLY: True})
     return engine
+
+
+def begin_writing(session: Session) -> None:
+    """Make sure `session`'s transaction holds SQLite's write lock from here on.
+
+    A session on a `read_only` engine (a web request's) reads in deferred transactions; the
+    command that is about to write ends that read (it wrote nothing, so nothing is lost) and
+    starts a transaction that takes the write lock at BEGIN. Taking the lock up front, rather
+    than upgrading a read transaction at its first write, is what keeps two writers from
+    failing each other: an upgrade after another writer committed fails at once in WAL mode.
+    Elsewhere (PostgreSQL, or a session that writes already) nothing changes.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        options = session.connection().get_execution_options()
+        if options.get(WRITE) or not options.get(READ_ONLY):
+            return
+        session.commit()  # a read-only snapshot: ending it writes nothing
+    session.connection(execution_options={WRITE: True})

@@ -77,9 +77,11 @@ def create_app(
     `settings` replace its parts (tests and benchmarks use them).
     """
     if application is None:
-        from hamyar.workers.runtime import dispatch
+        from hamyar.workers.runtime import dispatch_soon
 
-        application = Application.build(settings, plugins=plugins, engine=engine, dispatch=dispatch)
+        application = Application.build(
+            settings, plugins=plugins, engine=engine, dispatch=dispatch_soon
+        )
     elif plugins is not None or engine is not None or settings is not None:
         raise TypeError("give an application, or the parts to build one from, not both")
     settings, plugins = application.settings, application.plugins

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -21,8 +20,6 @@ from hamyar.core.plugin.manager import Plugins
 from hamyar.core.storage.database import read_only
 from hamyar.core.web.auth import current_actor, optional_actor
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 def provide_app(state: State) -> Application:
     return state.app
@@ -33,15 +30,15 @@ def application_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Applicatio
     return provide_app(connection.app.state)
 
 
-def provide_db(state: State, request: Request[Any, Any, Any]) -> Iterator[Session]:
+def provide_db(state: State) -> Iterator[Session]:
     """One session per request; what it changes is committed by the commands it runs.
 
-    Reading requests get SQLite's deferred transactions (`read_only`), so they run side by
-    side instead of each taking the write lock; on PostgreSQL the option means nothing.
+    Every request reads in SQLite's deferred transactions (`read_only`), so requests run side
+    by side instead of each taking the write lock before its handler even starts; a command's
+    unit of work takes the lock for its own block only (`begin_writing`) and gives it back
+    when it commits. On PostgreSQL the option means nothing.
     """
-    engine = provide_app(state).engine
-    if request.method in READ_METHODS:
-        engine = read_only(engine)
+    engine = read_only(provide_app(state).engine)
     with Session(engine, expire_on_commit=False) as session:
         yield session
 

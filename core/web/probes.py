@@ -35,9 +35,9 @@ def _check_database(state: State) -> dict[str, Any]:
 def _check_redis() -> dict[str, Any]:
     start = time.perf_counter()
     try:
-        from hamyar.core.storage.broker import get_redis
+        from hamyar.core.storage.broker import quick_redis
 
-        get_redis().ping()
+        quick_redis().ping()  # short timeouts: a hung Redis fails the probe, not the process
     except Exception as exc:
         return {"ok": False, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
     return {"ok": True, "ms": round((time.perf_counter() - start) * 1000, 1)}
