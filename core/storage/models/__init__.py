@@ -3,6 +3,7 @@
 from hamyar.core.storage.models.agency import Agency, Service
 from hamyar.core.storage.models.auth import ApiToken, LoginAttempt
 from hamyar.core.storage.models.calendar import CalendarOverride
+from hamyar.core.storage.models.idempotency import IdempotencyKey
 from hamyar.core.storage.models.case import Case, HistoryEntry, Task
 from hamyar.core.storage.models.outbox import Incident, OutboxMessage
 from hamyar.core.storage.models.place import County, Neighbourhood, Province
@@ -19,6 +20,7 @@ __all__ = [
     "Case",
     "County",
     "HistoryEntry",
+    "IdempotencyKey",
     "Incident",
     "LoginAttempt",
     "Neighbourhood",

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import col, select
 
-from hamyar.core.application import commands
+from hamyar.core.application import commands, idempotency
 from hamyar.core.auth.access import case_access, get_case, may_write, task_agencies
 from hamyar.core.cases.listing import (
     DEFAULT_LIMIT,
@@ -81,26 +81,62 @@ class CaseController(Controller):
         return {"items": items, "next_cursor": page.next_cursor}
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
-    def create(self, data: JSONBody[CaseRequest], uow: UowDep, actor: ActorDep) -> dict[str, Any]:
-        """Open a case; a worker routes it to the agencies that must act."""
-        case = commands.open_case(
+    def create(
+        self,
+        data: JSONBody[CaseRequest],
+        uow: UowDep,
+        actor: ActorDep,
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name=idempotency.HEADER,
+                description="Any unique string (a UUID): a retry with the same key returns the "
+                "first answer instead of opening a second case; kept for 24 hours.",
+            ),
+        ] = None,
+    ) -> Response[dict[str, Any]]:
+        """Open a case; a worker routes it to the agencies that must act.
+
+        With an `Idempotency-Key`, a retry gets the first answer (and the header
+        `Idempotent-Replayed: true`); the same key with another body is a 422.
+        """
+
+        def open_it() -> dict[str, Any]:
+            case = commands.open_case(
+                uow,
+                actor,
+                service=data.service,
+                title=data.title,
+                neighbourhood=data.neighbourhood,
+                description=data.description,
+                data=data.data,
+                channel=data.channel,
+                category=data.category,
+                reporter=data.reporter,
+            )
+            return {
+                "id": case.id,
+                "tracking_code": case.tracking_code,
+                "state": case.state,
+                "version": case.version,
+            }
+
+        key = idempotency.clean_key(idempotency_key)
+        if key is None:
+            return Response(open_it(), status_code=HTTP_201_CREATED)
+        answer = idempotency.once(
             uow,
-            actor,
-            service=data.service,
-            title=data.title,
-            neighbourhood=data.neighbourhood,
-            description=data.description,
-            data=data.data,
-            channel=data.channel,
-            category=data.category,
-            reporter=data.reporter,
+            caller=f"user:{actor.username}",
+            operation="cases.create",
+            key=key,
+            content=msgspec.to_builtins(data),
+            run=open_it,
         )
-        return {
-            "id": case.id,
-            "tracking_code": case.tracking_code,
-            "state": case.state,
-            "version": case.version,
-        }
+        return Response(
+            answer.body,
+            status_code=answer.status_code,
+            headers={"Idempotent-Replayed": "true"} if answer.replayed else None,
+        )
 
     @get("/{case_id:int}", sync_to_thread=True)
     def detail(
