@@ -39,6 +39,10 @@ KEY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
 
+class KeyReused(InvalidInput):
+    """The key was used with a different request (422)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """What to send back: the status and body of the first request with this key."""
@@ -101,7 +105,7 @@ def once(
                 ).first()
                 if row is not None and row.expires_at > now:
                     if row.fingerprint != digest:
-                        raise InvalidInput(
+                        raise KeyReused(
                             "this Idempotency-Key was already used with a different request; "
                             "use a new key for a new request",
                             [{"field": HEADER, "message": "used with a different request"}],

@@ -297,4 +297,8 @@ MESSAGES: dict[str, str] = {
     "Consent recorded": "ثبت رضایت",
     "Refusal of consent recorded": "ثبت عدم رضایت",
     "Referred without consent (supervisor)": "ارجاع بدون رضایت به تشخیص سرپرست",
+    # -- idempotency keys and concurrency (issue 14) ------------------------------------------
+    "This form was sent already and opened a case; send it again to open another.": "این فرم پیش‌تر فرستاده شده و پرونده‌ای باز کرده است؛ برای باز کردن پرونده‌ای دیگر دوباره بفرستید.",
+    "the Idempotency-Key header must be 1-255 printable ASCII characters": "سرآیند Idempotency-Key باید ۱ تا ۲۵۵ نویسهٔ چاپی ASCII باشد",
+    "this Idempotency-Key was already used with a different request; use a new key for a new request": "این Idempotency-Key پیش‌تر با درخواست دیگری به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید",
 }

@@ -1,16 +1,26 @@
-"""`Idempotency-Key` on `POST /api/cases`: a retry gets the first answer, never a second case."""
+"""`Idempotency-Key` on `POST /api/cases` and the new-case form: a retry gets the first answer,
+never a second case."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from hamyar.core.storage.models import Case, IdempotencyKey, utcnow
+from hamyar.core.web.app import create_app
 from tests.web.conftest import World
+from tests.web.test_ui import log_in
+from tests.web.ui_world import SERVICE, build_world, ui_plugins
+from tests.web.ui_world import World as UiWorld
 
 Client = TestClient[Litestar]
 CASEWORKER = "municipality.caseworker"
@@ -87,3 +97,55 @@ def test_a_key_that_cannot_be_one_is_a_clear_4xx(client: Client, world: World) -
     response = _post(client, world, "x" * 300)
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["detail"]
+
+
+# -- the UI's new-case form ------------------------------------------------------------------------
+
+KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+
+
+@pytest.fixture
+def site(engine: Engine) -> Iterator[tuple[TestClient, UiWorld]]:  # type: ignore[type-arg]
+    plugins = ui_plugins()
+    with Session(engine, expire_on_commit=False) as session:
+        world = build_world(session, plugins)
+    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+        yield client, world
+
+
+def _ui_cases(engine: Engine, title: str) -> int:
+    with Session(engine) as session:
+        return int(
+            session.execute(
+                select(func.count()).select_from(Case).where(Case.title == title)  # type: ignore[arg-type]
+            ).scalar_one()
+        )
+
+
+def test_the_new_case_form_sent_twice_opens_one_case(site, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    client, _world = site
+    csrf = log_in(client)
+    page = client.get(f"/cases/new?service={SERVICE}")
+    keys = KEY.findall(page.text)
+    assert len(keys) == 1 and keys[0] not in KEY.findall(
+        client.get(f"/cases/new?service={SERVICE}").text
+    )
+    form = {
+        "_csrf_token": csrf,
+        "idempotency_key": keys[0],
+        "service": SERVICE,
+        "title": "بازدید تکراری",
+        "data.household_size": "3",
+    }
+    first = client.post("/cases/new", data=form, follow_redirects=False)
+    again = client.post("/cases/new", data=form, follow_redirects=False)
+    assert first.status_code == again.status_code == 303, again.text
+    assert again.headers["location"] == first.headers["location"]
+    assert _ui_cases(engine, "بازدید تکراری") == 1
+
+    changed = client.post(
+        "/cases/new", data={**form, "title": "بازدید دیگر"}, follow_redirects=False
+    )
+    assert changed.status_code == 422
+    assert KEY.findall(changed.text) != keys  # a fresh key: sending it again opens the case
+    assert _ui_cases(engine, "بازدید دیگر") == 0

@@ -6,6 +6,7 @@ its field.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from litestar import Request, get, post
@@ -13,7 +14,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
-from hamyar.core.application import commands
+from hamyar.core.application import commands, idempotency
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import CHANNELS
@@ -34,6 +35,7 @@ from hamyar.core.web.ui.page import (
 )
 from hamyar.core.web.ui.schema_form import PREFIX, data_from_form, fields_for
 
+KEY_FIELD = "idempotency_key"
 CASE_FIELDS = ("service", "title", "description", "neighbourhood", "category", "channel")
 UI_CHANNELS = ("caseworker", "phone", "facilitation", "web", "sms", "app")
 
@@ -95,6 +97,9 @@ def _form_page(
         neighbourhoods=_neighbourhoods(db, locale),
         channels=UI_CHANNELS,
         values={name: _one(values, name) for name in CASE_FIELDS},
+        # One key per form shown (kept when the form comes back with errors): submitting it
+        # twice, a double click or a retry after a lost answer, opens one case.
+        idempotency_key=_one(values, KEY_FIELD) or uuid.uuid4().hex,
         errors=errors,
         messages=messages or [],
     )
@@ -132,7 +137,8 @@ def new_case_submit(
         )
     form = {k: v if isinstance(v, list) else [v] for k, v in data.items()}
     neighbourhood = _one(data, "neighbourhood")
-    try:
+
+    def open_it() -> dict[str, Any]:
         case = commands.open_case(
             uow,
             actor,
@@ -143,6 +149,36 @@ def new_case_submit(
             data=data_from_form(spec.form_schema(), form),
             channel=_one(data, "channel") or "caseworker",
             category=_one(data, "category") or None,
+        )
+        return {"location": f"/cases/{case.id}"}
+
+    try:
+        key = idempotency.clean_key(_one(data, KEY_FIELD) or None)
+        if key is None:
+            answer = open_it()
+        else:
+            content = {k: v for k, v in form.items() if not k.startswith("_") and k != KEY_FIELD}
+            answer = idempotency.once(
+                uow,
+                caller=f"user:{actor.username}",
+                operation="ui.cases.create",
+                key=key,
+                content=content,
+                run=open_it,
+                status_code=303,
+            ).body
+    except idempotency.KeyReused:
+        fresh = {k: v for k, v in data.items() if k != KEY_FIELD}
+        message = "This form was sent already and opened a case; send it again to open another."
+        return _form_page(
+            request,
+            db,
+            registry,
+            actor,
+            fresh,
+            {},
+            status_code=422,
+            messages=[Message(t(request, message), "error")],
         )
     except InvalidInput as exc:
         errors = field_errors(exc)
@@ -156,7 +192,7 @@ def new_case_submit(
             status_code=422,
             messages=correction_banner(request, errors),
         )
-    return Redirect(f"/cases/{case.id}", status_code=303)
+    return Redirect(answer["location"], status_code=303)
 
 
 __all__ = ["CHANNELS", "new_case_form", "new_case_submit"]
