@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hamyar.core.application import (
         commands,
+        idempotency,
     )
     from hamyar.core.application.context import (
         Application,
@@ -228,6 +229,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "format_jalali_date": ("hamyar.core.time.jalali", "format_date"),
     "get_settings": ("hamyar.core.storage.settings", "get_settings"),
     "hookimpl": ("hamyar.core.plugin.hookspecs", "hookimpl"),
+    "idempotency": ("hamyar.core.application", "idempotency"),
     "intake_actor": ("hamyar.core.auth.actor", "intake_actor"),
     "is_joint_partner": ("hamyar.core.routing.proposals", "is_joint_partner"),
     "joint_partner": ("hamyar.core.routing.proposals", "joint_partner"),
@@ -311,6 +313,7 @@ __all__ = [
     "format_jalali_date",
     "get_settings",
     "hookimpl",
+    "idempotency",
     "intake_actor",
     "is_joint_partner",
     "joint_partner",

@@ -3,7 +3,8 @@
 The specification answers every failure with a list of `{code, description}` (in XML
 `<errors><error>…`), the HTTP status repeated as `code`: 404 for an unknown resource or
 jurisdiction, 403 for a missing or bad `api_key`, 400 for anything else. We add 429 for a key
-over its rate limit, because that is the status every HTTP client already knows to back off on.
+over its rate limit, because that is the status every HTTP client already knows to back off on,
+and 422 for an `Idempotency-Key` (an extension) reused with a different request.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ class Forbidden(Open311Error):
 
 class NotFound(Open311Error):
     status_code = 404
+
+
+class Unprocessable(Open311Error):
+    """A request that cannot be taken as sent: an `Idempotency-Key` reused for another one."""
+
+    status_code = 422
 
 
 class TooManyRequests(Open311Error):

@@ -23,6 +23,7 @@ from hamyar import (
     Registry,
     UnitOfWork,
     commands,
+    idempotency,
     intake_actor,
 )
 from hamyar.plugins.municipality.open311.attributes import form_data
@@ -32,7 +33,7 @@ from hamyar.plugins.municipality.open311.catalogue import (
     service_notice,
 )
 from hamyar.plugins.municipality.open311.clients import authenticate, check_rate_limit
-from hamyar.plugins.municipality.open311.errors import BadRequest
+from hamyar.plugins.municipality.open311.errors import BadRequest, Unprocessable
 from hamyar.plugins.municipality.open311.geo import valid_point
 from hamyar.plugins.municipality.open311.location import locate
 from hamyar.plugins.municipality.open311.models import Open311Submission
@@ -138,10 +139,37 @@ def _title(description: str, service_title: str, address: str | None) -> str:
     return f"{service_title} — {address}"[:MAX_TITLE] if address else service_title
 
 
-def submit(uow: UnitOfWork, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:
-    """Accept one submission, in one unit of work: the POST requests answer item."""
-    with uow:
-        return _submit(uow, registry, sub, locale)
+def submit(
+    uow: UnitOfWork, registry: Registry, sub: Submission, locale: str, key: str | None = None
+) -> dict[str, Any]:
+    """Accept one submission, in one unit of work: the POST requests answer item.
+
+    With an `Idempotency-Key` (`key`), a client's retry of a submission that committed gets
+    the first answer (its service_request_id or token) and no second case; the same key with
+    other fields is refused. Keys are the client's own: another client's key never matches.
+    """
+    if key is None:
+        with uow:
+            return _submit(uow, registry, sub, locale)
+    with uow.app.read_session() as session:
+        client = authenticate(session, sub.get("api_key"))
+    content = {
+        "fields": {k: v for k, v in sub.fields.items() if k != "api_key"},
+        "attributes": sub.attributes,
+    }
+    try:
+        answer = idempotency.once(
+            uow,
+            caller=f"open311:{client.id}",
+            operation="open311.requests.create",
+            key=key,
+            content=content,
+            run=lambda: _submit(uow, registry, sub, locale),
+            status_code=200,
+        )
+    except idempotency.KeyReused as exc:
+        raise Unprocessable(str(exc)) from None
+    return dict(answer.body)
 
 
 def _submit(uow: UnitOfWork, registry: Registry, sub: Submission, locale: str) -> dict[str, Any]:

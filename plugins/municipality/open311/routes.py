@@ -17,7 +17,7 @@ from litestar.exceptions import ClientException, SerializationException
 from litestar.params import FromPath
 from sqlmodel import Session
 
-from hamyar import Application, Registry, application_of
+from hamyar import Application, InvalidInput, Registry, application_of, idempotency
 from hamyar.plugins.municipality.open311 import catalogue, status
 from hamyar.plugins.municipality.open311.errors import BadRequest, NotFound, Open311Error
 from hamyar.plugins.municipality.open311.intake import Submission, find_token, submit
@@ -176,7 +176,8 @@ async def _read_submission(request: Request[Any, Any, Any]) -> Submission:
 
 @post("/{name:str}", include_in_schema=False)
 async def create_request(name: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
-    """POST requests: form fields as the specification says, JSON accepted too."""
+    """POST requests: form fields as the specification says, JSON accepted too; an
+    `Idempotency-Key` header makes a retry answer as the first submission did."""
     try:
         stem, fmt = split_format(name)
     except Open311Error as exc:
@@ -186,16 +187,20 @@ async def create_request(name: FromPath[str], request: Request[Any, Any, Any]) -
             raise NotFound(f"only requests.{fmt} accepts POST")
         sub = await _read_submission(request)
         _check_jurisdiction(sub.get("jurisdiction_id"))
+        try:
+            key = idempotency.clean_key(request.headers.get(idempotency.HEADER))
+        except InvalidInput as exc:
+            raise BadRequest(str(exc)) from None
         answer = await anyio.to_thread.run_sync(
-            _submit, application_of(request), sub, _locale(request)
+            _submit, application_of(request), sub, _locale(request), key
         )
     except Open311Error as exc:
         return _error(exc, fmt)
     return document([answer], fmt, "service_requests")
 
 
-def _submit(app: Application, sub: Submission, locale: str) -> dict[str, Any]:
-    return submit(app.unit_of_work(), app.registry, sub, locale)
+def _submit(app: Application, sub: Submission, locale: str, key: str | None) -> dict[str, Any]:
+    return submit(app.unit_of_work(), app.registry, sub, locale, key)
 
 
 def make_router() -> Router:
