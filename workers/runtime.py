@@ -42,7 +42,7 @@ def dispatch_soon(app: Application, keys: Sequence[str]) -> object:
     """The web app's dispatch: the same wake-up, on the background thread and through the
     broker's breaker, so the response never waits on Redis. Whatever this does not send, the
     relay's next poll does: the rows are committed already."""
-    from hamyar.core.application.background import background
+    from hamyar.core.storage.background import background
 
     wanted = list(keys)
     return background().submit(lambda: _wake_relay(app, wanted))

@@ -14,11 +14,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
-from hamyar.core.application.background import background
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import tokens
 from hamyar.core.auth.logins import check_password
 from hamyar.core.exceptions import NotAuthenticated
+from hamyar.core.storage.background import background
 from hamyar.core.storage.models import ApiToken, User, utcnow
 
 
@@ -54,7 +54,7 @@ def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> User | None:
     used, every few minutes.
 
     The note is a write, and the request asking is usually a read: it is left to the
-    background thread (`hamyar.core.application.background`), so finding out who calls never
+    background thread (`hamyar.core.storage.background`), so finding out who calls never
     waits for SQLite's write lock. Concurrent requests with one token ask for one note, and a
     busy database skips it: it is informative, not something to fail a request over.
     """

@@ -14,9 +14,9 @@ import json
 import logging
 from dataclasses import asdict
 
-from hamyar.core.application.background import background
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.plugin.hookspecs import hookimpl
+from hamyar.core.storage.background import background
 
 log = logging.getLogger(__name__)
 
