@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from sqlmodel import Session
 
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.plugin.manager import call_each
-from hamyar.core.storage.database import begin_writing
+from hamyar.core.storage.database import begin_writing, writer_turn
 
 if TYPE_CHECKING:
     from hamyar.core.application.context import Application
@@ -46,6 +47,7 @@ class UnitOfWork:
         self._events: list[TransitionEvent] = []
         self._after: list[Callable[[], object]] = []
         self._dispatch: list[str] = []
+        self._turn: AbstractContextManager[None] | None = None
 
     @property
     def session(self) -> Session:
@@ -61,13 +63,20 @@ class UnitOfWork:
         if self._session is None:
             self._session = Session(self.app.engine, expire_on_commit=False)
         if not self._depth:
+            turn = writer_turn(self.app.engine)
             try:
-                begin_writing(self._session)  # SQLite's write lock, for this block only
+                turn.__enter__()  # this process's writers queue here, not in SQLite's poll
+                try:
+                    begin_writing(self._session)  # SQLite's write lock, for this block only
+                except BaseException:
+                    turn.__exit__(None, None, None)
+                    raise
             except BaseException:
                 if self._given is None:
                     self._session.close()
                     self._session = None
                 raise
+            self._turn = turn
         self._depth += 1
         return self
 
@@ -92,6 +101,9 @@ class UnitOfWork:
             session.rollback()
             raise
         finally:
+            turn, self._turn = self._turn, None
+            if turn is not None:
+                turn.__exit__(None, None, None)  # the next writer's turn, before announcing
             if self._given is None:
                 session.close()
                 self._session = None

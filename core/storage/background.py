@@ -49,7 +49,10 @@ class Background:
     def drain(self, timeout: float = 5.0) -> bool:
         """Wait until every chore given so far has run (tests, an orderly shutdown)."""
         done = threading.Event()
-        if not self.submit(done.set):
+        self._ensure_thread()
+        try:
+            self._chores.put(done.set, timeout=timeout)
+        except queue.Full:
             return False
         return done.wait(timeout)
 

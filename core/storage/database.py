@@ -6,11 +6,15 @@ prepared.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 BUSY_TIMEOUT = 5.0
@@ -93,3 +97,34 @@ def begin_writing(session: Session) -> None:
             return
         session.commit()  # a read-only snapshot: ending it writes nothing
     session.connection(execution_options={WRITE: True})
+
+
+_gates: dict[str, threading.Lock] = {}
+_gates_lock = threading.Lock()
+
+
+@contextmanager
+def writer_turn(engine: Engine) -> Iterator[None]:
+    """Wait for this process's turn to write to `engine`'s SQLite file, then hold it.
+
+    SQLite's own wait for the write lock is a poll: a waiting writer sleeps up to 100 ms
+    between tries, and with dozens waiting, a writer that keeps missing its moment waits
+    seconds while the lock is free half the time. Threads of one process queue here instead,
+    on a lock that wakes the next one the moment the last one is done; `busy_timeout` is then
+    left to arbitrate between processes (the web app and the workers). Elsewhere (PostgreSQL)
+    this does nothing: row locks are the database's business.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    key = str(engine.url)
+    with _gates_lock:
+        gate = _gates.setdefault(key, threading.Lock())
+    if not gate.acquire(timeout=BUSY_TIMEOUT):
+        raise OperationalError(
+            "BEGIN IMMEDIATE", None, Exception("database is locked (this process is writing)")
+        )
+    try:
+        yield
+    finally:
+        gate.release()
