@@ -1,7 +1,7 @@
 """answers kept for retried requests (Idempotency-Key)
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 01:20:00
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import hamyar.core.storage.models.types
 
 revision: str = "0006"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
