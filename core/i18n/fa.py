@@ -338,4 +338,5 @@ MESSAGES: dict[str, str] = {
     "a confidential case shows nothing publicly": "از پرونده محرمانه چیزی عمومی نمی‌شود",
     "an agency note needs an agency of yours that works on this case": "یادداشت داخلی فقط از دستگاهی ثبت می‌شود که روی این پرونده کار می‌کند",
     "Not a duplicate": "تکراری نیست",
+    "Duplicate of case {code}": "تکرار پرونده {code}",
 }

@@ -14,12 +14,14 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from sqlmodel import select
 
 from hamyar.core.application import casework, commands
 from hamyar.core.auth import access
 from hamyar.core.cases.listing import CaseFilters, list_cases
 from hamyar.core.exceptions import HamyarError, InvalidInput, NotFound, StaleVersion
 from hamyar.core.storage.models import Case, Incident
+from hamyar.core.text.folding import to_ascii_digits
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.case_page import render_case_page
 from hamyar.core.web.ui.page import (
@@ -234,10 +236,15 @@ def original_picker(
     cases the reader may see, never the case itself or another duplicate."""
     access.get_case(db, actor, case_id)
     rows: list[tuple[Case, bool]] = []
-    if q.strip():
-        page = list_cases(db, actor, CaseFilters(q=q), limit=PICKER_SIZE + 5)
-        agencies = access.task_agencies(db, [c.id for c in page.items if c.id is not None])
-        for found in page.items:
+    code = to_ascii_digits(q.strip())
+    if code:
+        candidates = list(db.exec(select(Case).where(Case.tracking_code == code)).all())
+        if not candidates:
+            candidates = list_cases(db, actor, CaseFilters(q=q), limit=PICKER_SIZE + 5).items
+        agencies = access.task_agencies(db, [c.id for c in candidates if c.id is not None])
+        for found in candidates:
+            if not access.case_access(actor, found, agencies[found.id]).visible:  # type: ignore[index]
+                continue
             if found.id == case_id or found.state == "duplicate":
                 continue
             seen = access.case_access(actor, found, agencies[found.id])  # type: ignore[index]

@@ -41,6 +41,8 @@ VISIBILITY_LABELS = {
     "public": "Public (may be shown to the reporter)",
 }
 VISIBILITY_BADGES = {"agency": "Internal", "shared": "Shared", "public": "Public"}
+DEFAULT_DUPLICATE = "تکرار پرونده "
+"""How a duplicate mark without a comment names its original (`cases.dedupe`)."""
 FIELD_LABELS = {"title": "Title", "description": "Description", "neighbourhood": "Neighbourhood"}
 
 
@@ -168,6 +170,9 @@ def casework_view(
             item.comment = ""
         elif entry.action == REOPEN_TASK and entry.action_title == REOPEN_TASK:
             item.title = gettext(locale, "Reopened")
+        elif entry.action == MARK_DUPLICATE and entry.comment.startswith(DEFAULT_DUPLICATE):
+            code = entry.comment.removeprefix(DEFAULT_DUPLICATE).strip()
+            item.comment = gettext(locale, "Duplicate of case {code}", code=code)
         result.timeline.append(item)
     for note in notes_for(db, actor, case, allowed):
         result.timeline.append(
