@@ -80,7 +80,7 @@ def edit_case(
         access.require_case_worker(actor, allowed)
         _stale(case, version)
         neighbourhood_id = (
-            None if neighbourhood in (None, "") else resolve_neighbourhood(session, neighbourhood)  # type: ignore[arg-type]
+            None if neighbourhood in (None, "") else resolve_neighbourhood(session, neighbourhood)
         )
         changed = corrections.correct_case(
             session,

@@ -22,9 +22,7 @@ MAX_NOTE = 5_000
 def writing_agency(session: Session, actor: Actor, case: Case) -> str | None:
     """The involved agency the actor writes for (the case's own first), or None."""
     involved = [case.agency_code] if case.agency_code else []
-    involved += sorted(
-        session.exec(select(Task.agency_code).where(Task.case_id == case.id)).all()  # type: ignore[arg-type]
-    )
+    involved += sorted(session.exec(select(Task.agency_code).where(Task.case_id == case.id)).all())
     return next((a for a in involved if a in actor.agencies), None)
 
 

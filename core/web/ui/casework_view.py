@@ -43,6 +43,9 @@ VISIBILITY_LABELS = {
 VISIBILITY_BADGES = {"agency": "Internal", "shared": "Shared", "public": "Public"}
 DEFAULT_DUPLICATE = "تکرار پرونده "
 """How a duplicate mark without a comment names its original (`cases.dedupe`)."""
+ROUTER_ONLY = frozenset({"routed"})
+"""Case transitions the router takes once it opened tasks: a bare button for a person would
+move a case with no task to "in progress" and straight back to triage."""
 FIELD_LABELS = {"title": "Title", "description": "Description", "neighbourhood": "Neighbourhood"}
 
 
@@ -148,7 +151,9 @@ def casework_view(
     offered = {t.id for t in view.case_transitions}
     result = CaseworkView(
         may_work_on=works,
-        case_transitions=[t for t in view.case_transitions if t.id not in FORM_TRANSITIONS],
+        case_transitions=[
+            t for t in view.case_transitions if t.id not in FORM_TRANSITIONS | ROUTER_ONLY
+        ],
         may_mark_duplicate=MARK_DUPLICATE in offered,
     )
     agencies = {a.code: a for a in db.exec(select(Agency)).all()}
