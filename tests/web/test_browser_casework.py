@@ -43,13 +43,15 @@ def _shots_in_both_sizes(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1100, "height": 900})
 
 
-def _log_out(page: Page) -> None:
-    page.locator("form[action='/logout'] button").click()
-    expect(page.locator("#username")).to_be_visible()
+def _new_page(browser: Browser) -> Page:
+    """A second person at another browser (their own cookies)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(10_000)
+    return context.new_page()
 
 
 def test_note_correct_resolve_reopen_and_resolve_again(
-    world: tuple[World, str], page: Page, ui_app: Application
+    world: tuple[World, str], page: Page, ui_app: Application, browser: Browser
 ) -> None:
     built, base = world
     _log_in(page, base)
@@ -73,8 +75,8 @@ def test_note_correct_resolve_reopen_and_resolve_again(
     page.locator(f"#task-{built.task_id}").get_by_role("button", name="انجام شد").click()
     expect(page.locator("#case .badge").first).to_have_text("رسیدگی‌شده")
     expect(page.locator("#reopen-form")).to_have_count(0)  # a caseworker does not reopen
-    _log_out(page)
 
+    page = _new_page(browser)
     _log_in(page, base, "coordinator")
     page.goto(f"{base}/cases/{built.case_id}")
     expect(page.locator("#history li.note")).to_have_count(0)  # internal to the agency
@@ -93,6 +95,7 @@ def test_note_correct_resolve_reopen_and_resolve_again(
     take_transition(ui_app.unit_of_work(), colleague, "task", built.task_id, "complete")
     page.reload()
     expect(page.locator("#case .badge").first).to_have_text("رسیدگی‌شده")
+    page.context.close()
 
 
 def test_marking_a_duplicate_with_the_picker_and_undoing_it(
