@@ -65,6 +65,11 @@ def test_note_correct_resolve_reopen_and_resolve_again(
     expect(note).to_contain_text(f"{AGENCY}.caseworker")
 
     page.locator("#edit summary").click()
+    page.fill("#edit-field-household_size", "۹۹")  # the schema allows at most 30
+    page.get_by_role("button", name="ثبت اصلاح").click()
+    expect(page.locator('#edit [data-field="household_size"] .field-error')).to_be_visible()
+    _shots_in_both_sizes(page, "1-edit-error-fa")
+    page.fill("#edit-field-household_size", "۵")
     page.fill("#edit-title", "بازدید از خانوار پنج‌نفره در حصارک")
     page.get_by_role("button", name="ثبت اصلاح").click()
     expect(page.locator("h1")).to_contain_text("بازدید از خانوار پنج‌نفره در حصارک")

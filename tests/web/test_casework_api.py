@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlmodel import select
 
-from hamyar.core.storage.models import Incident, OutboxMessage
+from hamyar.core.storage.models import Incident, OutboxMessage, Task
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -302,3 +302,31 @@ def test_a_case_shows_its_failed_steps_to_those_who_may_work_on_it(
     assert _detail(client, world, "coordinator", "pothole")["incidents"] != []
     assert _detail(client, world, "welfare.caseworker", "pothole")["incidents"] == []
     assert _detail(client, world, "auditor", "pothole")["incidents"] == []
+
+
+def test_only_the_picked_tasks_act_again(client: Client, world: World) -> None:
+    session = world.session
+    second = Task(
+        case_id=world.cases["pothole"],
+        agency_code="library",
+        service_code="library.visit",
+        workflow_id="hamyar.task",
+        state="done",
+        kind="joint",
+    )
+    session.add(second)
+    session.commit()
+    _complete_task(client, world)
+    case = _detail(client, world, "coordinator", "pothole")
+    assert case["state"] == "resolved"
+    first = world.tasks["pothole"]
+    response = client.post(
+        f"/api/cases/{world.cases['pothole']}/reopen",
+        headers=world.headers("coordinator"),
+        json={"comment": "فقط شهرداری", "version": case["version"], "tasks": [first]},
+    )
+    assert response.status_code == 200, response.text
+    states = {
+        t["id"]: t["state"] for t in _detail(client, world, "coordinator", "pothole")["tasks"]
+    }
+    assert states == {first: "open", second.id: "done"}
