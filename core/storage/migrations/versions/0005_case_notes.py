@@ -4,7 +4,7 @@ A caseworker writes a note for their agency, for every agency on the case, or fo
 status page; the case's timeline shows each to those it was written for.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import hamyar.core.storage.models.types
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
