@@ -99,6 +99,8 @@ def take_transition(
     task of that case); GuardRefused (403); StaleVersion (409) when `version` is not the
     item's; TransitionNotAvailable or CommentRequired (422). Nothing is written on a refusal.
     """
+    if kind == "case" and transition in ("reopen", "mark_duplicate", "not_duplicate"):
+        return _casework_transition(uow, actor, object_id, transition, comment, version)
     with uow:
         session = uow.session
         target: Case | Task
@@ -130,6 +132,27 @@ def take_transition(
         )
         uow.announce(events)
     return Transitioned(target=target, case=case, events=events)
+
+
+def _casework_transition(
+    uow: UnitOfWork, actor: Actor, case_id: int, transition: str, comment: str, version: int | None
+) -> Transitioned:
+    """The case transitions that need more than a comment, taken through their commands, so a
+    bare transition cannot skip what they must do (reopen tasks, record the original, route)."""
+    from hamyar.core.application import casework
+
+    if transition == "reopen":
+        return casework.reopen_case(uow, actor, case_id, comment=comment, version=version)
+    if transition == "not_duplicate":
+        return casework.undo_duplicate(uow, actor, case_id, comment=comment, version=version)
+    with uow:
+        access.get_case(uow.session, actor, case_id)
+        access.require_writer(actor)
+    raise InvalidInput(
+        "marking a duplicate needs the original: POST /api/cases/{id}/duplicate-of "
+        "with {original, version}",
+        [{"field": "original", "message": "required"}],
+    )
 
 
 def retry_incident(uow: UnitOfWork, actor: Actor, incident_id: int) -> Incident:

@@ -22,6 +22,16 @@ The rules, from the design:
   need the reason to route it, not the content.
 - **The person who recorded a case** keeps seeing it, whatever its service.
 - **Reporter contact details** are shown only to staff of an involved agency.
+- **Working on a case** beyond its workflow's buttons — notes, corrections, retrying a failed
+  step — is for staff of an involved agency, and for coordinators and managers who may read its
+  content (`may_work_on`). A caseworker of an uninvolved agency reads a public case but does not
+  write on it; an auditor never writes.
+- **Notes** (`note_readable`) need the case's content first. An `agency` note is read by the
+  agency it was written for (and its author); a `shared` note by every involved agency and by
+  the coordinators, managers and auditors who read the case (an auditor reads what a
+  coordinator reads); a `public` note by everyone who reads the case. So a coordinator never
+  reads an agency's internal note, and nobody reads any note of a confidential case whose
+  content they may not read.
 
 Listing, search and report queries take `visible_cases(actor)` / `readable_cases(actor)` as SQL
 conditions, so the database does the filtering (and pagination stays correct); a single object
@@ -62,6 +72,8 @@ class CaseAccess:
     offered_to: frozenset[str] = frozenset()
     """The actor's agencies that hold only an offered referral of the case: they read that
     referral's reason (what they need to decide), nothing else of a confidential case."""
+    agency_staff: bool = False
+    """Holds a role in an agency involved in the case (it holds the case or one of its tasks)."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +155,7 @@ def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[
     """How much of `case` the actor may see, given the agencies holding its tasks (plain
     agency codes count as holding a task)."""
     if R.SYSTEM in actor.global_roles:
-        return CaseAccess(True, True, True)
+        return CaseAccess(True, True, True, agency_staff=True)
     held = (
         task_agencies
         if isinstance(task_agencies, Involvement)
@@ -161,6 +173,7 @@ def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[
         content=content,
         reporter=reporter,
         offered_to=offered,
+        agency_staff=reporter,
     )
 
 
@@ -226,6 +239,56 @@ def require_writer(actor: Actor) -> None:
         if R.AUDITOR in actor.global_roles:
             raise GuardRefused("auditors read but never change anything")
         raise GuardRefused("your account holds no role; ask an administrator for one")
+
+
+def may_work_on(actor: Actor, allowed: CaseAccess) -> bool:
+    """Notes, corrections and retries on a case: its agencies' staff, and coordinators or
+    managers who read its content. Never an auditor, nor an uninvolved agency's caseworker."""
+    if not may_write(actor):
+        return False
+    if R.SYSTEM in actor.global_roles or allowed.agency_staff:
+        return True
+    return bool({R.COORDINATOR, R.MANAGER} & actor.global_roles) and allowed.content
+
+
+def require_case_worker(actor: Actor, allowed: CaseAccess) -> None:
+    """Call before a note, a correction or a retry; GuardRefused (403) for anyone else."""
+    require_writer(actor)
+    if not may_work_on(actor, allowed):
+        if not allowed.content:
+            raise GuardRefused("you may not read this case's content, so you may not change it")
+        raise GuardRefused(
+            "only staff of an agency working on this case, or a coordinator, may change it"
+        )
+
+
+def note_readable(
+    actor: Actor, allowed: CaseAccess, *, visibility: str, agency: str | None, author: str
+) -> bool:
+    """Whether `actor` may read one note of a case they have `allowed` access to."""
+    if R.SYSTEM in actor.global_roles:
+        return True
+    if not allowed.content:
+        return False
+    if author == actor.username:
+        return True
+    if visibility == "public":
+        return True
+    if visibility == "shared":
+        return allowed.agency_staff or sees_everything(actor)
+    return agency is not None and agency in actor.agencies
+
+
+def note_visibilities(actor: Actor, allowed: CaseAccess, *, confidential: bool) -> tuple[str, ...]:
+    """The visibilities `actor` may give a new note: an agency note needs an agency to keep it
+    in, and a confidential case shows nothing publicly."""
+    if not may_work_on(actor, allowed):
+        return ()
+    choices = ["agency"] if allowed.agency_staff else []
+    choices.append("shared")
+    if not confidential:
+        choices.append("public")
+    return tuple(choices)
 
 
 def may_see_queue(actor: Actor) -> bool:

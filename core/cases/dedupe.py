@@ -27,6 +27,8 @@ WINDOW_DAYS = 14
 SIMILARITY = 0.6
 OPEN_STATES = ("new", "triage", "in_progress")
 """A resolved report that happens again is a new problem, not a repeat."""
+NOT_DUPLICATE_OF = "not_duplicate_of"
+"""The case variable set when a person undoes a duplicate mark: the case it does not repeat."""
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -47,6 +49,8 @@ def find_duplicate(
 ) -> Case | None:
     """The open case `case` repeats, oldest best match first, or None."""
     spec = registry.services.get(case.service_code)
+    if case.variables.get(NOT_DUPLICATE_OF) is not None:
+        return None  # a person said it is not a repeat: routing must not decide otherwise
     if spec is None or spec.confidential or case.confidential or case.neighbourhood_id is None:
         return None
     since = case.created_at - timedelta(days=days)

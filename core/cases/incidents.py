@@ -15,10 +15,17 @@ from hamyar.core.storage.models import Case, Incident
 
 
 def incidents_for(
-    session: Session, actor: Actor, *, include_resolved: bool = False, limit: int = 100
+    session: Session,
+    actor: Actor,
+    *,
+    include_resolved: bool = False,
+    limit: int = 100,
+    case_id: int | None = None,
 ) -> list[Incident]:
-    """The incidents `actor` may see, newest first."""
+    """The incidents `actor` may see (of one case, with `case_id`), newest first."""
     query = select(Incident).outerjoin(Case, col(Case.id) == col(Incident.case_id))
+    if case_id is not None:
+        query = query.where(col(Incident.case_id) == case_id)
     caseless = col(Incident.case_id).is_(None)
     if may_see_queue(actor):
         query = query.where(visible_cases(actor) | caseless)

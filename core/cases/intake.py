@@ -105,7 +105,7 @@ def open_case(
             priority=spec.priority,
             confidential=spec.confidential,
             reporter=reporter,
-            search_text=search_key(title, description, *_text_values(clean)),
+            search_text=search_text(title, description, clean),
             created_by=actor.username,
         )
         if _insert_unless_taken(session, case):
@@ -160,5 +160,6 @@ def _insert_unless_taken(session: Session, case: Case) -> bool:
     return True
 
 
-def _text_values(data: dict[str, Any]) -> list[str]:
-    return [v for v in data.values() if isinstance(v, str)]
+def search_text(title: str, description: str, data: dict[str, Any]) -> str:
+    """What search finds a case by: its title, description and the form's text answers."""
+    return search_key(title, description, *(v for v in data.values() if isinstance(v, str)))

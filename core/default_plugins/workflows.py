@@ -60,7 +60,14 @@ def case_workflow() -> WorkflowDefinition:
                 "resolved", "رسیدگی‌شده", "Resolved", ("close", "reopen"), modify=R.COORDINATORS
             ),
             agency_state("closed", "بسته‌شده", "Closed", terminal=True),
-            agency_state("duplicate", "تکراری", "Duplicate", terminal=True),
+            agency_state(
+                "duplicate",
+                "تکراری",
+                "Duplicate",
+                ("not_duplicate",),
+                modify=R.COORDINATORS,
+                terminal=True,
+            ),
             agency_state("rejected", "ردشده", "Rejected", terminal=True),
         ],
         transitions=[
@@ -78,6 +85,9 @@ def case_workflow() -> WorkflowDefinition:
                 "duplicate",
                 system,
                 comment=True,
+            ),
+            user_transition(
+                "not_duplicate", "تکراری نیست", "Not a duplicate", "new", R.COORDINATORS
             ),
             user_transition(
                 "reject", "رد درخواست", "Reject", "rejected", R.COORDINATORS, comment=True

@@ -20,6 +20,7 @@ from hamyar.core.cases.intake import open_case
 from hamyar.core.cases.referrals import offer_referral
 from hamyar.core.demo_data.backdating import backdate
 from hamyar.core.demo_data.cases import DemoCase, demo_tracking_code
+from hamyar.core.demo_data.notes import add_notes
 from hamyar.core.demo_data.users import actor_for
 from hamyar.core.engine.contexts import HandlerContext
 from hamyar.core.engine.outbox import ROUTE_CASE, RUN_HANDLER
@@ -274,4 +275,5 @@ def add_cases(
         session.flush()
         keyed[demo.key] = case
         added += 1
+    add_notes(session, registry, keyed)
     return added

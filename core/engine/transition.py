@@ -307,3 +307,77 @@ def _priority(session: Session, target: Target) -> int:
         return target.priority
     case = session.get(Case, target.case_id)
     return case.priority if case else 0
+
+
+REOPEN_TASK = "reopen"
+"""The history action of a task sent back to work when its resolved case is reopened."""
+
+
+def reopen_task(
+    session: Session, task: Task, actor: Actor, registry: Registry, *, comment: str = ""
+) -> list[TransitionEvent]:
+    """Send a finished task back to its workflow's initial state, then fire what follows there.
+
+    Reopening is the case's decision (its `reopen` transition), so it works on every task
+    workflow, including plugins' that never declared a way back: the move is written like any
+    transition (version-checked, with its history entry) and the task's automatic steps (a
+    plugin's booking or eligibility handler) run again as they did when it first opened.
+    """
+    definition = registry.workflow(task.workflow_id)
+    back = Transition(
+        id=REOPEN_TASK,
+        title="بازگشایی",
+        title_en="Reopen",
+        new_state=definition.initial_state,
+    )
+    events = [_move(session, task, definition, back, actor, comment, automatic=False)]
+    events += fire_automatic(session, task, SYSTEM, registry)
+    return events
+
+
+def apply_correction(
+    session: Session,
+    case: Case,
+    values: dict[str, Any],
+    actor: Actor,
+    entries: list[str],
+    *,
+    expected_version: int | None = None,
+) -> int:
+    """Write corrected fields of a case with a new version, one history entry per change.
+
+    `entries` are the history comments, one per changed field (the caller says what changed,
+    from what to what). StaleVersion (409) when the case is not at `expected_version`, or
+    someone else wrote it between the read and this write. Returns the new version.
+    """
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion(
+            f"this item changed (version {case.version}, you had {expected_version}); "
+            "reload it and try again"
+        )
+    now = utcnow()
+    new = {**values, "version": case.version + 1, "updated_at": now}
+    with session.no_autoflush:
+        session.flush()
+        table = Case.__table__  # type: ignore[attr-defined]
+        result = session.execute(
+            update(table)
+            .where(and_(table.c.id == case.id, table.c.version == case.version))
+            .values(**new)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleVersion("this item was changed by someone else just now; reload it")
+        for key, value in new.items():
+            set_committed_value(case, key, value)
+        assert case.id is not None
+        for comment in entries:
+            history.record(
+                session,
+                case_id=case.id,
+                action="edit",
+                actor=actor.username,
+                comment=comment,
+                version=case.version,
+                at=now,
+            )
+    return case.version

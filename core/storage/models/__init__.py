@@ -5,6 +5,7 @@ from hamyar.core.storage.models.auth import ApiToken, LoginAttempt
 from hamyar.core.storage.models.calendar import CalendarOverride
 from hamyar.core.storage.models.case import Case, HistoryEntry, Task
 from hamyar.core.storage.models.idempotency import IdempotencyKey
+from hamyar.core.storage.models.note import CaseNote
 from hamyar.core.storage.models.outbox import Incident, OutboxMessage
 from hamyar.core.storage.models.place import County, Neighbourhood, Province
 from hamyar.core.storage.models.referral import ReferralConsent
@@ -18,6 +19,7 @@ __all__ = [
     "ApiToken",
     "CalendarOverride",
     "Case",
+    "CaseNote",
     "County",
     "HistoryEntry",
     "IdempotencyKey",

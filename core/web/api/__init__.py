@@ -11,7 +11,9 @@ def api_handlers() -> list[Any]:
     from hamyar.core.web.api.assignment import ASSIGNMENT_ROUTES
     from hamyar.core.web.api.auth import AuthController
     from hamyar.core.web.api.cases import CaseController
+    from hamyar.core.web.api.edits import CaseEditController
     from hamyar.core.web.api.neighbourhoods import neighbourhoods
+    from hamyar.core.web.api.notes import NoteController
     from hamyar.core.web.api.queue import IncidentController, queue
     from hamyar.core.web.api.referrals import REFERRAL_ROUTES
     from hamyar.core.web.api.reports import ReportController
@@ -24,6 +26,8 @@ def api_handlers() -> list[Any]:
         AgencyController,
         neighbourhoods,
         CaseController,
+        NoteController,
+        CaseEditController,
         TaskController,
         WorklistController,
         queue,

@@ -20,6 +20,7 @@ from hamyar.core.cases.listing import (
 )
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, Task, utcnow
+from hamyar.core.web.api.notes import casework_detail, with_changes
 from hamyar.core.web.api.transitions import TransitionRequest, event_view
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
 from hamyar.core.web.representation import (
@@ -163,7 +164,8 @@ class CaseController(Controller):
                 else []
             )
             body["tasks"].append(view)
-        body["history"] = [history_view(h, access) for h in history]
+        body["history"] = with_changes([history_view(h, access) for h in history])
+        body.update(casework_detail(db, actor, case, access))
         body["transitions"] = (
             [transition_view(t) for t in available_transitions(db, case, actor, registry)]
             if writer

@@ -5,6 +5,10 @@
 // gets the clear "someone else changed it first" answer instead).
 function hamyarTyping() {
   return Array.from(document.querySelectorAll("#case textarea")).some(function (box) {
+    // A correction form starts filled with the case's own text: only a change is typing.
+    if (box.closest("form.prefilled")) {
+      return box.value !== box.defaultValue;
+    }
     return box.value.trim() !== "";
   });
 }

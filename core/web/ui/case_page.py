@@ -35,6 +35,7 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui import case_routing
+from hamyar.core.web.ui.casework_view import casework_view
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
@@ -69,6 +70,7 @@ class HistoryView:
     created_at: Any
     to_state: str | None
     agency: Any = None
+    action: str = ""
 
 
 @dataclass
@@ -200,6 +202,7 @@ def build_view(
                 created_at=entry.created_at,
                 to_state=entry.to_state,
                 agency=agencies.get(agency) if agency else None,
+                action=entry.action,
             )
         )
     return view
@@ -224,9 +227,26 @@ def _page(
     messages: list[Message] | None = None,
     comment: str = "",
     task_id: int | None = None,
+    edit_values: dict[str, Any] | None = None,
+    edit_errors: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Template:
     case, allowed = access.get_case(db, actor, case_id)
-    view = build_view(db, plugins, actor, case, allowed, locale_of(request))
+    extra.setdefault("note_text", "")
+    extra.setdefault("edit_form", None)
+    locale = locale_of(request)
+    view = build_view(db, plugins, actor, case, allowed, locale)
+    casework = casework_view(
+        db,
+        plugins,
+        actor,
+        case,
+        allowed,
+        view,
+        locale,
+        edit_values=edit_values,
+        edit_errors=edit_errors,
+    )
     title = case.title if allowed.content else t(request, "Confidential case")
     return render(
         request,
@@ -242,6 +262,9 @@ def _page(
         task_id=task_id,
         page_title=title,
         routing=case_routing.routing_view(db, plugins, actor, case, [v.task for v in view.tasks]),
+        casework=casework,
+        edit_errors=edit_errors or {},
+        **extra,
     )
 
 
@@ -356,3 +379,7 @@ def _refusal(request: Request[Any, Any, Any], exc: HamyarError) -> str:
     if isinstance(exc, TransitionNotAvailable):
         return t(request, "This step is no longer available: the case has moved on.")
     return str(exc)
+
+
+render_case_page = _page
+"""The case page (with banners, a comment kept, a form's errors): for the casework forms."""

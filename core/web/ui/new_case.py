@@ -109,6 +109,7 @@ def _form_page(
 def new_case_form(
     request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, service: FromQuery[str] = ""
 ) -> Template:
+    access.require_writer(actor)  # an auditor is not offered a form they cannot send
     plugins = plugins_of(request)
     return _form_page(
         request, db, plugins.registry, actor, {"service": service, "channel": "caseworker"}, {}

@@ -17,6 +17,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from hamyar.core import i18n
+from hamyar.core.auth.access import may_write
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.manager import Plugins
@@ -75,12 +76,10 @@ def _path_of(url: str) -> str:
 def _nav(actor: Actor | None, path: str) -> list[NavItem]:
     if actor is None:
         return []
-    items = [
-        ("/", "My worklists"),
-        ("/cases/new", "New case"),
-        ("/search", "Search"),
-        ("/reports", "Reports"),
-    ]
+    items = [("/", "My worklists")]
+    if may_write(actor):  # an auditor reads; no form to open a case is offered
+        items.append(("/cases/new", "New case"))
+    items += [("/search", "Search"), ("/reports", "Reports")]
     if actor.is_coordinator or actor.is_auditor:
         items.append(("/queue", "Queue"))
     if actor.is_manager or actor.is_auditor:
@@ -111,6 +110,7 @@ def base_context(request: Request[Any, Any, Any], actor: Actor | None) -> dict[s
         "page_title": "",
         "is_manager": bool(actor and actor.is_manager),
         "is_coordinator": bool(actor and actor.is_coordinator),
+        "may_write": bool(actor and may_write(actor)),
     }
 
 
