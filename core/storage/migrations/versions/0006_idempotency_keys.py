@@ -1,7 +1,7 @@
 """answers kept for retried requests (Idempotency-Key)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02 01:20:00
 """
 
