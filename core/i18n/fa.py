@@ -297,4 +297,8 @@ MESSAGES: dict[str, str] = {
     "Consent recorded": "ثبت رضایت",
     "Refusal of consent recorded": "ثبت عدم رضایت",
     "Referred without consent (supervisor)": "ارجاع بدون رضایت به تشخیص سرپرست",
+    # -- ownership and worklists (issue 10) -------------------------------------------------------
+    "My tasks": "وظایف من",
+    "My agency's unassigned tasks": "وظایف بی‌مسئول دستگاه من",
+    "My team's tasks": "وظایف گروه من",
 }

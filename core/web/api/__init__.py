@@ -12,6 +12,7 @@ def api_handlers() -> list[Any]:
     from hamyar.core.web.api.auth import AuthController
     from hamyar.core.web.api.cases import CaseController
     from hamyar.core.web.api.neighbourhoods import neighbourhoods
+    from hamyar.core.web.api.ownership import OwnershipController
     from hamyar.core.web.api.queue import IncidentController, queue
     from hamyar.core.web.api.referrals import REFERRAL_ROUTES
     from hamyar.core.web.api.reports import ReportController
@@ -25,6 +26,7 @@ def api_handlers() -> list[Any]:
         neighbourhoods,
         CaseController,
         TaskController,
+        OwnershipController,
         WorklistController,
         queue,
         IncidentController,
