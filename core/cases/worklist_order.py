@@ -91,7 +91,8 @@ def filter_condition(
             found.append(table.state.in_(states))
     if filters.overdue is not None:
         late = cols.late(now)
-        found.append(late if filters.overdue else ~late)
+        # not overdue includes "no due time": NOT (NULL < now) would be NULL, not true
+        found.append(late if filters.overdue else or_(cols.due.is_(None), ~late))
     if filters.assignee and kind == "task":
         if filters.assignee == UNASSIGNED:
             found.append(col(Task.assignee).is_(None))

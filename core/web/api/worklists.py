@@ -96,7 +96,7 @@ class WorklistController(Controller):
             "title": spec.title,
             "title_en": spec.title_en,
             "kind": spec.kind,
-            **_count(db, spec, actor),
+            **_count(db, spec, actor, filters),
             "sort": sort,
             "items": items,
             "next_cursor": next_cursor,
@@ -109,6 +109,8 @@ class WorklistController(Controller):
         return body
 
 
-def _count(db: DbDep, spec: W.WorklistSpec, actor: ActorDep) -> dict[str, Any]:
-    found = W.count(db, spec, actor)
+def _count(
+    db: DbDep, spec: W.WorklistSpec, actor: ActorDep, filters: W.WorklistFilters | None = None
+) -> dict[str, Any]:
+    found = W.count(db, spec, actor, filters)
     return {"count": found.value, "count_capped": found.more}
