@@ -61,7 +61,7 @@ def claim_task(uow: UnitOfWork, actor: Actor, task_id: int, *, version: int | No
             actor,
             engine.CLAIM,
             {"assignee": actor.username},
-            comment=f"— → {actor.username}",
+            comment=O.handover(None, actor.username),
             expected_version=version,
         )
         uow.announce([event])
@@ -90,7 +90,7 @@ def unclaim_task(uow: UnitOfWork, actor: Actor, task_id: int, *, version: int | 
             actor,
             engine.UNCLAIM,
             {"assignee": None},
-            comment=f"{task.assignee} → —",
+            comment=O.handover(task.assignee, None),
             expected_version=version,
         )
         uow.announce([event])
@@ -123,7 +123,7 @@ def assign_task(
             actor,
             engine.ASSIGN,
             {"assignee": target},
-            comment=f"{task.assignee or '—'} → {target or '—'}",
+            comment=O.handover(task.assignee, target),
             expected_version=version,
         )
         uow.announce([event])

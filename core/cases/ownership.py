@@ -139,3 +139,8 @@ def parse_due(text: str) -> datetime:
 def describe_due(moment: datetime | None) -> str:
     """A due time as the history keeps it: Tehran time, Jalali, digits either reader knows."""
     return format_datetime(moment, "en") if moment is not None else "—"
+
+
+def handover(before: str | None, after: str | None) -> str:
+    """The history comment of a change of owner: "from → to", a dash for nobody."""
+    return f"{before or '—'} → {after or '—'}"
