@@ -87,5 +87,13 @@ def test_the_demo_data_loads_everything_once(engine: Engine) -> None:
         consented = {c.task_id for c in session.execute(select(ReferralConsent)).scalars()}
         pending = {t.state for t in tasks if t.kind == "referral" and t.id in consented}
         assert pending == {"offered", "accepted"}  # a newcomer has referrals to answer
+        open_tasks = [t for t in tasks if t.resolved_at is None and t.state != "offered"]
+        holders = {t.assignee for t in open_tasks}
+        assert None in holders, "some open tasks wait in their agency's queue"
+        assert {"municipality.caseworker", "municipality.caseworker2"} <= holders
+        assert all(
+            t.assignee is None or t.assignee.startswith(f"{t.agency_code}.") for t in open_tasks
+        ), "a task is held by someone of its own agency"
+        assert ("municipality.caseworker2", "Caseworker", "municipality") in roles
     if engine.dialect.name == "sqlite":
         assert elapsed < 120  # ~12 s on an idle laptop; a guard against regressions only

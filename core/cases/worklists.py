@@ -1,29 +1,38 @@
 """Worklists: the queues a person works from, with live counts.
 
-Two sources, one shape. Built-in lists every deployment needs — my agency's open tasks, its
-overdue ones, and the coordinators' triage and unrouted cases — and every `Worklist` a workflow
-definition declares (DCWorkflow's worklists: objects of that workflow in the listed states, for
-the roles its guard names). Every list is filtered by `hamyar.core.auth.access`, and pages are
-keyed on id.
+Two sources, one shape. Built-in lists every deployment needs — the tasks I hold, my agency's
+unassigned queue, its open and overdue tasks, my team's tasks for a supervisor, and the
+coordinators' triage and unrouted cases — and every `Worklist` a workflow definition declares
+(DCWorkflow's worklists: objects of that workflow in the listed states, for the roles its
+guard names). Every list is filtered by `hamyar.core.auth.access`; pages come most urgent
+first, filtered and keyed as `hamyar.core.cases.worklist_order` describes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from hamyar.core.auth.access import sees_everything, visible_cases, visible_tasks
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.listing import MAX_LIMIT, decode_cursor, encode_cursor
-from hamyar.core.cases.status import task_is_open, task_is_overdue
+from hamyar.core.cases import worklist_order as order
+from hamyar.core.cases.listing import MAX_LIMIT
+from hamyar.core.cases.ownership import agency_people
+from hamyar.core.cases.status import is_overdue, task_is_open, task_is_overdue
 from hamyar.core.exceptions import InvalidInput, NotFound
+from hamyar.core.i18n.fa import MESSAGES
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.workflow import guard_allows
+from hamyar.core.workflow import roles as R
+
+WorklistFilters = order.WorklistFilters
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,9 @@ class WorklistSpec:
     implies_visible: bool = False
     """Every item the condition selects is visible to the actor (their own agency's tasks),
     so the visibility test — a correlated subquery per row — can be left out."""
+    team: frozenset[str] = frozenset()
+    """For a supervisor's team list: the agencies whose people it counts tasks per person of
+    (`by_person`)."""
 
 
 def _open_tasks_of(agencies: frozenset[str]) -> ColumnElement[bool]:
@@ -63,9 +75,56 @@ def offered_referrals(agencies: frozenset[str]) -> WorklistSpec:
     )
 
 
+def _fa(msgid: str) -> str:
+    """A built-in list's Persian title, from the catalogue (its English id is `title_en`)."""
+    return MESSAGES.get(msgid, msgid)
+
+
+def _supervised(actor: Actor) -> frozenset[str]:
+    return frozenset(a for a, roles in actor.agency_roles.items() if R.SUPERVISOR in roles)
+
+
+def _ownership_lists(actor: Actor) -> list[WorklistSpec]:
+    """The tasks I hold, my agencies' unassigned queue, and for a supervisor the team's."""
+    agencies = actor.agencies
+    lists = [
+        WorklistSpec(
+            "assigned-to-me",
+            _fa("My tasks"),
+            "My tasks",
+            "task",
+            lambda: _open_tasks_of(agencies) & (col(Task.assignee) == actor.username),
+            implies_visible=True,
+        ),
+        WorklistSpec(
+            "unassigned",
+            _fa("My agency's unassigned tasks"),
+            "My agency's unassigned tasks",
+            "task",
+            lambda: _open_tasks_of(agencies) & col(Task.assignee).is_(None),
+            implies_visible=True,
+        ),
+    ]
+    supervised = _supervised(actor)
+    if supervised:
+        lists.append(
+            WorklistSpec(
+                "team",
+                _fa("My team's tasks"),
+                "My team's tasks",
+                "task",
+                lambda: _open_tasks_of(supervised),
+                implies_visible=True,
+                team=supervised,
+            )
+        )
+    return lists
+
+
 def _builtin(actor: Actor) -> list[WorklistSpec]:
     lists: list[WorklistSpec] = []
     if actor.agencies:
+        lists.extend(_ownership_lists(actor))
         lists.append(
             WorklistSpec(
                 "my-tasks",
@@ -204,9 +263,15 @@ class Count:
     more: bool = False
 
 
-def count(session: Session, spec: WorklistSpec, actor: Actor) -> Count:
-    table: Any = Case if spec.kind == "case" else Task
-    first = select(table.id).where(_where(spec, actor)).limit(COUNT_LIMIT + 1).subquery()
+def count(
+    session: Session,
+    spec: WorklistSpec,
+    actor: Actor,
+    filters: WorklistFilters | None = None,
+) -> Count:
+    """How many items the worklist holds (matching `filters`, when given)."""
+    query, _cols = _query(session, spec, actor, filters, utcnow(), select_ids=True)
+    first = query.limit(COUNT_LIMIT + 1).subquery()
     found = int(session.execute(select(func.count()).select_from(first)).scalar_one())
     return Count(min(found, COUNT_LIMIT), more=found > COUNT_LIMIT)
 
@@ -218,6 +283,34 @@ def find(actor: Actor, registry: Registry, worklist_id: str) -> WorklistSpec:
     raise NotFound(f"no worklist {worklist_id!r} for you; GET /api/worklists lists yours")
 
 
+def _query(
+    session: Session,
+    spec: WorklistSpec,
+    actor: Actor,
+    filters: WorklistFilters | None,
+    now: datetime,
+    *,
+    select_ids: bool = False,
+) -> tuple[Any, order.Columns]:
+    """The worklist's SELECT (rows with their case's priority, or ids), with its filters."""
+    query: Any
+    if spec.kind == "case":
+        cols = order.columns("case")
+        query = select(col(Case.id)) if select_ids else select(Case, col(Case.priority))
+    else:
+        owner: Any = aliased(Case)
+        cols = order.columns("task", owner)
+        query = select(col(Task.id)) if select_ids else select(Task, owner.priority)
+        by_place = filters is not None and filters.neighbourhood not in (None, "")
+        if by_place or not select_ids:  # a plain count needs nothing of the case
+            query = query.join(owner, owner.id == Task.case_id)
+    query = query.where(_where(spec, actor))
+    if filters is not None:
+        for condition in order.filter_condition(session, spec.kind, cols, filters, now):
+            query = query.where(condition)
+    return query, cols
+
+
 def items(
     session: Session,
     spec: WorklistSpec,
@@ -225,17 +318,62 @@ def items(
     *,
     limit: int = 50,
     cursor: str | None = None,
+    sort: str = order.URGENCY,
+    filters: WorklistFilters | None = None,
 ) -> tuple[list[Any], str | None]:
-    """One page of the worklist's cases or tasks, newest first, and the next cursor."""
+    """One page of the worklist's cases or tasks in `sort` order (most urgent first by
+    default), and the cursor of the next page (None on the last)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(
             f"limit must be 1..{MAX_LIMIT}", [{"field": "limit", "message": f"1..{MAX_LIMIT}"}]
         )
-    table: Any = Case if spec.kind == "case" else Task
-    query = select(table).where(_where(spec, actor))
-    if cursor:
-        query = query.where(table.id < decode_cursor(cursor))
-    rows = list(session.execute(query.order_by(table.id.desc()).limit(limit + 1)).scalars())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (encode_cursor(rows[-1].id) if more else None)
+    order.check_sort(sort)
+    position = order.decode(cursor, sort) if cursor else None
+    now = position.now if position is not None and position.now is not None else utcnow()
+    query, cols = _query(session, spec, actor, filters, now)
+    if position is not None:
+        query = query.where(order.after(cols, position))
+        sort = position.sort
+    found = session.execute(query.order_by(*order.order_by(cols, sort, now)).limit(limit + 1))
+    pairs = [(row[0], int(row[1] or 0)) for row in found]
+    more = len(pairs) > limit
+    pairs = pairs[:limit]
+    if not more:
+        return [item for item, _ in pairs], None
+    last, priority = pairs[-1]
+    late = is_overdue(last.due_at, last.resolved_at, now, last.state if spec.kind == "case" else "")
+    next_position = order.position_of(sort, now, last.id, last.due_at, priority, late)
+    return [item for item, _ in pairs], order.encode(next_position)
+
+
+@dataclass(frozen=True)
+class PersonCount:
+    """One person of a supervisor's team (None: the unassigned queue) and their open tasks."""
+
+    username: str | None
+    full_name: str
+    count: int
+
+
+def by_person(session: Session, spec: WorklistSpec) -> list[PersonCount]:
+    """A team list's open tasks per person — everyone of the team, with none too — and the
+    unassigned ones last."""
+    if not spec.team:
+        return []
+    counted = dict(
+        session.execute(
+            select(col(Task.assignee), func.count())
+            .where(spec.condition())
+            .group_by(col(Task.assignee))
+        ).all()
+    )
+    people: dict[str, str] = {}
+    for agency in sorted(spec.team):
+        for person in agency_people(session, agency):
+            people.setdefault(person.username, person.full_name)
+    for username in counted:
+        if username is not None:
+            people.setdefault(username, "")
+    rows = [PersonCount(u, people[u], int(counted.get(u, 0))) for u in sorted(people)]
+    rows.append(PersonCount(None, "", int(counted.get(None, 0))))
+    return rows

@@ -81,7 +81,10 @@ def _stop_quietly(children: list[subprocess.Popen[bytes]]) -> None:
 
 
 def _banner(url: str) -> str:
-    logins = [*DEMO_USERS, *(f"{a}.{r}" for a in AGENCIES for r in ("caseworker", "supervisor"))]
+    logins = [
+        *DEMO_USERS,
+        *(f"{a}.{r}" for a in AGENCIES for r in ("caseworker", "caseworker2", "supervisor")),
+    ]
     return "\n".join(
         [
             "",

@@ -49,5 +49,5 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(
             f"demo logins (password {DEMO_PASSWORD!r}, for a demo only): admin, coordinator, "
-            "auditor, <agency>.caseworker, <agency>.supervisor"
+            "auditor, <agency>.caseworker, <agency>.caseworker2, <agency>.supervisor"
         )

@@ -21,6 +21,7 @@ from hamyar.core.cases.referrals import offer_referral
 from hamyar.core.demo_data.backdating import backdate
 from hamyar.core.demo_data.cases import DemoCase, demo_tracking_code
 from hamyar.core.demo_data.notes import add_notes
+from hamyar.core.demo_data.ownership import share_out_tasks
 from hamyar.core.demo_data.users import actor_for
 from hamyar.core.engine.contexts import HandlerContext
 from hamyar.core.engine.outbox import ROUTE_CASE, RUN_HANDLER
@@ -271,6 +272,7 @@ def add_cases(
         case.tracking_code = codes[demo.key]
         session.flush()
         _play(driver, demo, case, keyed)
+        share_out_tasks(session, registry, case)
         backdate(session, registry, case, demo.age_days, rng, calendars)
         session.flush()
         keyed[demo.key] = case

@@ -1,4 +1,5 @@
-"""The demo logins: an administrator, a coordinator, an auditor, and two per agency."""
+"""The demo logins: an administrator, a coordinator, an auditor, and three per agency (two
+caseworkers, so a supervisor has someone to assign a task to, and a supervisor)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ class DemoUser:
 
 
 def demo_users(registry: Registry) -> list[DemoUser]:
-    """The logins INTERFACE.md promises: admin, coordinator, auditor, and two per agency."""
+    """The logins INTERFACE.md promises: admin, coordinator, auditor, and per agency its
+    caseworker, a second caseworker and its supervisor."""
     users = [
         DemoUser("admin", "مدیر سامانه", R.MANAGER),
         DemoUser("coordinator", "هماهنگ‌کننده قرارگاه اجتماعی", R.COORDINATOR),
@@ -33,6 +35,9 @@ def demo_users(registry: Registry) -> list[DemoUser]:
     for code, agency in sorted(registry.agencies.items()):
         users.append(
             DemoUser(f"{code}.caseworker", f"کارشناس {agency.title_fa}", R.CASEWORKER, code)
+        )
+        users.append(
+            DemoUser(f"{code}.caseworker2", f"کارشناس دوم {agency.title_fa}", R.CASEWORKER, code)
         )
         users.append(
             DemoUser(f"{code}.supervisor", f"سرپرست {agency.title_fa}", R.SUPERVISOR, code)

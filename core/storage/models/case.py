@@ -59,6 +59,11 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_agency_state_id", "agency_code", "state", "id"),
         Index("ix_task_agency_open_id", "agency_code", "resolved_at", "id"),  # worklists
+        # my tasks, the unassigned queue: open tasks of an agency held by one person (or
+        # nobody), most urgent first
+        Index(
+            "ix_task_agency_assignee_open_due", "agency_code", "assignee", "resolved_at", "due_at"
+        ),
         Index("ix_task_case_id", "case_id"),
         Index("ix_task_due_at", "due_at"),
     )

@@ -14,6 +14,7 @@ def api_handlers() -> list[Any]:
     from hamyar.core.web.api.edits import CaseEditController
     from hamyar.core.web.api.neighbourhoods import neighbourhoods
     from hamyar.core.web.api.notes import NoteController
+    from hamyar.core.web.api.ownership import OwnershipController
     from hamyar.core.web.api.queue import IncidentController, queue
     from hamyar.core.web.api.referrals import REFERRAL_ROUTES
     from hamyar.core.web.api.reports import ReportController
@@ -29,6 +30,7 @@ def api_handlers() -> list[Any]:
         NoteController,
         CaseEditController,
         TaskController,
+        OwnershipController,
         WorklistController,
         queue,
         IncidentController,

@@ -9,8 +9,10 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlmodel import select
 
 from hamyar.core.auth.access import case_access, task_agencies
+from hamyar.core.cases import ownership as O
 from hamyar.core.cases import worklists as W
 from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
+from hamyar.core.cases.worklist_order import URGENCY
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 from hamyar.core.web.representation import case_summary, task_view
@@ -44,10 +46,30 @@ class WorklistController(Controller):
         plugins: PluginsDep,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         cursor: FromQuery[str | None] = None,
+        sort: FromQuery[str] = URGENCY,
+        service: FromQuery[str | None] = None,
+        neighbourhood: FromQuery[str | None] = None,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+        overdue: FromQuery[bool | None] = None,
+        assignee: FromQuery[str | None] = None,
     ) -> dict[str, Any]:
-        """A page of the worklist's items, newest first."""
+        """A page of the worklist's items, most urgent first (`sort=urgency`: overdue, then
+        the nearest due time, then priority) or `sort=newest`; filtered by service,
+        neighbourhood (id or code), state, overdue and, on task lists, assignee (`-` for
+        nobody). `next_cursor` fetches the next page with the same sort. A task item's
+        `may` says which ownership commands you may use on it; the team list adds `people`,
+        its open tasks per person."""
         spec = W.find(actor, plugins.registry, worklist_id)
-        rows, next_cursor = W.items(db, spec, actor, limit=limit, cursor=cursor)
+        filters = W.WorklistFilters(
+            service=service,
+            neighbourhood=neighbourhood,
+            state=state_filter,
+            overdue=overdue,
+            assignee=assignee,
+        )
+        rows, next_cursor = W.items(
+            db, spec, actor, limit=limit, cursor=cursor, sort=sort, filters=filters
+        )
         now = utcnow()
         if spec.kind == "case":
             agencies = task_agencies(db, [c.id for c in rows])
@@ -63,18 +85,32 @@ class WorklistController(Controller):
                 access = case_access(actor, case, agencies[case.id])  # type: ignore[index]
                 view = task_view(task, access, now)
                 view["case"] = case_summary(case, access, now)
+                view["may"] = {
+                    "claim": O.may_claim(actor, task),
+                    "unclaim": O.may_unclaim(actor, task),
+                    "assign": O.may_assign(actor, task),
+                }
                 items.append(view)
-        return {
+        body = {
             "id": spec.id,
             "title": spec.title,
             "title_en": spec.title_en,
             "kind": spec.kind,
-            **_count(db, spec, actor),
+            **_count(db, spec, actor, filters),
+            "sort": sort,
             "items": items,
             "next_cursor": next_cursor,
         }
+        if spec.team:
+            body["people"] = [
+                {"username": p.username, "full_name": p.full_name, "count": p.count}
+                for p in W.by_person(db, spec)
+            ]
+        return body
 
 
-def _count(db: DbDep, spec: W.WorklistSpec, actor: ActorDep) -> dict[str, Any]:
-    found = W.count(db, spec, actor)
+def _count(
+    db: DbDep, spec: W.WorklistSpec, actor: ActorDep, filters: W.WorklistFilters | None = None
+) -> dict[str, Any]:
+    found = W.count(db, spec, actor, filters)
     return {"count": found.value, "count_capped": found.more}

@@ -36,6 +36,7 @@ from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui import case_routing
 from hamyar.core.web.ui.casework_view import casework_view
+from hamyar.core.web.ui.ownership import history_title
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
@@ -46,6 +47,7 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
+from hamyar.core.web.ui.task_rows import ownership_views
 from hamyar.core.workflow import State, Transition
 
 
@@ -191,7 +193,8 @@ def build_view(
                 action_title=(
                     t_create(locale)
                     if entry.action == "create"
-                    else _title_of(registry, workflow_id, entry.action, "transition", locale)
+                    else history_title(locale, entry.action)
+                    or _title_of(registry, workflow_id, entry.action, "transition", locale)
                 ),
                 to_state_title=_title_of(
                     registry, workflow_id, entry.to_state or "", "state", locale
@@ -264,6 +267,7 @@ def _page(
         routing=case_routing.routing_view(db, plugins, actor, case, [v.task for v in view.tasks]),
         casework=casework,
         edit_errors=edit_errors or {},
+        ownership=ownership_views(db, actor, [t.task for t in view.tasks], locale_of(request)),
         **extra,
     )
 
