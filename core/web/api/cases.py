@@ -127,7 +127,8 @@ class CaseController(Controller):
                 else []
             )
             body["tasks"].append(view)
-        body["history"] = [history_view(h, access) for h in history]
+        by_id = {t.id: t for t in tasks if t.id is not None}
+        body["history"] = [history_view(h, access, by_id) for h in history]
         body["transitions"] = (
             [transition_view(t) for t in available_transitions(db, case, actor, registry)]
             if writer
