@@ -6,6 +6,7 @@ directory and a secret key is generated there on first run. Production sets the 
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,20 @@ class Settings(BaseSettings):
     def _known_locale(cls, value: str) -> str:
         if value not in LOCALES:
             raise ValueError(f"HAMYAR_LOCALE must be one of {', '.join(LOCALES)}, not {value!r}")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in (p.strip() for p in value.split(",")):
+            if item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"HAMYAR_TRUSTED_PROXIES holds {item!r}, not an IP address or CIDR "
+                        "network; list the proxies' addresses, comma-separated"
+                    ) from None
         return value
 
     @property

@@ -52,7 +52,7 @@ def login_submit(
             if isinstance(exc, TooManyAttempts)
             else "Wrong username or password."
         )
-        return render(
+        page = render(
             request,
             "login.html",
             status_code=exc.status_code,
@@ -61,6 +61,9 @@ def login_submit(
             error=gettext(locale, message),
             page_title=gettext(locale, "Sign in"),
         )
+        if isinstance(exc, TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     auth.login(request, user)
     return Redirect(next_url, status_code=303)
 
