@@ -95,9 +95,7 @@ def handle_hamyar(request: Request[Any, Any, Any], exc: HamyarError) -> Response
     errors = exc.errors if isinstance(exc, InvalidInput) else None
     if exc.status_code >= 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
-    headers = (
-        {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
-    )
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
     return error_response(request, exc.status_code, str(exc), errors, headers=headers)
 
 

@@ -18,7 +18,7 @@ from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
 from hamyar.core.web.auth import login
 from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
-from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.dependencies import ActorDep, UowDep
 from tests.web.conftest import PASSWORD, World
 
 Client = TestClient[Litestar]
@@ -99,10 +99,10 @@ def test_token_lifetimes_are_bounded(client: Client, world: World) -> None:
 
 
 @get("/test/login/{username:str}", sync_to_thread=True)
-def _login(username: FromPath[str], request: Request[Any, Any, Any], db: DbDep) -> str:
+def _login(username: FromPath[str], request: Request[Any, Any, Any], uow: UowDep) -> str:
     """What the UI's login form does after checking the password."""
-    user = db.exec(select(User).where(User.username == username)).one()
-    login(request, user)
+    user = uow.session.exec(select(User).where(User.username == username)).one()
+    login(request, uow, user)
     return "ok"
 
 

@@ -47,6 +47,8 @@ QUEUE = "queue"
 """Queue readers (managers, coordinators, auditors, supervisors); others 403."""
 QUEUE_WRITE = "queue-write"
 """Queue readers who may write: the auditor and caseworkers are refused."""
+OVERSEER = "overseer"
+"""Managers, coordinators and auditors (plugins and workflow pages); others 403."""
 ADMIN_READ = "admin-read"
 """Managers and auditors; others 403."""
 ADMIN_WRITE = "admin-write"
@@ -118,8 +120,8 @@ ROUTES: dict[str, Route] = {
     "GET /reports": Route(READ),
     "GET /queue": Route(QUEUE),
     "POST /queue/incidents/{incident_id:int}/retry": Route(QUEUE_WRITE, {}),
-    "GET /admin/plugins": Route(READ),
-    "GET /admin/workflows/{workflow_id:str}": Route(READ),
+    "GET /admin/plugins": Route(OVERSEER),
+    "GET /admin/workflows/{workflow_id:str}": Route(OVERSEER),
     "GET /admin/routing-rules": Route(ADMIN_READ),
     "POST /admin/routing-rules": Route(ADMIN_WRITE, {}),
     "POST /admin/routing-rules/{rule_id:int}/delete": Route(ADMIN_WRITE, {}),
@@ -326,11 +328,16 @@ def _check(answer: Answer, route: Route, application: Application) -> list[str]:
         WRITE: not is_auditor,
         QUEUE: reads_queue,
         QUEUE_WRITE: reads_queue and not is_auditor,
+        OVERSEER: is_admin or is_auditor or who == "coordinator",
         ADMIN_READ: is_admin or is_auditor,
         ADMIN_WRITE: is_admin,
         OPERATOR: is_admin,
     }[route.rule]
-    if allowed and status == 403 and route.rule in (QUEUE, ADMIN_READ, ADMIN_WRITE, OPERATOR):
+    if (
+        allowed
+        and status == 403
+        and route.rule in (QUEUE, OVERSEER, ADMIN_READ, ADMIN_WRITE, OPERATOR)
+    ):
         problems.append(f"{what}: refused to someone the rule '{route.rule}' lets in")
     if not allowed and status != 403:
         problems.append(f"{what}: the rule '{route.rule}' should refuse {who} (403)")

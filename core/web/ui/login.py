@@ -64,11 +64,11 @@ def login_submit(
         if isinstance(exc, TooManyAttempts):
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    auth.login(request, user)
+    auth.login(request, uow, user)
     return Redirect(next_url, status_code=303)
 
 
-@post("/logout", name="ui:logout", status_code=303)
-async def logout(request: Request[Any, Any, Any]) -> Redirect:
-    auth.logout(request)
+@post("/logout", name="ui:logout", status_code=303, sync_to_thread=True)
+def logout(request: Request[Any, Any, Any], uow: UowDep) -> Redirect:
+    auth.logout(request, uow)
     return Redirect("/login", status_code=303)
