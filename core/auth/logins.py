@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from hamyar.core.auth.passwords import hash_password, needs_rehash, verify_password
@@ -55,12 +55,11 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def _failures(session: Session, *conditions: object) -> tuple[int, datetime | None]:
+def _failures(session: Session, *conditions: ColumnElement[bool]) -> tuple[int, datetime | None]:
     """How many failures match, and when the latest was."""
     row = session.exec(
-        select(func.count(), func.max(LoginAttempt.created_at)).where(  # type: ignore[call-overload]
-            LoginAttempt.succeeded == False,  # noqa: E712
-            *conditions,
+        select(func.count(), func.max(LoginAttempt.created_at)).where(
+            col(LoginAttempt.succeeded).is_(False), *conditions
         )
     ).one()
     return int(row[0]), _aware(row[1])
@@ -74,10 +73,11 @@ def _user_failures(session: Session, username: str, now: datetime) -> tuple[int,
         )
     ).one()
     since = now - USER_WINDOW
-    if last_success is not None:
-        since = max(since, _aware(last_success))  # type: ignore[type-var]
+    succeeded = _aware(last_success)
+    if succeeded is not None:
+        since = max(since, succeeded)
     return _failures(
-        session, LoginAttempt.username == username, col(LoginAttempt.created_at) > since
+        session, col(LoginAttempt.username) == username, col(LoginAttempt.created_at) > since
     )
 
 
@@ -91,7 +91,7 @@ def wait_before_trying(session: Session, username: str, address: str) -> timedel
     if address:
         count, latest = _failures(
             session,
-            LoginAttempt.address == address,
+            col(LoginAttempt.address) == address,
             col(LoginAttempt.created_at) > now - ADDRESS_WINDOW,
         )
         if latest is not None:
