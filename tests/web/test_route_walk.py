@@ -391,3 +391,39 @@ def _worklists(client: TestClient[Litestar]) -> list[dict[str, Any]]:
     response = client.get("/api/worklists")
     assert response.status_code == 200, response.text
     return list(response.json())
+
+
+def test_the_queue_page_and_its_retry_keep_to_the_agency(
+    walk: tuple[Litestar, AccessWorld],
+) -> None:
+    """Finding 2: /queue listed every open incident to every agency's supervisor and its form
+    re-queued the step. Now the page, the API and the retry agree, case by case."""
+    app, world = walk
+    health_incident, joint_incident = world.ids["health_incident"], world.ids["joint_incident"]
+    with TestClient(app) as library, TestClient(app) as health:
+        _sign_in(library, "library.supervisor")
+        _sign_in(health, "health.supervisor")
+        page = library.get("/queue").text
+        assert f'data-incident="{health_incident}"' not in page  # a confidential case
+        assert f'data-incident="{joint_incident}"' in page  # the joint case is theirs too …
+        assert "SECRET-HEALTH-INCIDENT" not in page  # … but not health's error text
+        for incident in (health_incident, joint_incident):
+            refused = library.post(
+                f"/queue/incidents/{incident}/retry",
+                headers={CSRF_HEADER: library.cookies[CSRF_COOKIE]},
+                follow_redirects=False,
+            )
+            assert refused.status_code == 404
+            api = library.post(
+                f"/api/incidents/{incident}/retry",
+                headers={CSRF_HEADER: library.cookies[CSRF_COOKIE]},
+            )
+            assert api.status_code == 404
+        own = health.get("/queue").text
+        assert "SECRET-HEALTH-INCIDENT" in own
+        retried = health.post(
+            f"/queue/incidents/{joint_incident}/retry",
+            headers={CSRF_HEADER: health.cookies[CSRF_COOKIE]},
+            follow_redirects=False,
+        )
+        assert retried.status_code == 303
