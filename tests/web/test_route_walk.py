@@ -87,6 +87,16 @@ ROUTES: dict[str, Route] = {
     "POST /api/cases/{case_id:int}/transitions": Route(WRITE, {"transition": "resolve", **STALE}),
     "GET /api/tasks/{task_id:int}": Route(READ),
     "POST /api/tasks/{task_id:int}/transitions": Route(WRITE, {"transition": "complete", **STALE}),
+    "GET /api/cases/{case_id:int}/assign": Route(READ),
+    "POST /api/cases/{case_id:int}/assign": Route(
+        WRITE, {"services": ["no.such-service"], "reason": "walk", "version": 0}
+    ),
+    "POST /api/tasks/{task_id:int}/reassign": Route(
+        WRITE, {"service": "no.such-service", "reason": "walk", "version": 0}
+    ),
+    "POST /api/tasks/{task_id:int}/referrals": Route(
+        WRITE, {"service": "no.such-service", "reason": "walk"}
+    ),
     "GET /api/worklists": Route(READ),
     "GET /api/worklists/{worklist_id:str}": Route(READ),
     "GET /api/queue": Route(QUEUE),
@@ -115,6 +125,15 @@ ROUTES: dict[str, Route] = {
     "GET /cases/{case_id:int}": Route(READ),
     "POST /cases/{case_id:int}/transitions": Route(
         WRITE, {"transition": "resolve", "version": "0", "comment": "walk"}
+    ),
+    "POST /cases/{case_id:int}/assign": Route(
+        WRITE, {"services": "no.such-service", "reason": "walk", "version": "0"}
+    ),
+    "POST /cases/{case_id:int}/tasks/{task_id:int}/reassign": Route(
+        WRITE, {"service": "no.such-service", "reason": "walk", "version": "0"}
+    ),
+    "POST /cases/{case_id:int}/tasks/{task_id:int}/referrals": Route(
+        WRITE, {"service": "no.such-service", "reason": "walk"}
     ),
     "GET /search": Route(READ),
     "GET /reports": Route(READ),
