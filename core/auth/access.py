@@ -75,11 +75,15 @@ class CaseAccess:
 
     def reads(self, task: Task | None) -> bool:
         """May read the text of `task` (its reason, its history comments), or of the case
-        itself when `task` is None: a confidential task's text stays with its agency."""
+        itself when `task` is None: a confidential task's text stays with its agency (and, for
+        a referral, with the agency that referred it: both wrote it)."""
         if self.system:
             return True
         if task is not None and task.confidential:
-            return task.agency_code in self.agencies
+            parties = {task.agency_code}
+            if task.kind == REFERRAL and task.referred_by:
+                parties.add(task.referred_by)
+            return bool(parties & self.agencies)
         return self.content
 
 

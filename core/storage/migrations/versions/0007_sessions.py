@@ -1,7 +1,7 @@
 """server-side UI sessions, so logging out and changing a password end them
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 01:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import hamyar.core.storage.models.types
 
 revision: str = "0007"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
