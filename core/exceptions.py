@@ -55,6 +55,11 @@ class NotAuthenticated(HamyarError):
 
 
 class TooManyAttempts(HamyarError):
-    """Too many failed logins lately, for this username or this address."""
+    """Too many failed logins lately, for this username or this address: wait `retry_after`
+    seconds (sent as the Retry-After header)."""
 
     status_code = 429
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

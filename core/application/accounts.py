@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from hamyar.core.application.unit_of_work import UnitOfWork
-from hamyar.core.auth import tokens
+from hamyar.core.auth import sessions, tokens
 from hamyar.core.auth.logins import check_password
 from hamyar.core.exceptions import NotAuthenticated
 from hamyar.core.storage.background import background
@@ -29,6 +29,20 @@ def log_in(uow: UnitOfWork, username: str, password: str, address: str = "") -> 
     if user is None:
         raise NotAuthenticated("wrong username or password")
     return user
+
+
+def start_session(uow: UnitOfWork, user: User) -> str:
+    """Open a server-side UI session for `user`; the key to put in the session cookie."""
+    with uow:
+        return sessions.new_session(uow.session, user)
+
+
+def end_session(uow: UnitOfWork, key: str) -> None:
+    """Log a browser out: its session key stops working at once, wherever the cookie is."""
+    if not key:
+        return
+    with uow:
+        sessions.end_session(uow.session, key)
 
 
 def issue_token(

@@ -170,6 +170,9 @@ def retry_incident(uow: UnitOfWork, actor: Actor, incident_id: int) -> Incident:
             raise NotFound(f"no incident {incident_id}")
         if incident.case_id is not None:
             access.get_case(session, actor, incident.case_id)
+            task = session.get(Task, incident.task_id) if incident.task_id is not None else None
+            if task is not None and not access.may_retry_task_step(actor, task):
+                raise NotFound(f"no incident {incident_id}")
         elif not access.may_see_queue(actor):
             raise NotFound(f"no incident {incident_id}")
         if incident.resolved_at is not None:

@@ -32,6 +32,10 @@ The rules, from the design:
   coordinator reads); a `public` note by everyone who reads the case. So a coordinator never
   reads an agency's internal note, and nobody reads any note of a confidential case whose
   content they may not read.
+- **A confidential task's text** (its reason, the comments in its history) is read by its own
+  agency only, whatever case it sits on: a health task on a joint programme everyone may read
+  still keeps what health wrote to health (`CaseAccess.reads`). Its routing reasons are read
+  by its agency and by those who route (coordinators, managers, auditors), nobody else.
 
 Listing, search and report queries take `visible_cases(actor)` / `readable_cases(actor)` as SQL
 conditions, so the database does the filtering (and pagination stays correct); a single object
@@ -74,6 +78,25 @@ class CaseAccess:
     referral's reason (what they need to decide), nothing else of a confidential case."""
     agency_staff: bool = False
     """Holds a role in an agency involved in the case (it holds the case or one of its tasks)."""
+    agencies: frozenset[str] = frozenset()
+    """The actor's own agencies: whose confidential task text they may read."""
+    routes: bool = False
+    """A coordinator, manager or auditor: reads the routing reasons of every task."""
+    system: bool = False
+    """The engine itself: reads everything."""
+
+    def reads(self, task: Task | None) -> bool:
+        """May read the text of `task` (its reason, its history comments), or of the case
+        itself when `task` is None: a confidential task's text stays with its agency (and, for
+        a referral, with the agency that referred it: both wrote it)."""
+        if self.system:
+            return True
+        if task is not None and task.confidential:
+            parties = {task.agency_code}
+            if task.kind == REFERRAL and task.referred_by:
+                parties.add(task.referred_by)
+            return bool(parties & self.agencies)
+        return self.content
 
 
 @dataclass(frozen=True)
@@ -155,7 +178,7 @@ def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[
     """How much of `case` the actor may see, given the agencies holding its tasks (plain
     agency codes count as holding a task)."""
     if R.SYSTEM in actor.global_roles:
-        return CaseAccess(True, True, True, agency_staff=True)
+        return CaseAccess(True, True, True, agency_staff=True, system=True)
     held = (
         task_agencies
         if isinstance(task_agencies, Involvement)
@@ -174,19 +197,28 @@ def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[
         reporter=reporter,
         offered_to=offered,
         agency_staff=reporter,
+        agencies=frozenset(actor.agencies),
+        routes=sees_everything(actor),
     )
 
 
 def may_read_reason(allowed: CaseAccess, task: Task) -> bool:
     """Whether a task's reason may be shown: to content readers, and to the recipient of an
-    offered referral (what it is asked to do)."""
+    offered referral (what it is asked to do); a confidential task's only to its agency."""
+    if allowed.system or task.confidential:
+        return allowed.reads(task)
     return allowed.content or (task.kind == REFERRAL and task.agency_code in allowed.offered_to)
 
 
-def may_read_comment(allowed: CaseAccess, action: str) -> bool:
-    """Whether a history entry's comment may be shown: content readers read every one; all who
-    see the case read the routing reasons (`ROUTING_ACTIONS`)."""
-    return allowed.content or (allowed.visible and action in ROUTING_ACTIONS)
+def may_read_comment(allowed: CaseAccess, action: str, task: Task | None = None) -> bool:
+    """Whether a history entry's comment may be shown (`task`: the task it is about, None for
+    the case): content readers read every one; all who see the case read the routing reasons
+    (`ROUTING_ACTIONS`). A confidential task's comments are its agency's; its routing reasons
+    are also read by those who route."""
+    routing = allowed.visible and action in ROUTING_ACTIONS
+    if task is not None and task.confidential and not allowed.system:
+        return allowed.reads(task) or (routing and allowed.routes)
+    return allowed.content or routing
 
 
 def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involvement]:
@@ -298,6 +330,12 @@ def may_see_queue(actor: Actor) -> bool:
     )
 
 
+def may_retry_task_step(actor: Actor, task: Task) -> bool:
+    """A confidential task's failed step is retried by its own agency or by those who run the
+    queue for everyone (coordinators, managers); other agencies do not even see it is there."""
+    return not task.confidential or task.agency_code in actor.agencies or sees_everything(actor)
+
+
 def require_queue_reader(actor: Actor) -> None:
     if not may_see_queue(actor):
         raise GuardRefused("the queue is for coordinators, supervisors, auditors and managers")
@@ -322,3 +360,10 @@ def require_administrator(actor: Actor) -> None:
     """Call before every administrative write; GuardRefused (403) for everyone but managers."""
     if not may_administer(actor):
         raise GuardRefused("only a Manager changes users, routing rules and the calendar")
+
+
+def require_metrics_access(actor: Actor) -> None:
+    """`/metrics` shows the whole deployment's load and backlog: for Managers (and scrapers
+    holding HAMYAR_METRICS_TOKEN, which `hamyar.core.web.metrics` checks)."""
+    if not actor.is_manager:
+        raise GuardRefused("metrics are for Managers, or a scraper with HAMYAR_METRICS_TOKEN")

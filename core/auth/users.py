@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from hamyar.core.auth.passwords import hash_password
+from hamyar.core.auth.sessions import end_all_sessions
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import Agency, RoleAssignment, User
 from hamyar.core.workflow import roles as R
@@ -103,6 +104,8 @@ def set_password(session: Session, user: User, password: str) -> None:
         raise _invalid("password", "a new user needs a password")
     user.password_hash = hash_password(password)
     session.add(user)
+    if user.id is not None:
+        end_all_sessions(session, user.id)  # whoever held the old password is signed out
 
 
 def assign_role(session: Session, user: User, role: str, agency: str | None = None) -> bool:
@@ -149,6 +152,8 @@ def deactivate_user(session: Session, user: User, *, by: str | None = None) -> N
     user.active = False
     session.add(user)
     session.flush()
+    if user.id is not None:
+        end_all_sessions(session, user.id)
 
 
 def list_users(session: Session) -> list[UserRoles]:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from hamyar.core.cli import fail
+
+
+def uvicorn_proxy_options(proxies: str) -> dict[str, Any]:
+    """X-Forwarded-For/-Proto are believed only from the proxies named: uvicorn's own default
+    (127.0.0.1) would let anyone on the machine choose their address for the login throttle."""
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 def register(app: typer.Typer) -> None:
@@ -13,16 +23,25 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
         workers: int = typer.Option(1, "--workers", min=1, help="Worker processes."),
-        proxy_headers: bool = typer.Option(
-            True, help="Trust X-Forwarded-Proto/For from --forwarded-allow-ips (HTTPS cookies)."
+        forwarded_allow_ips: str = typer.Option(
+            "",
+            "--forwarded-allow-ips",
+            help="Proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For/-Proto are "
+            "believed; default HAMYAR_TRUSTED_PROXIES, empty = none.",
         ),
-        forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips"),
     ) -> None:
         """The web app and JSON API (uvicorn); state lives in the database and Redis, so run
         as many of these as you like behind a proxy."""
         import socket
 
         import uvicorn
+
+        from hamyar.core.storage.settings import get_settings
+
+        try:
+            proxies = forwarded_allow_ips or ",".join(get_settings().trusted_proxy_list)
+        except ValueError as exc:
+            raise fail(str(exc).splitlines()[-1]) from None
 
         try:
             with socket.socket() as probe:
@@ -37,7 +56,6 @@ def register(app: typer.Typer) -> None:
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=proxy_headers,
-            forwarded_allow_ips=forwarded_allow_ips,
+            **uvicorn_proxy_options(proxies),
             log_level="info",
         )

@@ -260,10 +260,15 @@ def open_task(
 
 
 def _summary(registry: Registry, chosen: list[tuple[RouteProposal, str]]) -> str:
+    """The case's "routed" comment: every service chosen, with the reason of the public ones.
+    A confidential service's reason stays on its own task, which only its agency reads."""
     parts = []
     for proposal, _kind in chosen:
         spec = registry.service(proposal.service)
-        parts.append(f"{spec.title_fa}: {proposal.reason}" if proposal.reason else spec.title_fa)
+        if proposal.reason and not spec.confidential:
+            parts.append(f"{spec.title_fa}: {proposal.reason}")
+        else:
+            parts.append(spec.title_fa)
     return "؛ ".join(parts)
 
 

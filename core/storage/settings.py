@@ -6,6 +6,7 @@ directory and a secret key is generated there on first run. Production sets the 
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     locale: str = "fa"
     timezone: str = "Asia/Tehran"
     production: bool = False
+    metrics_token: str = ""
+    """A bearer token for Prometheus to scrape `/metrics` with; empty = Managers' logins only."""
+    trusted_proxies: str = ""
+    """Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed
+    (for the login throttle's client address, and HTTPS cookies); empty = none."""
+    secure_cookies: bool = False
+    """Mark cookies Secure always (behind an HTTPS proxy not listed in trusted_proxies); they
+    are Secure on every request that came over HTTPS anyway."""
 
     @field_validator("locale")
     @classmethod
@@ -34,6 +43,24 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError(f"HAMYAR_LOCALE must be one of {', '.join(LOCALES)}, not {value!r}")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in (p.strip() for p in value.split(",")):
+            if item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"HAMYAR_TRUSTED_PROXIES holds {item!r}, not an IP address or CIDR "
+                        "network; list the proxies' addresses, comma-separated"
+                    ) from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def disabled_plugins(self) -> frozenset[str]:

@@ -31,6 +31,7 @@ from hamyar.core.web.dependencies import DEPENDENCIES
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
 from hamyar.core.web.probes import health_handler
+from hamyar.core.web.security_headers import SecurityHeadersMiddleware
 from hamyar.core.web.ui import ui_router
 from hamyar.core.web.ui.templating import template_config
 
@@ -104,6 +105,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         middleware=[
             MetricsMiddleware(),
+            SecurityHeadersMiddleware(secure_cookies=settings.secure_cookies),
             session_config(secret).middleware,
             csrf_middleware(secret),
         ],

@@ -22,15 +22,18 @@ from litestar.params import SkipValidation
 from litestar.types import Empty, Message, Scope
 from sqlmodel import Session, select
 
+from hamyar.core.application import accounts
 from hamyar.core.application.accounts import user_for_token
 from hamyar.core.application.context import Application
+from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.sessions import SESSION_TTL, session_user
 from hamyar.core.exceptions import NotAuthenticated
 from hamyar.core.storage.models import RoleAssignment, User, utcnow
 
 SESSION_COOKIE = "hamyar_session"
-SESSION_MAX_AGE = 12 * 3600
-"""A working day and a bit: a UI login does not outlive the shift it was made for."""
+SESSION_MAX_AGE = int(SESSION_TTL.total_seconds())
+"""The cookie lives as long as the server-side session it names (`auth.sessions`)."""
 
 
 # -- people and their roles ----------------------------------------------------------------------
@@ -58,12 +61,19 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 # -- the session cookie ----------------------------------------------------------------------------
 
 
-def login(request: Request[Any, Any, Any], user: User) -> None:
-    """Start a UI session for `user` (the UI's login form calls this after `authenticate`)."""
-    request.set_session({"uid": user.id, "at": int(utcnow().timestamp())})
+def login(request: Request[Any, Any, Any], uow: UnitOfWork, user: User) -> None:
+    """Start a UI session for `user` (the UI's login form calls this after `log_in`): a
+    server-side record, named by a random key in the encrypted cookie."""
+    key = accounts.start_session(uow, user)
+    request.set_session({"uid": user.id, "sid": key, "at": int(utcnow().timestamp())})
 
 
-def logout(request: Request[Any, Any, Any]) -> None:
+def logout(request: Request[Any, Any, Any], uow: UnitOfWork) -> None:
+    """End the session on the server (a copy of the cookie stops working too), then drop it."""
+    data = request.scope.get("session")
+    key = data.get("sid") if isinstance(data, dict) else None
+    if isinstance(key, str):
+        accounts.end_session(uow, key)
     request.clear_session()
 
 
@@ -71,11 +81,12 @@ def _session_user(session: Session, connection: ASGIConnection[Any, Any, Any, An
     if "session" not in connection.scope:
         return None
     data = connection.scope["session"]
-    uid = data.get("uid") if isinstance(data, dict) else None
-    if not isinstance(uid, int):
+    if not isinstance(data, dict):
         return None
-    user = session.get(User, uid)
-    return user if user is not None and user.active else None
+    uid, key = data.get("uid"), data.get("sid")
+    if not isinstance(uid, int) or not isinstance(key, str):
+        return None  # a cookie from before server-side sessions: sign in again
+    return session_user(session, uid, key)
 
 
 def _session_secret(secret_key: str) -> bytes:

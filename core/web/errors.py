@@ -16,7 +16,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from sqlalchemy.exc import OperationalError
 
-from hamyar.core.exceptions import HamyarError, InvalidInput
+from hamyar.core.exceptions import HamyarError, InvalidInput, TooManyAttempts
 from hamyar.core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ def error_response(
 
         page = error_page(request, status_code, detail, errors or [])
         if page is not None:
+            for name, value in (headers or {}).items():
+                page.headers[name] = value
             return page
     body: dict[str, Any] = {"status_code": status_code, "detail": detail}
     if errors:
@@ -93,7 +95,8 @@ def handle_hamyar(request: Request[Any, Any, Any], exc: HamyarError) -> Response
     errors = exc.errors if isinstance(exc, InvalidInput) else None
     if exc.status_code >= 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
-    return error_response(request, exc.status_code, str(exc), errors)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    return error_response(request, exc.status_code, str(exc), errors, headers=headers)
 
 
 def handle_workflow(request: Request[Any, Any, Any], exc: WorkflowError) -> Response[Any]:

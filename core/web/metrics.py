@@ -7,11 +7,12 @@ cases per state, open and overdue tasks, the outbox backlog and open incidents.
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import State
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,9 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from hamyar.core.auth.access import require_metrics_access
 from hamyar.core.cases.status import task_is_open, task_is_overdue
+from hamyar.core.exceptions import NotAuthenticated
 from hamyar.core.storage.database import read_only
 from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
+from hamyar.core.web.auth import bearer_token, resolve_actor
 from hamyar.core.web.dependencies import provide_app
 
 REGISTRY = CollectorRegistry()
@@ -124,9 +128,26 @@ class WorkCollector(Collector):
             )
 
 
+def require_metrics_reader(request: Request[Any, Any, Any]) -> None:
+    """A scraper sends `Authorization: Bearer <HAMYAR_METRICS_TOKEN>`; a person signs in as a
+    Manager. Anyone else: 401 when anonymous, 403 when signed in."""
+    app = provide_app(request.app.state)
+    configured = app.settings.metrics_token
+    sent = bearer_token(request)
+    if configured and sent and hmac.compare_digest(sent.encode(), configured.encode()):
+        return
+    actor = resolve_actor(app, request)
+    if actor is None:
+        raise NotAuthenticated(
+            "metrics need `Authorization: Bearer <HAMYAR_METRICS_TOKEN>` or a Manager's login"
+        )
+    require_metrics_access(actor)
+
+
 @get("/metrics", include_in_schema=False, sync_to_thread=True)
-def metrics_handler(state: State) -> Response[bytes]:
+def metrics_handler(request: Request[Any, Any, Any], state: State) -> Response[bytes]:
     """Request metrics of this process and work gauges of the whole deployment."""
+    require_metrics_reader(request)
     work = CollectorRegistry()
     work.register(WorkCollector(provide_app(state).engine))
     body = generate_latest(REGISTRY) + generate_latest(work)

@@ -3,11 +3,14 @@
 `hamyar.core.auth.access` decides how much an actor may see; this module only obeys it: a case
 whose content
 is hidden keeps its routing (service, agencies, states, dates) and loses its title, description,
-form data, task reasons and history comments, and says so with `"redacted": true`.
+form data, task reasons and history comments, and says so with `"redacted": true`. A
+confidential task's reason and comments are left out for everyone outside its agency
+(`CaseAccess.reads`), on any case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -79,13 +82,19 @@ def task_view(task: Task, access: CaseAccess, now: datetime) -> dict[str, Any]:
     }
 
 
-def history_view(entry: HistoryEntry, access: CaseAccess) -> dict[str, Any]:
+def history_view(
+    entry: HistoryEntry, access: CaseAccess, tasks: Mapping[int, Task]
+) -> dict[str, Any]:
+    """One history entry; `tasks` (id → task) says whose task an entry is about, so that a
+    confidential task's comments stay with its agency."""
+    task = tasks.get(entry.task_id) if entry.task_id is not None else None
+    readable = may_read_comment(access, entry.action, task)
     return {
         "id": entry.id,
         "task_id": entry.task_id,
         "action": entry.action,
         "actor": entry.actor,
-        "comment": entry.comment if may_read_comment(access, entry.action) else None,
+        "comment": entry.comment if readable else None,
         "from_state": entry.from_state,
         "to_state": entry.to_state,
         "version": entry.version,

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from hamyar.core.storage import broker
 from hamyar.core.storage.models import Incident, OutboxMessage
+from hamyar.core.web.app import create_app
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -48,11 +50,29 @@ def test_health_says_what_is_failing(client: Client, monkeypatch: pytest.MonkeyP
 
 def test_metrics(client: Client, world: World) -> None:
     client.get("/api/cases", headers=world.headers("coordinator"))
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers=world.headers("admin")).text
     assert 'hamyar_http_requests_total{method="GET",route="/api/cases",status="200"}' in text
     assert 'hamyar_cases{state="in_progress"} 4.0' in text
     assert "hamyar_tasks_overdue 1.0" in text
     assert "hamyar_outbox_backlog" in text
+
+
+def test_metrics_are_behind_a_token_or_a_managers_login(
+    world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hamyar.core.storage.settings import get_settings
+
+    monkeypatch.setenv("HAMYAR_METRICS_TOKEN", "scrape-me-7f3a")
+    get_settings.cache_clear()
+    with TestClient(create_app(plugins=world.plugins, engine=engine)) as client:
+        assert client.get("/metrics").status_code == 401
+        wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"})
+        assert wrong.status_code == 401
+        denied = client.get("/metrics", headers=world.headers("coordinator"))
+        assert denied.status_code == 403
+        scraped = client.get("/metrics", headers={"Authorization": "Bearer scrape-me-7f3a"})
+        assert scraped.status_code == 200 and "hamyar_outbox_backlog" in scraped.text
+        assert client.get("/metrics", headers=world.headers("admin")).status_code == 200
 
 
 def test_the_queue_is_for_operators(client: Client, world: World, live_redis: str) -> None:

@@ -1,7 +1,7 @@
 """The database tables. Importing this package registers every table on SQLModel.metadata."""
 
 from hamyar.core.storage.models.agency import Agency, Service
-from hamyar.core.storage.models.auth import ApiToken, LoginAttempt
+from hamyar.core.storage.models.auth import ApiToken, LoginAttempt, UiSession
 from hamyar.core.storage.models.calendar import CalendarOverride
 from hamyar.core.storage.models.case import Case, HistoryEntry, Task
 from hamyar.core.storage.models.idempotency import IdempotencyKey
@@ -33,6 +33,7 @@ __all__ = [
     "RoutingRule",
     "Service",
     "Task",
+    "UiSession",
     "User",
     "WorkflowRecord",
     "utcnow",

@@ -42,3 +42,21 @@ class LoginAttempt(SQLModel, table=True):
     address: str = Field(default="", max_length=64)
     succeeded: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UiSession(SQLModel, table=True):
+    """A signed-in browser: the session cookie names one of these, and it must still be open.
+
+    Logging out ends this one, changing a password ends all of the user's, so a copied cookie
+    stops working at once instead of at its expiry. Only the SHA-256 of the cookie's session
+    key is stored; checking it on each request is one indexed read, never a write.
+    """
+
+    __tablename__ = "ui_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    key_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

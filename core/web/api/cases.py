@@ -164,7 +164,8 @@ class CaseController(Controller):
                 else []
             )
             body["tasks"].append(view)
-        body["history"] = with_changes([history_view(h, access) for h in history])
+        by_id = {t.id: t for t in tasks if t.id is not None}
+        body["history"] = with_changes([history_view(h, access, by_id) for h in history])
         body.update(casework_detail(db, actor, case, access))
         body["transitions"] = (
             [transition_view(t) for t in available_transitions(db, case, actor, registry)]

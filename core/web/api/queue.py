@@ -14,19 +14,21 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 
 from hamyar.core.application import commands
 from hamyar.core.auth.access import require_queue_reader
-from hamyar.core.cases.incidents import incidents_for
+from hamyar.core.cases.incidents import incidents_for, readable_errors
 from hamyar.core.storage.models import Incident
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.workers.status import queue_status
 
 
-def incident_view(incident: Incident) -> dict[str, Any]:
+def incident_view(incident: Incident, error: str | None) -> dict[str, Any]:
+    """`error` is None (and `redacted` true) when it may quote what the caller may not read."""
     return {
         "id": incident.id,
         "kind": incident.kind,
         "case_id": incident.case_id,
         "task_id": incident.task_id,
-        "error": incident.error,
+        "error": error,
+        "redacted": error is None,
         "attempts": incident.attempts,
         "created_at": incident.created_at,
         "retried_at": incident.retried_at,
@@ -57,9 +59,12 @@ class IncidentController(Controller):
     ) -> list[dict[str, Any]]:
         """Failed automatic steps on cases you may see, newest first."""
         rows = incidents_for(db, actor, include_resolved=include_resolved, limit=limit)
-        return [incident_view(i) for i in rows]
+        errors = readable_errors(db, actor, rows)
+        return [incident_view(i, errors[i.id]) for i in rows]  # type: ignore[index]
 
     @post("/{incident_id:int}/retry", status_code=202, sync_to_thread=True)
     def retry(self, incident_id: FromPath[int], uow: UowDep, actor: ActorDep) -> dict[str, Any]:
         """Put the failed step back on the queue; the incident closes when it succeeds."""
-        return incident_view(commands.retry_incident(uow, actor, incident_id))
+        incident = commands.retry_incident(uow, actor, incident_id)
+        errors = readable_errors(uow.session, actor, [incident])
+        return incident_view(incident, errors[incident_id])

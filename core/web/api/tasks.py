@@ -35,7 +35,7 @@ class TaskController(Controller):
             .where(col(HistoryEntry.task_id) == task_id)
             .order_by(col(HistoryEntry.id))
         ).all()
-        body["history"] = [history_view(h, access) for h in history]
+        body["history"] = [history_view(h, access, {task_id: task}) for h in history]
         body["transitions"] = (
             [transition_view(t) for t in available_transitions(db, task, actor, plugins.registry)]
             if may_write(actor)

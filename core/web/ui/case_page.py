@@ -54,6 +54,8 @@ from hamyar.core.workflow import State, Transition
 @dataclass
 class TaskView:
     task: Task
+    reason: str
+    """The task's reason, or "" when the actor may not read it (`access.may_read_reason`)."""
     agency: Any
     service: Any
     state: State
@@ -168,6 +170,7 @@ def build_view(
         view.tasks.append(
             TaskView(
                 task=task,
+                reason=task.reason if access.may_read_reason(allowed, task) else "",
                 agency=agencies.get(task.agency_code),
                 service=registry.services.get(task.service_code),
                 state=task_state,
@@ -181,6 +184,7 @@ def build_view(
             )
         )
     workflows = {task.id: (task.workflow_id, task.agency_code) for task in tasks}
+    by_id = {task.id: task for task in tasks}
     entries = db.exec(
         select(HistoryEntry)
         .where(col(HistoryEntry.case_id) == case.id)
@@ -200,7 +204,11 @@ def build_view(
                     registry, workflow_id, entry.to_state or "", "state", locale
                 ),
                 actor=entry.actor,
-                comment=entry.comment if access.may_read_comment(allowed, entry.action) else "",
+                comment=(
+                    entry.comment
+                    if access.may_read_comment(allowed, entry.action, by_id.get(entry.task_id))
+                    else ""
+                ),
                 automatic=entry.automatic,
                 created_at=entry.created_at,
                 to_state=entry.to_state,

@@ -52,7 +52,7 @@ def login_submit(
             if isinstance(exc, TooManyAttempts)
             else "Wrong username or password."
         )
-        return render(
+        page = render(
             request,
             "login.html",
             status_code=exc.status_code,
@@ -61,11 +61,14 @@ def login_submit(
             error=gettext(locale, message),
             page_title=gettext(locale, "Sign in"),
         )
-    auth.login(request, user)
+        if isinstance(exc, TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    auth.login(request, uow, user)
     return Redirect(next_url, status_code=303)
 
 
-@post("/logout", name="ui:logout", status_code=303)
-async def logout(request: Request[Any, Any, Any]) -> Redirect:
-    auth.logout(request)
+@post("/logout", name="ui:logout", status_code=303, sync_to_thread=True)
+def logout(request: Request[Any, Any, Any], uow: UowDep) -> Redirect:
+    auth.logout(request, uow)
     return Redirect("/login", status_code=303)

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from hamyar.core.application import commands
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.incidents import incidents_for
+from hamyar.core.cases.incidents import incidents_for, readable_errors
 from hamyar.core.exceptions import HamyarError
 from hamyar.core.web.dependencies import ActorDep, UowDep, application_of
 from hamyar.core.web.ui.page import Message, is_htmx, render, t
@@ -34,6 +34,7 @@ def _page(
     with app.read_session() as session:
         status = queue_status(session)
         incidents = incidents_for(session, actor)
+        errors = readable_errors(session, actor, incidents)
     return render(
         request,
         "queue.html",
@@ -42,6 +43,7 @@ def _page(
         page_title=t(request, "Queue"),
         status=status,
         incidents=incidents,
+        errors=errors,
         may_retry=access.may_write(actor),
         periodic_jobs=sorted(app.registry.periodic_jobs.values(), key=lambda j: j.name),
         messages=messages or [],
