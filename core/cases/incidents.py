@@ -13,7 +13,13 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from hamyar.core.auth.access import case_access, may_see_queue, task_agencies, visible_cases
+from hamyar.core.auth.access import (
+    case_access,
+    may_retry_task_step,
+    may_see_queue,
+    task_agencies,
+    visible_cases,
+)
 from hamyar.core.auth.actor import Actor
 from hamyar.core.storage.models import Case, Incident, Task
 
@@ -68,3 +74,27 @@ def readable_errors(
         readable = case is not None and case_access(actor, case, agencies[case.id]).reads(task)  # type: ignore[index]
         errors[incident.id] = incident.error if readable else None
     return errors
+
+
+def case_incidents(
+    session: Session, actor: Actor, case_id: int
+) -> list[tuple[Incident, str | None]]:
+    """The failed steps the case page offers `actor` to retry, each with its error text (None
+    where it quotes what they may not read). A confidential task's step is left out for other
+    agencies, as `retry_incident` refuses it to them (`access.may_retry_task_step`)."""
+    rows = incidents_for(session, actor, case_id=case_id)
+    task_ids = {i.task_id for i in rows if i.task_id is not None}
+    tasks = (
+        {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(task_ids))).all()}
+        if task_ids
+        else {}
+    )
+    rows = [
+        i
+        for i in rows
+        if i.task_id is None
+        or i.task_id not in tasks
+        or may_retry_task_step(actor, tasks[i.task_id])
+    ]
+    errors = readable_errors(session, actor, rows)
+    return [(i, errors[i.id]) for i in rows if i.id is not None]

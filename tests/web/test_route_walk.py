@@ -97,6 +97,19 @@ ROUTES: dict[str, Route] = {
     "POST /api/tasks/{task_id:int}/referrals": Route(
         WRITE, {"service": "no.such-service", "reason": "walk"}
     ),
+    "PATCH /api/cases/{case_id:int}": Route(WRITE, {"title": "walk", "version": 0}),
+    "POST /api/cases/{case_id:int}/notes": Route(WRITE, {"text": "", "visibility": "agency"}),
+    "POST /api/cases/{case_id:int}/reopen": Route(WRITE, STALE),
+    "POST /api/cases/{case_id:int}/duplicate-of": Route(WRITE, {"original": 0, "version": 0}),
+    "DELETE /api/cases/{case_id:int}/duplicate-of": Route(WRITE, {"version": 0}),
+    "POST /api/tasks/{task_id:int}/claim": Route(WRITE, {"version": 0}),
+    "POST /api/tasks/{task_id:int}/unclaim": Route(WRITE, {"version": 0}),
+    "PUT /api/tasks/{task_id:int}/assignee": Route(
+        WRITE, {"username": "walk-nobody", "version": 0}
+    ),
+    "PUT /api/tasks/{task_id:int}/due": Route(
+        WRITE, {"due_at": "not a date", "reason": "walk", "version": 0}
+    ),
     "GET /api/worklists": Route(READ),
     "GET /api/worklists/{worklist_id:str}": Route(READ),
     "GET /api/queue": Route(QUEUE),
@@ -134,6 +147,20 @@ ROUTES: dict[str, Route] = {
     ),
     "POST /cases/{case_id:int}/tasks/{task_id:int}/referrals": Route(
         WRITE, {"service": "no.such-service", "reason": "walk"}
+    ),
+    "GET /cases/{case_id:int}/original-picker": Route(READ),
+    "POST /cases/{case_id:int}/notes": Route(WRITE, {"text": "", "visibility": "agency"}),
+    "POST /cases/{case_id:int}/edit": Route(WRITE, {"title": "walk", "version": "0"}),
+    "POST /cases/{case_id:int}/reopen": Route(WRITE, {"comment": "walk", "version": "0"}),
+    "POST /cases/{case_id:int}/duplicate-of": Route(WRITE, {"original": "0", "version": "0"}),
+    "POST /cases/{case_id:int}/incidents/{incident_id:int}/retry": Route(WRITE, {}),
+    "POST /tasks/{task_id:int}/claim": Route(WRITE, {"version": "0"}),
+    "POST /tasks/{task_id:int}/unclaim": Route(WRITE, {"version": "0"}),
+    "POST /tasks/{task_id:int}/assignee": Route(
+        WRITE, {"username": "walk-nobody", "version": "0"}
+    ),
+    "POST /tasks/{task_id:int}/due": Route(
+        WRITE, {"due_at": "not a date", "reason": "walk", "version": "0"}
     ),
     "GET /search": Route(READ),
     "GET /reports": Route(READ),

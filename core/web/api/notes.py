@@ -17,7 +17,7 @@ from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.corrections import EDIT_ACTION, parse_change
-from hamyar.core.cases.incidents import incidents_for
+from hamyar.core.cases.incidents import case_incidents
 from hamyar.core.cases.notes import notes_for
 from hamyar.core.exceptions import NotFound
 from hamyar.core.storage.models import Case, CaseNote
@@ -96,12 +96,13 @@ def casework_detail(
             {
                 "id": i.id,
                 "kind": i.kind,
-                "error": i.error,
+                "error": error,
+                "redacted": error is None,
                 "attempts": i.attempts,
                 "created_at": i.created_at,
                 "retried_at": i.retried_at,
             }
-            for i in incidents_for(session, actor, case_id=case.id)
+            for i, error in case_incidents(session, actor, case.id)
         ]
         if body["may_work_on"]
         else []

@@ -25,7 +25,7 @@ from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.corrections import EDIT_ACTION, parse_change
-from hamyar.core.cases.incidents import incidents_for
+from hamyar.core.cases.incidents import case_incidents
 from hamyar.core.cases.notes import notes_for
 from hamyar.core.engine.transition import REOPEN_TASK
 from hamyar.core.exceptions import NotFound
@@ -86,7 +86,8 @@ class CaseworkView:
     may_mark_duplicate: bool = False
     original: LinkedCase | None = None
     duplicates: list[LinkedCase] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)
+    incidents: list[tuple[Incident, str | None]] = field(default_factory=list)
+    """Failed steps the user may retry, each with its error text (None: not theirs to read)."""
 
 
 def _linked(session: Session, actor: Actor, case_id: int) -> LinkedCase | None:
@@ -203,7 +204,7 @@ def casework_view(
         result.neighbourhoods = list(
             db.exec(select(Neighbourhood).order_by(col(Neighbourhood.name_fa))).all()
         )
-        result.incidents = incidents_for(db, actor, case_id=case.id)
+        result.incidents = case_incidents(db, actor, case.id)
     if REOPEN in offered:
         result.reopen_tasks = [(t, agencies.get(t.agency_code)) for t in reopenable_tasks(db, case)]
     if case.duplicate_of_id is not None:
