@@ -29,6 +29,7 @@ from hamyar.core.web.auth import session_config
 from hamyar.core.web.csrf import csrf_middleware
 from hamyar.core.web.dependencies import DEPENDENCIES
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
+from hamyar.core.web.input_guard import MAX_BODY_BYTES, InputGuardMiddleware
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
 from hamyar.core.web.probes import health_handler
 from hamyar.core.web.ui import ui_router
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
-MAX_BODY_BYTES = 2 * 1024 * 1024
-"""Case descriptions are at most 20,000 characters; 2 MB leaves room and stops abuse (413)."""
 
 
 def _htmx_plugins() -> list[Any]:
@@ -102,6 +101,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         middleware=[
             MetricsMiddleware(),
+            InputGuardMiddleware(),
             session_config(secret).middleware,
             csrf_middleware(secret),
         ],

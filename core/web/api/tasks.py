@@ -14,6 +14,7 @@ from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, utcnow
 from hamyar.core.web.api.transitions import TransitionRequest, event_view
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.representation import case_summary, history_view, task_view, transition_view
 
 
@@ -23,7 +24,7 @@ class TaskController(Controller):
 
     @get("/{task_id:int}", sync_to_thread=True)
     def detail(
-        self, task_id: FromPath[int], db: DbDep, actor: ActorDep, plugins: PluginsDep
+        self, task_id: FromPath[Id], db: DbDep, actor: ActorDep, plugins: PluginsDep
     ) -> dict[str, Any]:
         """The task, a summary of its case, its history, and the transitions you may take."""
         task, case, access = get_task(db, actor, task_id)
@@ -46,7 +47,7 @@ class TaskController(Controller):
     @post("/{task_id:int}/transitions", status_code=200, sync_to_thread=True)
     def transition(
         self,
-        task_id: FromPath[int],
+        task_id: FromPath[Id],
         data: JSONBody[TransitionRequest],
         uow: UowDep,
         actor: ActorDep,

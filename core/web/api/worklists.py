@@ -13,6 +13,7 @@ from hamyar.core.cases import worklists as W
 from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.limits import Line
 from hamyar.core.web.representation import case_summary, task_view
 
 
@@ -38,12 +39,12 @@ class WorklistController(Controller):
     @get("/{worklist_id:str}", sync_to_thread=True)
     def detail(
         self,
-        worklist_id: FromPath[str],
+        worklist_id: FromPath[Line],
         db: DbDep,
         actor: ActorDep,
         plugins: PluginsDep,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
+        cursor: FromQuery[Line | None] = None,
     ) -> dict[str, Any]:
         """A page of the worklist's items, newest first."""
         spec = W.find(actor, plugins.registry, worklist_id)
