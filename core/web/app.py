@@ -17,7 +17,6 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from sqlalchemy.engine import Engine
 
@@ -31,6 +30,7 @@ from hamyar.core.web.dependencies import DEPENDENCIES
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
 from hamyar.core.web.input_guard import MAX_BODY_BYTES, InputGuardMiddleware
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
+from hamyar.core.web.openapi import document_routes, openapi_config
 from hamyar.core.web.probes import health_handler
 from hamyar.core.web.ui import ui_router
 from hamyar.core.web.ui.templating import template_config
@@ -96,7 +96,7 @@ def create_app(
         *registry.routes,
         *route_handlers,
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies=DEPENDENCIES,
         middleware=[
@@ -107,13 +107,7 @@ def create_app(
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
-        openapi_config=OpenAPIConfig(
-            title="Hamyar",
-            version="1",
-            path="/schema",
-            description="Route cases between public agencies. Authenticate with "
-            "POST /api/auth/token and send `Authorization: Bearer <token>`.",
-        ),
+        openapi_config=openapi_config(),
         template_config=template_config(registry.template_dirs),
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
         plugins=_htmx_plugins(),
@@ -121,3 +115,5 @@ def create_app(
         on_startup=[_sync_on_startup],
         debug=debug,
     )
+    document_routes(app)
+    return app
