@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote
 import msgspec
 from litestar.exceptions import ClientException, HTTPException
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from hamyar.core.text.input_limits import CONTROL_CHARACTER_MESSAGE, forbidden_character
 
@@ -98,8 +98,10 @@ def _content_type(scope: Scope) -> str:
     return ""
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
-    chunks, messages, size = [], [], 0
+async def _read_body(receive: Receive) -> tuple[bytes, list[ReceiveMessage]]:
+    chunks: list[bytes] = []
+    messages: list[ReceiveMessage] = []
+    size = 0
     while True:
         message = await receive()
         messages.append(message)
@@ -135,10 +137,12 @@ class InputGuardMiddleware(ASGIMiddleware):
             check_json_body(body, characters=characters)
         else:
             check_form_body(body)
-        replay = [{"type": "http.request", "body": body, "more_body": False}]
-        replay += [m for m in messages if m["type"] != "http.request"]
+        replay: list[ReceiveMessage] = [
+            {"type": "http.request", "body": body, "more_body": False},
+            *(m for m in messages if m["type"] != "http.request"),
+        ]
 
-        async def replayed() -> Message:
-            return replay.pop(0) if replay else await receive()  # type: ignore[return-value]
+        async def replayed() -> ReceiveMessage:
+            return replay.pop(0) if replay else await receive()
 
         await next_app(scope, replayed, send)

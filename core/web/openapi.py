@@ -82,7 +82,9 @@ def _needs_actor(handler: HTTPRouteHandler) -> bool:
 
 def _error_specs(codes: Any) -> dict[int, ResponseSpec]:
     return {
-        code: ResponseSpec(data_container=ErrorBody, description=ERRORS[code], generate_examples=False)
+        code: ResponseSpec(
+            data_container=ErrorBody, description=ERRORS[code], generate_examples=False
+        )
         for code in sorted(codes)
     }
 
