@@ -20,6 +20,7 @@ from hamyar.core.cases.listing import (
 )
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, Task, utcnow
+from hamyar.core.web.api.schemas import CaseDetail, CasePage, ok
 from hamyar.core.web.api.transitions import TransitionRequest, event_view
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
 from hamyar.core.web.limits import Id, IdOrCode, Line, Text
@@ -49,7 +50,7 @@ class CaseController(Controller):
     path = "/cases"
     tags = ["cases"]  # noqa: RUF012  (Litestar reads a plain list)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=ok(CasePage, "A page of cases, newest first"))
     def list(
         self,
         db: DbDep,
@@ -103,7 +104,7 @@ class CaseController(Controller):
             "version": case.version,
         }
 
-    @get("/{case_id:int}", sync_to_thread=True)
+    @get("/{case_id:int}", sync_to_thread=True, responses=ok(CaseDetail, "The case"))
     def detail(
         self, case_id: FromPath[Id], db: DbDep, actor: ActorDep, plugins: PluginsDep
     ) -> dict[str, Any]:

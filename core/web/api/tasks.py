@@ -12,6 +12,7 @@ from hamyar.core.application import commands
 from hamyar.core.auth.access import get_task, may_write
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, utcnow
+from hamyar.core.web.api.schemas import TaskDetail, ok
 from hamyar.core.web.api.transitions import TransitionRequest, event_view
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
 from hamyar.core.web.limits import Id
@@ -22,7 +23,7 @@ class TaskController(Controller):
     path = "/tasks"
     tags = ["tasks"]  # noqa: RUF012  (Litestar reads a plain list)
 
-    @get("/{task_id:int}", sync_to_thread=True)
+    @get("/{task_id:int}", sync_to_thread=True, responses=ok(TaskDetail, "The task"))
     def detail(
         self, task_id: FromPath[Id], db: DbDep, actor: ActorDep, plugins: PluginsDep
     ) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from hamyar.core.auth.access import case_access, task_agencies
 from hamyar.core.cases import worklists as W
 from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
 from hamyar.core.storage.models import Case, Task, utcnow
+from hamyar.core.web.api.schemas import WorklistCount, WorklistPage, ok
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 from hamyar.core.web.limits import Line
 from hamyar.core.web.representation import case_summary, task_view
@@ -21,7 +22,7 @@ class WorklistController(Controller):
     path = "/worklists"
     tags = ["worklists"]  # noqa: RUF012  (Litestar reads a plain list)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=ok(list[WorklistCount], "Your worklists"))
     def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
         """Your worklists, each with the number of items in it now (counted up to
         `hamyar.core.cases.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
@@ -36,7 +37,7 @@ class WorklistController(Controller):
             for spec in W.worklists_for(actor, plugins.registry)
         ]
 
-    @get("/{worklist_id:str}", sync_to_thread=True)
+    @get("/{worklist_id:str}", sync_to_thread=True, responses=ok(WorklistPage, "A page"))
     def detail(
         self,
         worklist_id: FromPath[Line],
