@@ -101,6 +101,10 @@ def test_schemathesis_finds_nothing(
     )
     elapsed = time.monotonic() - started
     summary = re.search(r"(\d+) generated", result.stdout)
-    print(f"schemathesis as {username}: {summary.group(0) if summary else '?'}, {elapsed:.0f} s")
+    tested = re.search(r"Tested: (\d+)", result.stdout)
+    print(
+        f"schemathesis as {username}: {tested.group(1) if tested else '?'} operations, "
+        f"{summary.group(0) if summary else '?'} cases, {elapsed:.0f} s"
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "Tested:" in result.stdout and summary is not None
