@@ -24,6 +24,7 @@ from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.exceptions import InvalidInput, NotFound
 from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
+from hamyar.core.text.input_limits import is_id
 
 FORM_TRANSITIONS = {
     "assign": "assigning a case names the services and a reason: "
@@ -165,7 +166,7 @@ def retry_incident(uow: UnitOfWork, actor: Actor, incident_id: int) -> Incident:
     with uow:
         session = uow.session
         access.require_writer(actor)
-        incident = session.get(Incident, incident_id)
+        incident = session.get(Incident, incident_id) if is_id(incident_id) else None
         if incident is None:
             raise NotFound(f"no incident {incident_id}")
         if incident.case_id is not None:

@@ -53,6 +53,7 @@ from sqlmodel import Session, col
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.text.input_limits import is_id
 from hamyar.core.workflow import roles as R
 
 _SEE_ALL = frozenset({R.COORDINATOR, R.MANAGER, R.AUDITOR, R.SYSTEM})
@@ -237,7 +238,7 @@ def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involv
 
 def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAccess]:
     """The case and the actor's access to it; NotFound when it does not exist *for them*."""
-    case = session.get(Case, case_id)
+    case = session.get(Case, case_id) if is_id(case_id) else None
     if case is not None:
         access = case_access(actor, case, task_agencies(session, [case_id])[case_id])
         if access.visible:
@@ -247,7 +248,7 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAc
 
 def get_task(session: Session, actor: Actor, task_id: int) -> tuple[Task, Case, CaseAccess]:
     """A task, its case and the actor's access to that case; NotFound when not visible."""
-    task = session.get(Task, task_id)
+    task = session.get(Task, task_id) if is_id(task_id) else None
     if task is not None:
         try:
             case, access = get_case(session, actor, task.case_id)

@@ -23,6 +23,7 @@ from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Neighbourhood
 from hamyar.core.text.folding import search_key
+from hamyar.core.text.input_limits import is_id
 from hamyar.core.text.tracking_codes import new_tracking_code
 
 CHANNELS = ("web", "api", "open311", "sms", "phone", "app", "facilitation", "caseworker", "demo")
@@ -76,7 +77,9 @@ def open_case(
         errors.append({"field": "description", "message": f"at most {MAX_DESCRIPTION} characters"})
     if channel not in CHANNELS:
         errors.append({"field": "channel", "message": f"one of {', '.join(CHANNELS)}"})
-    if neighbourhood_id is not None and session.get(Neighbourhood, neighbourhood_id) is None:
+    if neighbourhood_id is not None and (
+        not is_id(neighbourhood_id) or session.get(Neighbourhood, neighbourhood_id) is None
+    ):
         errors.append({"field": "neighbourhood", "message": "unknown neighbourhood"})
     if errors:
         raise InvalidInput(errors[0]["field"] + ": " + errors[0]["message"], errors)

@@ -20,6 +20,7 @@ from hamyar.core.cases.search import matching_cases
 from hamyar.core.cases.status import case_is_overdue
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
+from hamyar.core.text.input_limits import MAX_INT
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -54,6 +55,8 @@ def decode_cursor(cursor: str) -> int:
         prefix, _, value = raw.partition(":")
         if prefix != "c1":
             raise ValueError
+        if not 1 <= int(value) <= MAX_INT:
+            raise ValueError
         return int(value)
     except ValueError:
         raise InvalidInput(
@@ -63,8 +66,15 @@ def decode_cursor(cursor: str) -> int:
 
 
 def resolve_neighbourhood(session: Session, value: int | str) -> int:
-    if isinstance(value, int) or value.isdigit():
-        return int(value)
+    """The id of a neighbourhood given by id (ASCII digits, within the column's range) or code."""
+    if isinstance(value, int) or (value.isascii() and value.isdigit()):
+        number = value if isinstance(value, int) else int(value)
+        if not 1 <= number <= MAX_INT:
+            raise InvalidInput(
+                f"unknown neighbourhood {value!r}; GET /api/neighbourhoods lists them",
+                [{"field": "neighbourhood", "message": "unknown neighbourhood"}],
+            )
+        return number
     found = session.execute(
         select(col(Neighbourhood.id)).where(col(Neighbourhood.code) == value)
     ).first()

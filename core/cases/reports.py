@@ -25,7 +25,7 @@ from hamyar.core.cases.status import case_is_overdue, case_is_resolved
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Neighbourhood, utcnow
-from hamyar.core.time.jalali import parse_date
+from hamyar.core.time.jalali import DAY_RANGE_MESSAGE, DateOutOfRange, parse_date
 
 GROUPS = ("neighbourhood", "agency", "service", "state")
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -50,6 +50,10 @@ def parse_day(value: str | None, field: str) -> date | None:
         return None
     try:
         return parse_date(value.strip())
+    except DateOutOfRange:
+        raise InvalidInput(
+            f"{field}: {DAY_RANGE_MESSAGE}", [{"field": field, "message": DAY_RANGE_MESSAGE}]
+        ) from None
     except ValueError as exc:
         raise InvalidInput(f"{field}: {exc}", [{"field": field, "message": str(exc)}]) from None
 

@@ -377,4 +377,11 @@ MESSAGES: dict[str, str] = {
     "Gave the task back": "بازگرداندن وظیفه به صف",
     "Assigned the task": "واگذاری وظیفه",
     "Moved the due date": "تغییر مهلت وظیفه",
+    # -- input limits (issue 14) -----------------------------------------------------------------
+    "the text holds a control character (such as NUL) that cannot be stored; remove it": "متن نویسه‌ای کنترلی (مانند NUL) دارد که ذخیره‌شدنی نیست؛ آن را حذف کنید",
+    "the JSON body is nested too deeply (at most 32 levels)": "ساختار JSON بیش از اندازه تودرتو است (حداکثر ۳۲ سطح)",
+    "the request body is too large": "بدنهٔ درخواست بیش از اندازه بزرگ است",
+    "the number is out of range": "عدد خارج از محدوده است",
+    "an id is written in ASCII digits (0-9)": "شناسه با رقم‌های لاتین (0-9) نوشته می‌شود",
+    "the date must be between 1900 and 2299 (Jalali 1279 to 1678)": "تاریخ باید میان ۱۹۰۰ و ۲۲۹۹ میلادی (۱۲۷۹ تا ۱۶۷۸ خورشیدی) باشد",
 }

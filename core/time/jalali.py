@@ -39,6 +39,18 @@ _MONTH_ALIASES = {"امرداد": 5, "amordad": 5, "dei": 10, "day": 10}
 GREGORIAN_AFTER = 1700
 """A typed year above this is Gregorian (Jalali 1700 is Gregorian 2321)."""
 
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2299, 12, 31)
+"""The dates Hamyar accepts (Jalali 1278/10/11 to 1678/10/10): a case, a deadline or a report
+period outside them is a typing mistake, and their extremes (year 1, year 9999) overflow as
+soon as a time zone is applied."""
+DAY_RANGE_MESSAGE = "the date must be between 1900 and 2299 (Jalali 1279 to 1678)"
+
+
+class DateOutOfRange(ValueError):
+    """A real date, but outside `EARLIEST_DAY`..`LATEST_DAY`."""
+
+
 _EXAMPLE = "expected e.g. 1402/07/03"
 _NUMERIC = re.compile(r"([0-9]{4}) ?([/.-]) ?([0-9]{1,2}) ?\2 ?([0-9]{1,2})")
 _NAMED = re.compile(r"([0-9]{1,2}) ?([^\W\d_]+(?: ماه)?) ?[,،]? ?([0-9]{4})")
@@ -107,6 +119,8 @@ def parse_date(text: str) -> date:
     """
     try:
         return _parse_date(normalize(text))
+    except DateOutOfRange:
+        raise
     except ValueError as error:
         raise ValueError(f"not a date: {text!r}{_reason(error)}; {_EXAMPLE}") from None
 
@@ -116,7 +130,15 @@ def _reason(error: ValueError) -> str:
 
 
 def _parse_date(folded: str) -> date:
-    """Parse normalised text; a bare ValueError means "not a date shape at all"."""
+    """Parse normalised text, within the accepted range; a bare ValueError means "not a date
+    shape at all"."""
+    day = _parse_date_shape(folded)
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise DateOutOfRange(DAY_RANGE_MESSAGE)
+    return day
+
+
+def _parse_date_shape(folded: str) -> date:
     if numeric := _NUMERIC.fullmatch(folded):
         year, month, day = (int(numeric.group(i)) for i in (1, 3, 4))
         if year > GREGORIAN_AFTER:
@@ -160,6 +182,8 @@ def parse_datetime(text: str) -> datetime:
             raise ValueError(f"not a time: {text!r} ({error}); expected e.g. 14:30") from None
     try:
         day = _parse_date(folded)
+    except DateOutOfRange:
+        raise
     except ValueError as error:
         message = f"not a date and time: {text!r}{_reason(error)}; {_EXAMPLE} 14:30"
         raise ValueError(message) from None

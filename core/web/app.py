@@ -17,7 +17,6 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from sqlalchemy.engine import Engine
 
@@ -29,7 +28,9 @@ from hamyar.core.web.auth import session_config
 from hamyar.core.web.csrf import csrf_middleware
 from hamyar.core.web.dependencies import DEPENDENCIES
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
+from hamyar.core.web.input_guard import MAX_BODY_BYTES, InputGuardMiddleware
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
+from hamyar.core.web.openapi import document_routes, openapi_config
 from hamyar.core.web.probes import health_handler
 from hamyar.core.web.security_headers import SecurityHeadersMiddleware
 from hamyar.core.web.ui import ui_router
@@ -40,8 +41,6 @@ log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
-MAX_BODY_BYTES = 2 * 1024 * 1024
-"""Case descriptions are at most 20,000 characters; 2 MB leaves room and stops abuse (413)."""
 
 
 def _htmx_plugins() -> list[Any]:
@@ -100,24 +99,19 @@ def create_app(
         *registry.routes,
         *route_handlers,
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies=DEPENDENCIES,
         middleware=[
             MetricsMiddleware(),
             SecurityHeadersMiddleware(secure_cookies=settings.secure_cookies),
+            InputGuardMiddleware(),
             session_config(secret).middleware,
             csrf_middleware(secret),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
-        openapi_config=OpenAPIConfig(
-            title="Hamyar",
-            version="1",
-            path="/schema",
-            description="Route cases between public agencies. Authenticate with "
-            "POST /api/auth/token and send `Authorization: Bearer <token>`.",
-        ),
+        openapi_config=openapi_config(),
         template_config=template_config(registry.template_dirs),
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
         plugins=_htmx_plugins(),
@@ -125,3 +119,5 @@ def create_app(
         on_startup=[_sync_on_startup],
         debug=debug,
     )
+    document_routes(app)
+    return app

@@ -17,6 +17,14 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from sqlalchemy.exc import OperationalError
 
 from hamyar.core.exceptions import HamyarError, InvalidInput, TooManyAttempts
+from hamyar.core.text.input_limits import (
+    CONTROL_CHARACTER_MESSAGE,
+    ID_DIGITS_MESSAGE,
+    ID_PATTERN,
+    MAX_INT,
+    MIN_INT,
+    OUT_OF_RANGE_MESSAGE,
+)
 from hamyar.core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -50,13 +58,29 @@ def error_response(
     return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
+_LIMIT_MESSAGES = {
+    f"<= {MAX_INT}": OUT_OF_RANGE_MESSAGE,
+    f">= {MIN_INT}": OUT_OF_RANGE_MESSAGE,
+    "matching regex '^[^": CONTROL_CHARACTER_MESSAGE,
+    f"matching regex {ID_PATTERN!r}": ID_DIGITS_MESSAGE,
+}
+"""msgspec's words for a broken limit type (`hamyar.core.web.limits`) → the catalogue's."""
+
+
+def _catalogued(message: str) -> str:
+    for said, meant in _LIMIT_MESSAGES.items():
+        if said in message:
+            return meant
+    return message
+
+
 def _validation_errors(extra: Any) -> list[dict[str, str]]:
     """Litestar's `extra` as `{field, message}`; the body is Litestar's `data` kwarg, so a
     field named in msgspec's message (`Object missing required field `title``) is preferred."""
     errors = []
     for item in extra if isinstance(extra, list) else []:
         if isinstance(item, dict):
-            message = str(item.get("message", "invalid"))
+            message = _catalogued(str(item.get("message", "invalid")))
             field = str(item.get("key") or item.get("source") or "body")
             if field == "data":
                 named = _FIELD_IN_MESSAGE.search(message)
@@ -88,7 +112,9 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         detail = (
             "the form's security token is missing or stale (CSRF); reload the page and submit again"
         )
-    return error_response(request, exc.status_code, detail, headers=exc.headers)
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [e for e in extra if isinstance(e, dict) and {"field", "message"} <= e.keys()]
+    return error_response(request, exc.status_code, detail, errors or None, headers=exc.headers)
 
 
 def handle_hamyar(request: Request[Any, Any, Any], exc: HamyarError) -> Response[Any]:
@@ -117,6 +143,16 @@ def handle_database(request: Request[Any, Any, Any], exc: OperationalError) -> R
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, "an internal error occurred; it has been logged")
+
+
+def status_of(exc: BaseException) -> int:
+    """The status the handlers below answer `exc` with (for metrics of requests whose
+    exception escaped a middleware, before any response was started)."""
+    if isinstance(exc, HTTPException | HamyarError):
+        return int(exc.status_code)
+    if isinstance(exc, WorkflowError | OperationalError):
+        return 503
+    return 500
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

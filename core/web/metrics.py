@@ -31,6 +31,7 @@ from hamyar.core.storage.database import read_only
 from hamyar.core.storage.models import Case, Incident, OutboxMessage, Task, utcnow
 from hamyar.core.web.auth import bearer_token, resolve_actor
 from hamyar.core.web.dependencies import provide_app
+from hamyar.core.web.errors import status_of
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -73,6 +74,10 @@ class MetricsMiddleware(ASGIMiddleware):
 
         try:
             await next_app(scope, receive, sending)
+        except Exception as exc:
+            # Answered by the exception handlers outside this middleware: count their status.
+            status[0] = status_of(exc)
+            raise
         finally:
             route, method = _route(scope), str(scope.get("method", ""))
             LATENCY.labels(method, route).observe(time.perf_counter() - start)

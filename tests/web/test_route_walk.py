@@ -156,9 +156,7 @@ ROUTES: dict[str, Route] = {
     "POST /cases/{case_id:int}/incidents/{incident_id:int}/retry": Route(WRITE, {}),
     "POST /tasks/{task_id:int}/claim": Route(WRITE, {"version": "0"}),
     "POST /tasks/{task_id:int}/unclaim": Route(WRITE, {"version": "0"}),
-    "POST /tasks/{task_id:int}/assignee": Route(
-        WRITE, {"username": "walk-nobody", "version": "0"}
-    ),
+    "POST /tasks/{task_id:int}/assignee": Route(WRITE, {"username": "walk-nobody", "version": "0"}),
     "POST /tasks/{task_id:int}/due": Route(
         WRITE, {"due_at": "not a date", "reason": "walk", "version": "0"}
     ),

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 from hamyar.core.exceptions import NotFound
 from hamyar.core.plugin.declarations import ServiceSpec
 from hamyar.core.web.dependencies import ActorDep, PluginsDep
+from hamyar.core.web.limits import Line
 
 
 def service_view(spec: ServiceSpec, *, schema: bool) -> dict[str, Any]:
@@ -53,7 +54,7 @@ class AgencyController(Controller):
 
     @get("/services", sync_to_thread=False)
     def services(
-        self, plugins: PluginsDep, actor: ActorDep, agency: FromQuery[str | None] = None
+        self, plugins: PluginsDep, actor: ActorDep, agency: FromQuery[Line | None] = None
     ) -> list[dict[str, Any]]:
         """Services, optionally of one agency; `form_schema` is on each service's own page."""
         return [
@@ -63,7 +64,7 @@ class AgencyController(Controller):
         ]
 
     @get("/services/{code:str}", sync_to_thread=False)
-    def service(self, code: FromPath[str], plugins: PluginsDep, actor: ActorDep) -> dict[str, Any]:
+    def service(self, code: FromPath[Line], plugins: PluginsDep, actor: ActorDep) -> dict[str, Any]:
         """One service, with its form as JSON Schema and its SLA."""
         spec = plugins.registry.services.get(code)
         if spec is None:

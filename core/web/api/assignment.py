@@ -17,6 +17,7 @@ from hamyar.core.application import assignment
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.storage.models import utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.representation import task_view
 
 
@@ -37,7 +38,7 @@ class ReassignRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 @get("/cases/{case_id:int}/assign", sync_to_thread=True, tags=["cases"])
 def assign_choices(
-    case_id: FromPath[int], db: DbDep, actor: ActorDep, plugins: PluginsDep
+    case_id: FromPath[Id], db: DbDep, actor: ActorDep, plugins: PluginsDep
 ) -> dict[str, Any]:
     """The services a coordinator may assign the case to, those covering it first."""
     case, found, why = assignment.choices(db, actor, case_id, plugins)
@@ -63,7 +64,7 @@ def assign_choices(
     "/cases/{case_id:int}/assign", status_code=HTTP_201_CREATED, sync_to_thread=True, tags=["cases"]
 )
 def assign_case(
-    case_id: FromPath[int], data: JSONBody[AssignRequest], uow: UowDep, actor: ActorDep
+    case_id: FromPath[Id], data: JSONBody[AssignRequest], uow: UowDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Open a task for each service, with its deadline: 403 not a coordinator, 409 stale
     version, 422 unknown service, missing reason or a case that cannot be assigned now."""
@@ -85,7 +86,7 @@ def assign_case(
     tags=["tasks"],
 )
 def reassign_task(
-    task_id: FromPath[int], data: JSONBody[ReassignRequest], uow: UowDep, actor: ActorDep
+    task_id: FromPath[Id], data: JSONBody[ReassignRequest], uow: UowDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Move an open task to another service: the old one is cancelled with the reason, a new
     one opens there with its own deadline."""

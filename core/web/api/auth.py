@@ -15,14 +15,15 @@ from hamyar.core.auth.tokens import MAX_TOKEN_TTL, TOKEN_TTL
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.web.auth import bearer_token, client_address
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Int, Line
 
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
-    username: str = msgspec.field()
-    password: str = msgspec.field()
-    name: str = ""
+    username: Line = msgspec.field()
+    password: Line = msgspec.field()
+    name: Line = ""
     """What the token is for ("welfare case system"); shown when listing tokens."""
-    days: int | None = None
+    days: Int | None = None
     """Lifetime in days; 30 unless given, at most 365."""
 
 

@@ -21,8 +21,10 @@ from hamyar.core.cases.listing import (
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, Task, utcnow
 from hamyar.core.web.api.notes import casework_detail, with_changes
+from hamyar.core.web.api.schemas import CaseDetail, CasePage, ok
 from hamyar.core.web.api.transitions import TransitionRequest, event_view
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
+from hamyar.core.web.limits import Id, IdOrCode, Line, Text
 from hamyar.core.web.representation import (
     case_detail,
     case_summary,
@@ -33,15 +35,15 @@ from hamyar.core.web.representation import (
 
 
 class CaseRequest(msgspec.Struct, forbid_unknown_fields=True):
-    service: str
-    title: str
-    neighbourhood: int | str | None = None
+    service: Line
+    title: Line
+    neighbourhood: IdOrCode | None = None
     """A neighbourhood id or code (GET /api/neighbourhoods)."""
-    description: str = ""
+    description: Text = ""
     data: dict[str, Any] = msgspec.field(default_factory=dict)
     """The service's form, as its JSON Schema (GET /api/services/{code}) describes."""
-    channel: str = "api"
-    category: str | None = None
+    channel: Line = "api"
+    category: Line | None = None
     reporter: dict[str, Any] | None = None
 
 
@@ -49,19 +51,19 @@ class CaseController(Controller):
     path = "/cases"
     tags = ["cases"]  # noqa: RUF012  (Litestar reads a plain list)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=ok(CasePage, "A page of cases, newest first"))
     def list(
         self,
         db: DbDep,
         actor: ActorDep,
-        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
-        agency: FromQuery[str | None] = None,
-        service: FromQuery[str | None] = None,
-        neighbourhood: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
+        state_filter: Annotated[Line | None, QueryParameter(name="state")] = None,
+        agency: FromQuery[Line | None] = None,
+        service: FromQuery[Line | None] = None,
+        neighbourhood: FromQuery[Line | None] = None,
+        q: FromQuery[Line | None] = None,
         overdue: FromQuery[bool | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
+        cursor: FromQuery[Line | None] = None,
     ) -> dict[str, Any]:
         """Cases you may see, newest first; `next_cursor` fetches the next page."""
         filters = CaseFilters(
@@ -139,9 +141,9 @@ class CaseController(Controller):
             headers={"Idempotent-Replayed": "true"} if answer.replayed else None,
         )
 
-    @get("/{case_id:int}", sync_to_thread=True)
+    @get("/{case_id:int}", sync_to_thread=True, responses=ok(CaseDetail, "The case"))
     def detail(
-        self, case_id: FromPath[int], db: DbDep, actor: ActorDep, plugins: PluginsDep
+        self, case_id: FromPath[Id], db: DbDep, actor: ActorDep, plugins: PluginsDep
     ) -> dict[str, Any]:
         """The case, its tasks, its history, and the transitions you may take now."""
         case, access = get_case(db, actor, case_id)
@@ -177,7 +179,7 @@ class CaseController(Controller):
     @post("/{case_id:int}/transitions", status_code=200, sync_to_thread=True)
     def transition(
         self,
-        case_id: FromPath[int],
+        case_id: FromPath[Id],
         data: JSONBody[TransitionRequest],
         uow: UowDep,
         actor: ActorDep,

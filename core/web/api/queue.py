@@ -17,6 +17,7 @@ from hamyar.core.auth.access import require_queue_reader
 from hamyar.core.cases.incidents import incidents_for, readable_errors
 from hamyar.core.storage.models import Incident
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.workers.status import queue_status
 
 
@@ -63,7 +64,7 @@ class IncidentController(Controller):
         return [incident_view(i, errors[i.id]) for i in rows]  # type: ignore[index]
 
     @post("/{incident_id:int}/retry", status_code=202, sync_to_thread=True)
-    def retry(self, incident_id: FromPath[int], uow: UowDep, actor: ActorDep) -> dict[str, Any]:
+    def retry(self, incident_id: FromPath[Id], uow: UowDep, actor: ActorDep) -> dict[str, Any]:
         """Put the failed step back on the queue; the incident closes when it succeeds."""
         incident = commands.retry_incident(uow, actor, incident_id)
         errors = readable_errors(uow.session, actor, [incident])

@@ -17,6 +17,7 @@ from hamyar.core.application import referrals
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.storage.models import utcnow
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.representation import task_view
 
 
@@ -41,7 +42,7 @@ class ReferralRequest(msgspec.Struct, forbid_unknown_fields=True):
     tags=["tasks"],
 )
 def create_referral(
-    task_id: FromPath[int], data: JSONBody[ReferralRequest], uow: UowDep, actor: ActorDep
+    task_id: FromPath[Id], data: JSONBody[ReferralRequest], uow: UowDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Offer a referral: 201 with the referral task (offered); 403 not your agency's task or
     no consent without a supervisor; 409 stale version; 422 unknown service, missing reason."""

@@ -10,6 +10,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from hamyar.core.cases import reports
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.limits import Line
 
 
 def _run(
@@ -39,9 +40,9 @@ class ReportController(Controller):
         db: DbDep,
         actor: ActorDep,
         plugins: PluginsDep,
-        group_by: FromQuery[str] = "agency",
-        date_from: Annotated[str | None, QueryParameter(name="from")] = None,
-        date_to: Annotated[str | None, QueryParameter(name="to")] = None,
+        group_by: FromQuery[Line] = "agency",
+        date_from: Annotated[Line | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[Line | None, QueryParameter(name="to")] = None,
     ) -> dict[str, Any]:
         """Counts, resolved, overdue and SLA compliance per neighbourhood|agency|service|state."""
         rows, period = _run(db, actor, plugins, group_by, date_from, date_to)
@@ -58,9 +59,9 @@ class ReportController(Controller):
         db: DbDep,
         actor: ActorDep,
         plugins: PluginsDep,
-        group_by: FromQuery[str] = "agency",
-        date_from: Annotated[str | None, QueryParameter(name="from")] = None,
-        date_to: Annotated[str | None, QueryParameter(name="to")] = None,
+        group_by: FromQuery[Line] = "agency",
+        date_from: Annotated[Line | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[Line | None, QueryParameter(name="to")] = None,
     ) -> Response[str]:
         rows, _period = _run(db, actor, plugins, group_by, date_from, date_to)
         return Response(

@@ -12,8 +12,10 @@ from hamyar.core.application import commands
 from hamyar.core.auth.access import get_task, may_write
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, utcnow
+from hamyar.core.web.api.schemas import TaskDetail, ok
 from hamyar.core.web.api.transitions import TransitionRequest, event_view
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.representation import case_summary, history_view, task_view, transition_view
 
 
@@ -21,9 +23,9 @@ class TaskController(Controller):
     path = "/tasks"
     tags = ["tasks"]  # noqa: RUF012  (Litestar reads a plain list)
 
-    @get("/{task_id:int}", sync_to_thread=True)
+    @get("/{task_id:int}", sync_to_thread=True, responses=ok(TaskDetail, "The task"))
     def detail(
-        self, task_id: FromPath[int], db: DbDep, actor: ActorDep, plugins: PluginsDep
+        self, task_id: FromPath[Id], db: DbDep, actor: ActorDep, plugins: PluginsDep
     ) -> dict[str, Any]:
         """The task, a summary of its case, its history, and the transitions you may take."""
         task, case, access = get_task(db, actor, task_id)
@@ -46,7 +48,7 @@ class TaskController(Controller):
     @post("/{task_id:int}/transitions", status_code=200, sync_to_thread=True)
     def transition(
         self,
-        task_id: FromPath[int],
+        task_id: FromPath[Id],
         data: JSONBody[TransitionRequest],
         uow: UowDep,
         actor: ActorDep,

@@ -10,13 +10,14 @@ from typing import Any
 import msgspec
 
 from hamyar.core.engine.events import TransitionEvent
+from hamyar.core.web.limits import Line, Text, Version
 
 
 class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):
-    transition: str
-    version: int
+    transition: Line
+    version: Version
     """The version you saw: a newer one means someone changed it first (409)."""
-    comment: str = ""
+    comment: Text = ""
 
 
 def event_view(event: TransitionEvent) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlmodel import select
 from hamyar.core.exceptions import NotFound
 from hamyar.core.storage.models import WorkflowRecord
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.limits import Line
 from hamyar.core.workflow import WorkflowDefinition
 
 
@@ -103,7 +104,7 @@ class WorkflowController(Controller):
 
     @get("/{workflow_id:str}", sync_to_thread=True)
     def detail(
-        self, workflow_id: FromPath[str], db: DbDep, plugins: PluginsDep, actor: ActorDep
+        self, workflow_id: FromPath[Line], db: DbDep, plugins: PluginsDep, actor: ActorDep
     ) -> dict[str, Any]:
         found = _all(db, plugins).get(workflow_id)
         if found is None:
@@ -112,7 +113,7 @@ class WorkflowController(Controller):
 
     @get("/{workflow_id:str}/definition.xml", sync_to_thread=True)
     def definition_xml(
-        self, workflow_id: FromPath[str], db: DbDep, plugins: PluginsDep, actor: ActorDep
+        self, workflow_id: FromPath[Line], db: DbDep, plugins: PluginsDep, actor: ActorDep
     ) -> Response[str]:
         """The definition as GenericSetup `definition.xml`, as Plone would export it."""
         found = _all(db, plugins).get(workflow_id)

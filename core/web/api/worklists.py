@@ -14,7 +14,9 @@ from hamyar.core.cases import worklists as W
 from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
 from hamyar.core.cases.worklist_order import URGENCY
 from hamyar.core.storage.models import Case, Task, utcnow
+from hamyar.core.web.api.schemas import WorklistCount, WorklistPage, ok
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
+from hamyar.core.web.limits import Line
 from hamyar.core.web.representation import case_summary, task_view
 
 
@@ -22,7 +24,7 @@ class WorklistController(Controller):
     path = "/worklists"
     tags = ["worklists"]  # noqa: RUF012  (Litestar reads a plain list)
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, responses=ok(list[WorklistCount], "Your worklists"))
     def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
         """Your worklists, each with the number of items in it now (counted up to
         `hamyar.core.cases.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
@@ -37,21 +39,21 @@ class WorklistController(Controller):
             for spec in W.worklists_for(actor, plugins.registry)
         ]
 
-    @get("/{worklist_id:str}", sync_to_thread=True)
+    @get("/{worklist_id:str}", sync_to_thread=True, responses=ok(WorklistPage, "A page"))
     def detail(
         self,
-        worklist_id: FromPath[str],
+        worklist_id: FromPath[Line],
         db: DbDep,
         actor: ActorDep,
         plugins: PluginsDep,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        cursor: FromQuery[str | None] = None,
+        cursor: FromQuery[Line | None] = None,
         sort: FromQuery[str] = URGENCY,
-        service: FromQuery[str | None] = None,
-        neighbourhood: FromQuery[str | None] = None,
-        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+        service: FromQuery[Line | None] = None,
+        neighbourhood: FromQuery[Line | None] = None,
+        state_filter: Annotated[Line | None, QueryParameter(name="state")] = None,
         overdue: FromQuery[bool | None] = None,
-        assignee: FromQuery[str | None] = None,
+        assignee: FromQuery[Line | None] = None,
     ) -> dict[str, Any]:
         """A page of the worklist's items, most urgent first (`sort=urgency`: overdue, then
         the nearest due time, then priority) or `sort=newest`; filtered by service,

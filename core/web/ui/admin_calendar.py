@@ -26,6 +26,7 @@ from hamyar.core.time.overrides import (
 )
 from hamyar.core.time.working_days import tehran_day
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import (
     FormData,
     correction_banner,
@@ -104,7 +105,7 @@ def add_override_submit(
     status_code=303,
 )
 def delete_override_submit(
-    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, override_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, override_id: FromPath[Id]
 ) -> Redirect:
     admin.remove_calendar_override(uow, actor, override_id)
     return Redirect(PATH, status_code=303)

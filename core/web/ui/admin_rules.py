@@ -19,6 +19,7 @@ from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.rules import list_rules, region_of, regions
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import (
     FormData,
     correction_banner,
@@ -91,7 +92,7 @@ def add_rule_submit(
     status_code=303,
 )
 def delete_rule_submit(
-    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, rule_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, rule_id: FromPath[Id]
 ) -> Redirect:
     admin.remove_routing_rule(uow, actor, rule_id)
     return Redirect(PATH, status_code=303)

@@ -23,6 +23,7 @@ from hamyar.core.auth.users import (
 )
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import (
     FormData,
     Message,
@@ -110,7 +111,7 @@ def add_role_submit(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    user_id: FromPath[int],
+    user_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     db, registry = uow.session, uow.registry
@@ -134,8 +135,8 @@ def remove_role_submit(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    user_id: FromPath[int],
-    assignment_id: FromPath[int],
+    user_id: FromPath[Id],
+    assignment_id: FromPath[Id],
 ) -> Template | Redirect:
     db = uow.session
     errors = form_errors(lambda: admin.remove_role(uow, actor, user_id, assignment_id))
@@ -151,7 +152,7 @@ def remove_role_submit(
     status_code=303,
 )
 def deactivate_submit(
-    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, user_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, user_id: FromPath[Id]
 ) -> Template | Redirect:
     db = uow.session
     errors = form_errors(lambda: admin.deactivate_user(uow, actor, user_id))

@@ -33,7 +33,9 @@ from hamyar.core.i18n import format_number, gettext, localized
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
+from hamyar.core.text.input_limits import parse_id
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui import case_routing
 from hamyar.core.web.ui.casework_view import casework_view
 from hamyar.core.web.ui.ownership import history_title
@@ -282,17 +284,15 @@ def _page(
 
 @get("/cases/{case_id:int}", name="ui:case", sync_to_thread=True)
 def case_page(
-    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, case_id: FromPath[int]
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, case_id: FromPath[Id]
 ) -> Template:
     plugins = plugins_of(request)
     return _page(request, db, plugins, actor, case_id)
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    """A form's id or version: ASCII digits within the column's range, else None."""
+    return parse_id(value) if value else None
 
 
 @post(
@@ -305,7 +305,7 @@ def take(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     """Take the pressed transition on the case or one of its tasks, at the version shown."""

@@ -41,6 +41,7 @@ from hamyar.core.routing.assignment import (
 from hamyar.core.storage.models import Case, Task
 from hamyar.core.storage.models.referral import CONSENT_METHODS
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import FormData, Message, form_value, plugins_of, t
 from hamyar.core.workflow import roles as R
 
@@ -178,7 +179,7 @@ def assign_submit(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     access.require_writer(actor)
@@ -208,8 +209,8 @@ def reassign_submit(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
-    task_id: FromPath[int],
+    case_id: FromPath[Id],
+    task_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     access.require_writer(actor)
@@ -240,8 +241,8 @@ def refer_submit(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
-    task_id: FromPath[int],
+    case_id: FromPath[Id],
+    task_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     access.require_writer(actor)

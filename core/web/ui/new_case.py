@@ -145,7 +145,7 @@ def new_case_submit(
             actor,
             service=service,
             title=_one(data, "title"),
-            neighbourhood=int(neighbourhood) if neighbourhood.isdigit() else None,
+            neighbourhood=neighbourhood or None,  # an id or a code; resolved by the command
             description=_one(data, "description"),
             data=data_from_form(spec.form_schema(), form),
             channel=_one(data, "channel") or "caseworker",

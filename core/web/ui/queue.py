@@ -18,6 +18,7 @@ from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.incidents import incidents_for, readable_errors
 from hamyar.core.exceptions import HamyarError
 from hamyar.core.web.dependencies import ActorDep, UowDep, application_of
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import Message, is_htmx, render, t
 from hamyar.workers.status import queue_status
 
@@ -63,7 +64,7 @@ def queue_page(request: Request[Any, Any, Any], actor: ActorDep) -> Template:
     status_code=303,
 )
 def retry_incident(
-    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, incident_id: FromPath[int]
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, incident_id: FromPath[Id]
 ) -> Template | Redirect:
     access.require_queue_reader(actor)
     access.require_writer(actor)

@@ -32,6 +32,7 @@ from hamyar.plugins.municipality.open311.catalogue import (
     offering_name,
     service_notice,
 )
+from hamyar.plugins.municipality.open311.characters import clean
 from hamyar.plugins.municipality.open311.clients import authenticate, check_rate_limit
 from hamyar.plugins.municipality.open311.errors import BadRequest, Unprocessable
 from hamyar.plugins.municipality.open311.geo import valid_point
@@ -54,11 +55,13 @@ class Submission:
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, Any]]) -> Submission:
-        """Form fields; `attribute[CODE][]` may repeat, plain fields keep their last value."""
+        """Form fields; `attribute[CODE][]` may repeat, plain fields keep their last value.
+        Control characters are stripped from every field (`characters.clean`)."""
         parsed = cls()
-        for key, value in pairs:
-            if not isinstance(value, str):  # an uploaded file: Open311 only takes media_url
+        for raw_key, raw_value in pairs:
+            if not isinstance(raw_value, str):  # an uploaded file: Open311 only takes media_url
                 continue
+            key, value = clean(raw_key), clean(raw_value)
             match = ATTRIBUTE.match(key)
             if match:
                 parsed.attributes.setdefault(match.group(1), []).append(value)

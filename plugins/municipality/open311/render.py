@@ -14,6 +14,8 @@ from xml.etree import ElementTree as ET
 
 from litestar import Response
 
+from hamyar.plugins.municipality.open311.characters import clean
+
 FORMATS = ("json", "xml")
 MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 ITEM_NAMES = {
@@ -29,9 +31,10 @@ ITEM_NAMES = {
 
 
 def _text(value: Any) -> str:
+    """The element text; characters XML cannot carry are dropped (see `characters`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else clean(str(value))
 
 
 def _fill(parent: ET.Element, value: Any) -> None:

@@ -226,6 +226,10 @@ def case_of(session: Session, registry: Registry, submission: Open311Submission)
     ).first()
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2299
+"""Dates outside these name no report, and year 9999 overflows once 90 days are added."""
+
+
 def parse_moment(name: str, value: str) -> datetime:
     """An ISO 8601 date-time with a time zone (`2024-01-01T00:00:00Z`, `…+03:30`)."""
     try:
@@ -236,6 +240,8 @@ def parse_moment(name: str, value: str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         raise BadRequest(f"{name} needs a time zone, e.g. {value}Z or {value}+03:30")
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise BadRequest(f"{name} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return moment
 
 
