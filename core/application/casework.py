@@ -30,6 +30,7 @@ from hamyar.core.exceptions import (
     TransitionNotAvailable,
 )
 from hamyar.core.storage.models import Case, CaseNote, Task
+from hamyar.core.text.input_limits import parse_id
 from hamyar.core.text.tracking_codes import is_valid_tracking_code
 
 REOPEN = "reopen"
@@ -159,8 +160,8 @@ def _find_original(session: Any, actor: Actor, original: int | str) -> Case:
     text = str(original).strip()
     if isinstance(original, str) and is_valid_tracking_code(text):
         found = session.exec(select(Case).where(Case.tracking_code == text)).first()
-    elif text.isdigit():
-        found = session.get(Case, int(text))
+    elif (case_id := parse_id(text)) is not None:
+        found = session.get(Case, case_id)
     if found is not None and found.id is not None:
         try:
             access.get_case(session, actor, found.id)

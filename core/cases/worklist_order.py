@@ -28,6 +28,7 @@ from hamyar.core.cases.listing import resolve_neighbourhood
 from hamyar.core.cases.status import case_is_overdue, task_is_overdue
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.text.input_limits import MAX_INT
 
 URGENCY = "urgency"
 NEWEST = "newest"
@@ -217,16 +218,20 @@ def decode(cursor: str, sort: str) -> Position:
                 "keep the sort or start again without a cursor",
                 [{"field": "cursor", "message": "belongs to another sort"}],
             )
+        last_id = int(body["i"])
+        priority = int(body.get("p", 0))
+        if not (1 <= last_id <= MAX_INT and -MAX_INT <= priority <= MAX_INT):
+            raise ValueError  # a forged cursor: the columns are 32 bits
         if found == NEWEST:
-            return Position(NEWEST, int(body["i"]))
+            return Position(NEWEST, last_id)
         return Position(
             URGENCY,
-            int(body["i"]),
+            last_id,
             now=datetime.fromisoformat(body["n"]),
             late=int(body["l"]),
             no_due=int(body["z"]),
             due=datetime.fromisoformat(body["d"]) if body["d"] else None,
-            priority=int(body["p"]),
+            priority=priority,
         )
     except (KeyError, TypeError, ValueError):
         raise _bad_cursor() from None

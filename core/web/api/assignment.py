@@ -17,22 +17,22 @@ from hamyar.core.application import assignment
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.storage.models import utcnow
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
-from hamyar.core.web.limits import Id
+from hamyar.core.web.limits import Id, Line, Text, Version
 from hamyar.core.web.representation import task_view
 
 
 class AssignRequest(msgspec.Struct, forbid_unknown_fields=True):
-    services: list[str]
+    services: list[Line]
     """Service codes (GET /api/services); from triage the first becomes the primary task."""
-    reason: str
-    version: int
+    reason: Text
+    version: Version
     """The case's version you saw: a newer one means someone routed it first (409)."""
 
 
 class ReassignRequest(msgspec.Struct, forbid_unknown_fields=True):
-    service: str
-    reason: str
-    version: int
+    service: Line
+    reason: Text
+    version: Version
     """The task's version you saw."""
 
 

@@ -15,36 +15,37 @@ from hamyar.core.application import casework
 from hamyar.core.application.commands import Transitioned
 from hamyar.core.web.api.transitions import event_view
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Id, IdOrCode, Line, Text, Version
 
 
 class EditRequest(msgspec.Struct, forbid_unknown_fields=True):
-    version: int
+    version: Version
     """The version you corrected: a newer one means someone changed it first (409)."""
-    title: str | None = None
-    description: str | None = None
-    neighbourhood: int | str | None = None
+    title: Line | None = None
+    description: Text | None = None
+    neighbourhood: IdOrCode | None = None
     data: dict[str, Any] | None = None
     """Form answers to change, merged into the form's (`null` removes one); the whole form
     must still satisfy the service's schema."""
 
 
 class ReopenRequest(msgspec.Struct, forbid_unknown_fields=True):
-    version: int
-    comment: str
-    tasks: list[int] | None = None
+    version: Version
+    comment: Text
+    tasks: list[Id] | None = None
     """The finished tasks that must act again; all of them when left out."""
 
 
 class DuplicateRequest(msgspec.Struct, forbid_unknown_fields=True):
-    original: int | str
+    original: IdOrCode
     """The original case's id or tracking code."""
-    version: int
-    comment: str = ""
+    version: Version
+    comment: Text = ""
 
 
 class NotDuplicateRequest(msgspec.Struct, forbid_unknown_fields=True):
-    version: int
-    comment: str = ""
+    version: Version
+    comment: Text = ""
 
 
 def _moved(done: Transitioned) -> dict[str, Any]:
@@ -64,7 +65,7 @@ class CaseEditController(Controller):
 
     @patch("/{case_id:int}", sync_to_thread=True)
     def edit(
-        self, case_id: FromPath[int], data: JSONBody[EditRequest], uow: UowDep, actor: ActorDep
+        self, case_id: FromPath[Id], data: JSONBody[EditRequest], uow: UowDep, actor: ActorDep
     ) -> dict[str, Any]:
         """Correct a case: 403 not yours to change, 409 stale version, 422 bad fields."""
         case, changed = casework.edit_case(
@@ -81,7 +82,7 @@ class CaseEditController(Controller):
 
     @post("/{case_id:int}/reopen", status_code=200, sync_to_thread=True)
     def reopen(
-        self, case_id: FromPath[int], data: JSONBody[ReopenRequest], uow: UowDep, actor: ActorDep
+        self, case_id: FromPath[Id], data: JSONBody[ReopenRequest], uow: UowDep, actor: ActorDep
     ) -> dict[str, Any]:
         """Reopen a resolved case and the finished tasks that must act again."""
         return _moved(
@@ -93,7 +94,7 @@ class CaseEditController(Controller):
     @post("/{case_id:int}/duplicate-of", status_code=200, sync_to_thread=True)
     def mark_duplicate(
         self,
-        case_id: FromPath[int],
+        case_id: FromPath[Id],
         data: JSONBody[DuplicateRequest],
         uow: UowDep,
         actor: ActorDep,
@@ -113,7 +114,7 @@ class CaseEditController(Controller):
     @delete("/{case_id:int}/duplicate-of", status_code=200, sync_to_thread=True)
     def not_duplicate(
         self,
-        case_id: FromPath[int],
+        case_id: FromPath[Id],
         data: JSONBody[NotDuplicateRequest],
         uow: UowDep,
         actor: ActorDep,

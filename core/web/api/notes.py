@@ -22,11 +22,12 @@ from hamyar.core.cases.notes import notes_for
 from hamyar.core.exceptions import NotFound
 from hamyar.core.storage.models import Case, CaseNote
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Id, Line, Text
 
 
 class NoteRequest(msgspec.Struct, forbid_unknown_fields=True):
-    text: str
-    visibility: str = "agency"
+    text: Text
+    visibility: Line = "agency"
     """agency (your agency only), shared (every agency on the case) or public."""
 
 
@@ -124,7 +125,7 @@ class NoteController(Controller):
 
     @post("/{case_id:int}/notes", status_code=HTTP_201_CREATED, sync_to_thread=True)
     def add(
-        self, case_id: FromPath[int], data: JSONBody[NoteRequest], uow: UowDep, actor: ActorDep
+        self, case_id: FromPath[Id], data: JSONBody[NoteRequest], uow: UowDep, actor: ActorDep
     ) -> dict[str, Any]:
         """Write a note on the case without moving it: 403 for those who may not work on it."""
         note = casework.add_note(uow, actor, case_id, text=data.text, visibility=data.visibility)

@@ -16,25 +16,26 @@ from litestar.params import FromPath, JSONBody
 from hamyar.core.application import ownership
 from hamyar.core.storage.models import Task
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Id, Line, Text, Version
 
 
 class VersionRequest(msgspec.Struct, forbid_unknown_fields=True):
-    version: int
+    version: Version
     """The version you saw: a newer one means someone changed the task first (409)."""
 
 
 class AssigneeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    username: str | None
+    username: Line | None
     """A caseworker or supervisor of the task's agency; null or "" puts it back in the queue."""
-    version: int
+    version: Version
 
 
 class DueRequest(msgspec.Struct, forbid_unknown_fields=True):
-    due_at: str
+    due_at: Line
     """A Jalali or Gregorian date ("1404/09/20": the end of that Tehran day), with an optional
     Tehran time ("1404/09/20 14:30"), or an ISO 8601 instant with its offset."""
-    reason: str
-    version: int
+    reason: Text
+    version: Version
 
 
 def _answer(task: Task) -> dict[str, Any]:
@@ -55,14 +56,14 @@ class OwnershipController(Controller):
 
     @post("/{task_id:int}/claim", status_code=200, sync_to_thread=True)
     def claim(
-        self, task_id: FromPath[int], data: JSONBody[VersionRequest], uow: UowDep, actor: ActorDep
+        self, task_id: FromPath[Id], data: JSONBody[VersionRequest], uow: UowDep, actor: ActorDep
     ) -> dict[str, Any]:
         """Take an unassigned task of your agency (caseworkers and supervisors of it)."""
         return _answer(ownership.claim_task(uow, actor, task_id, version=data.version))
 
     @post("/{task_id:int}/unclaim", status_code=200, sync_to_thread=True)
     def unclaim(
-        self, task_id: FromPath[int], data: JSONBody[VersionRequest], uow: UowDep, actor: ActorDep
+        self, task_id: FromPath[Id], data: JSONBody[VersionRequest], uow: UowDep, actor: ActorDep
     ) -> dict[str, Any]:
         """Give a task you hold back to your agency's queue (a supervisor: anyone's)."""
         return _answer(ownership.unclaim_task(uow, actor, task_id, version=data.version))
@@ -70,7 +71,7 @@ class OwnershipController(Controller):
     @put("/{task_id:int}/assignee", status_code=200, sync_to_thread=True)
     def assignee(
         self,
-        task_id: FromPath[int],
+        task_id: FromPath[Id],
         data: JSONBody[AssigneeRequest],
         uow: UowDep,
         actor: ActorDep,
@@ -81,7 +82,7 @@ class OwnershipController(Controller):
 
     @put("/{task_id:int}/due", status_code=200, sync_to_thread=True)
     def due(
-        self, task_id: FromPath[int], data: JSONBody[DueRequest], uow: UowDep, actor: ActorDep
+        self, task_id: FromPath[Id], data: JSONBody[DueRequest], uow: UowDep, actor: ActorDep
     ) -> dict[str, Any]:
         """A supervisor of the task's agency moves its due date, with a reason."""
         task = ownership.move_due(

@@ -17,21 +17,21 @@ from hamyar.core.application import referrals
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.storage.models import utcnow
 from hamyar.core.web.dependencies import ActorDep, UowDep
-from hamyar.core.web.limits import Id
+from hamyar.core.web.limits import Id, Line, Text, Version
 from hamyar.core.web.representation import task_view
 
 
 class ReferralRequest(msgspec.Struct, forbid_unknown_fields=True):
-    service: str
+    service: Line
     """The receiving agency's service code."""
-    reason: str
+    reason: Text
     """What the receiving agency is asked to do, and why."""
     consent: dict[str, Any] | None = None
     """`{given: bool, by: str, method: in_person|phone|in_writing, at: ISO or Jalali}`: needed
     for a confidential case, unless a supervisor overrides."""
-    override_reason: str = ""
+    override_reason: Text = ""
     """A supervisor's reason to refer a confidential case without consent."""
-    version: int | None = None
+    version: Version | None = None
     """The referring task's version you saw (409 when it changed)."""
 
 

@@ -22,7 +22,9 @@ from hamyar.core.cases.listing import CaseFilters, list_cases
 from hamyar.core.exceptions import HamyarError, InvalidInput, NotFound, StaleVersion
 from hamyar.core.storage.models import Case, Incident
 from hamyar.core.text.folding import to_ascii_digits
+from hamyar.core.text.input_limits import parse_id
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.case_page import render_case_page
 from hamyar.core.web.ui.page import (
     FormData,
@@ -40,7 +42,7 @@ PICKER_SIZE = 8
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _all(data: dict[str, Any]) -> dict[str, list[str]]:
@@ -109,7 +111,7 @@ def add_note(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     text, visibility = form_value(data, "text"), form_value(data, "visibility") or "agency"
@@ -129,7 +131,7 @@ def edit_case(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     plugins = plugins_of(request)
@@ -172,7 +174,7 @@ def reopen_case(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     picked = [_int(v) for v in _all(data).get("tasks", [])]
@@ -203,7 +205,7 @@ def mark_duplicate(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     original = form_value(data, "original") or form_value(data, "q")
@@ -229,7 +231,7 @@ def original_picker(
     request: Request[Any, Any, Any],
     db: DbDep,
     actor: ActorDep,
-    case_id: FromPath[int],
+    case_id: FromPath[Id],
     q: FromQuery[str] = "",
 ) -> Template:
     """The cases a search finds (by tracking code or title) that could be the original: only
@@ -269,8 +271,8 @@ def retry_incident(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    case_id: FromPath[int],
-    incident_id: FromPath[int],
+    case_id: FromPath[Id],
+    incident_id: FromPath[Id],
 ) -> Template | Redirect:
     def retry() -> None:
         _case, allowed = access.get_case(uow.session, actor, case_id)

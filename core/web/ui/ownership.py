@@ -25,7 +25,9 @@ from hamyar.core.engine import ownership as recorded
 from hamyar.core.exceptions import GuardRefused, HamyarError, InvalidInput, StaleVersion
 from hamyar.core.i18n import gettext
 from hamyar.core.storage.models import Task
+from hamyar.core.text.input_limits import parse_id
 from hamyar.core.web.dependencies import ActorDep, UowDep
+from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import FormData, Message, form_value, plugins_of, t
 
 _CASE_PAGE = re.compile(r"^/cases/(\d+)$")
@@ -130,7 +132,7 @@ def _run(
     task = uow.session.get(Task, task_id)
     back = _back(request, data, task)
     raw = form_value(data, "version")
-    version = int(raw) if raw.isdigit() else None
+    version = parse_id(raw)
     try:
         command(version)
     except HamyarError as exc:
@@ -145,7 +147,7 @@ def claim(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    task_id: FromPath[int],
+    task_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     return _run(
@@ -163,7 +165,7 @@ def unclaim(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    task_id: FromPath[int],
+    task_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     return _run(
@@ -181,7 +183,7 @@ def assign(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    task_id: FromPath[int],
+    task_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     username = form_value(data, "username")
@@ -200,7 +202,7 @@ def move_due(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
-    task_id: FromPath[int],
+    task_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
     due_at, reason = form_value(data, "due_at"), form_value(data, "reason")
