@@ -7,6 +7,7 @@ import os
 import pytest
 from redis import Redis
 from rq import Queue
+from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
 from sqlalchemy.engine import Engine
@@ -46,11 +47,14 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
     )
     job_id = job_id_for(_handler_key(engine, case_id))
     connection = get_redis()
-    wait_for(
-        lambda: Job.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED,
-        30,
-        "the handler to start",
-    )
+
+    def started() -> bool:
+        try:  # the step's row is written before the relay has queued its job
+            return Job.fetch(job_id, connection=connection).get_status() == JobStatus.STARTED
+        except NoSuchJobError:
+            return False
+
+    wait_for(started, 30, "the handler to start")
 
     doomed.kill()  # SIGKILL: no clean-up, the job stays "started" in Redis
     assert snapshot(engine, case_id)["tasks"] == [("workertest.slow", "processing")]
