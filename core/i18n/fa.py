@@ -384,4 +384,8 @@ MESSAGES: dict[str, str] = {
     "the number is out of range": "عدد خارج از محدوده است",
     "an id is written in ASCII digits (0-9)": "شناسه با رقم‌های لاتین (0-9) نوشته می‌شود",
     "the date must be between 1900 and 2299 (Jalali 1279 to 1678)": "تاریخ باید میان ۱۹۰۰ و ۲۲۹۹ میلادی (۱۲۷۹ تا ۱۶۷۸ خورشیدی) باشد",
+    # -- casework loop (issue 10) ---------------------------------------------------------------
+    "In person": "حضوری",
+    "By phone": "تلفنی",
+    "In writing": "کتبی",
 }

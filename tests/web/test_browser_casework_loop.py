@@ -1,4 +1,4 @@
-"""Issue 10's whole loop in Debian's Chromium, each person at their own browser, logged in at /login.
+"""Issue 10's whole loop in Debian's Chromium, each person at their own browser, logged in.
 
 A citizen's report lands in triage; the coordinator assigns it to a municipality service from the
 triage worklist; the municipality caseworker claims the task from the agency's queue, writes an

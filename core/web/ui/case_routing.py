@@ -57,6 +57,10 @@ ENGINE_ACTIONS = {
 """History entries the engine writes outside a transition, by the message id that names them."""
 
 
+METHOD_LABELS = {"in_person": "In person", "phone": "By phone", "in_writing": "In writing"}
+"""The consent methods' labels (English ids of the catalogue; the codes are not English)."""
+
+
 @dataclass
 class TaskForms:
     """Which routing forms a task offers this actor."""
@@ -77,7 +81,8 @@ class RoutingView:
     tasks: dict[int, TaskForms] = field(default_factory=dict)
     consent_needed: bool = False
     supervisor_of: frozenset[str] = frozenset()
-    methods: tuple[str, ...] = CONSENT_METHODS
+    methods: tuple[tuple[str, str], ...] = tuple((m, METHOD_LABELS[m]) for m in CONSENT_METHODS)
+    """(code, catalogue id of its label): how the family answered."""
     agencies: dict[str, Any] = field(default_factory=dict)
     """agency code → its spec, for the picker's labels."""
 
