@@ -93,6 +93,10 @@ class Courier(threading.Thread):
                     self.reconcile()
             except (RedisError, OperationalError) as exc:  # Redis or the database is away
                 log.warning("courier: %s; trying again shortly", exc)
+                # A Redis that comes back may have come back empty: the first pass that
+                # reaches it reconciles at once instead of after a whole interval, so steps
+                # whose jobs were lost with it run again within seconds.
+                last_reconcile = 0.0
                 self.stopping.wait(1.0)
             except Exception:
                 log.exception("courier failed; trying again shortly")
