@@ -40,6 +40,7 @@ from hamyar.core.routing.assignment import (
 )
 from hamyar.core.storage.models import Case, Task
 from hamyar.core.storage.models.referral import CONSENT_METHODS
+from hamyar.core.text.input_limits import parse_id
 from hamyar.core.web.dependencies import ActorDep, UowDep
 from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import FormData, Message, form_value, plugins_of, t
@@ -167,13 +168,6 @@ def _back(
     )
 
 
-def _int(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
 def _values(data: dict[str, Any], name: str) -> list[str]:
     value = data.get(name, [])
     return [str(v) for v in (value if isinstance(value, list) else [value]) if str(v).strip()]
@@ -195,7 +189,7 @@ def assign_submit(
             case_id,
             services=_values(data, "services"),
             reason=form_value(data, "reason"),
-            version=_int(form_value(data, "version")),
+            version=parse_id(form_value(data, "version")),
         )
     except NotFound:
         raise
@@ -227,7 +221,7 @@ def reassign_submit(
             task_id,
             service=form_value(data, "service"),
             reason=form_value(data, "reason"),
-            version=_int(form_value(data, "version")),
+            version=parse_id(form_value(data, "version")),
         )
     except NotFound:
         raise
@@ -274,7 +268,7 @@ def refer_submit(
             reason=form_value(data, "reason"),
             consent=consent,
             override_reason=form_value(data, "override_reason"),
-            version=_int(form_value(data, "version")),
+            version=parse_id(form_value(data, "version")),
         )
     except NotFound:
         raise

@@ -41,10 +41,6 @@ from hamyar.core.web.ui.schema_form import PREFIX, data_from_form
 PICKER_SIZE = 8
 
 
-def _int(value: str) -> int | None:
-    return parse_id(value)
-
-
 def _all(data: dict[str, Any]) -> dict[str, list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in data.items()}
 
@@ -153,7 +149,7 @@ def edit_case(
             uow,
             actor,
             case_id,
-            version=_int(form_value(data, "version")),
+            version=parse_id(form_value(data, "version")),
             title=form_value(data, "title"),
             description=str(data.get("description", "")),
             neighbourhood=form_value(data, "neighbourhood") or None,
@@ -177,7 +173,7 @@ def reopen_case(
     case_id: FromPath[Id],
     data: FormData,
 ) -> Template | Redirect:
-    picked = [_int(v) for v in _all(data).get("tasks", [])]
+    picked = [parse_id(v) for v in _all(data).get("tasks", [])]
     return _run(
         request,
         uow,
@@ -188,7 +184,7 @@ def reopen_case(
             actor,
             case_id,
             comment=form_value(data, "comment"),
-            version=_int(form_value(data, "version")),
+            version=parse_id(form_value(data, "version")),
             tasks=[i for i in picked if i is not None],
         ),
         "The case was reopened.",
@@ -219,7 +215,7 @@ def mark_duplicate(
             actor,
             case_id,
             original=original,
-            version=_int(form_value(data, "version")),
+            version=parse_id(form_value(data, "version")),
             comment=form_value(data, "comment"),
         ),
         "The case was marked as a duplicate.",
