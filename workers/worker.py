@@ -232,10 +232,21 @@ def run_worker(
     try:
         if burst:
             return work_until_idle(queue_names, name=name)
-        return make_worker(queue_names, name=name).work(
-            with_scheduler=False,  # the courier promotes retries; see the module's docstring
-            logging_level=get_worker_settings().worker_log_level,
-        )
+        get_redis().ping()  # unreachable at start-up: the caller says so and stops
+        wait = 1.0
+        while True:
+            try:
+                return make_worker(queue_names, name=name).work(
+                    with_scheduler=False,  # the courier promotes retries; see the docstring
+                    logging_level=get_worker_settings().worker_log_level,
+                )
+            except RedisError as exc:
+                # RQ quits its loop on a Redis error it does not expect (a lost connection
+                # mid-job, say) and its teardown then fails on the dead server: a worker that
+                # was working starts again once Redis answers, instead of ending the process.
+                log.warning("worker: Redis failed (%s); starting again in %.0f s", exc, wait)
+                time.sleep(wait)
+                wait = min(wait * 2, 5.0)
     finally:
         if scheduler is not None:
             scheduler.terminate()
