@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
             get_settings.cache_clear()
             typer.echo(f"data directory: {data_dir}")
             typer.echo("migrating the database…")
-            upgrade(env["HAMYAR_DATABASE_URL"])
+            upgrade(env["HAMYAR_DATABASE_URL"], disabled=get_settings().disabled_plugins)
             typer.echo("loading the demo data (idempotent)…")
             app = Application.build()
             load_demo_data(app)

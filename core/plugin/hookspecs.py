@@ -85,6 +85,19 @@ def register_commands(register: Any) -> None:
 
 
 @hookspec
+def register_migrations(register: Any) -> None:
+    """Register the folder of the plugin's own Alembic revisions: `register(Path(__file__).parent
+    / "migrations")`.
+
+    The revisions form one Alembic branch labelled with the plugin's name (its first revision
+    says `branch_labels = ("library",)` and `depends_on` the core revision its tables refer to).
+    `hamyar db upgrade` applies the core's branch and every enabled plugin's;
+    `hamyar db downgrade library@base` removes one plugin's tables. A plugin may register one
+    folder.
+    """
+
+
+@hookspec
 def propose_routes(context: RoutingContext) -> list[RouteProposal] | None:
     """Say which agency services should act on a new case, with a reason and a score.
 

@@ -7,6 +7,7 @@ primary and secondary pupils and their mothers, often jointly with health and we
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hamyar import (
@@ -96,6 +97,12 @@ def register_agencies(register: Any) -> None:
 @hookimpl
 def register_workflows(register: Any) -> None:
     register(visit_workflow())
+
+
+@hookimpl
+def register_migrations(register: Any) -> None:
+    """The timetable's tables (`models.py`) are the library's own Alembic branch, `library`."""
+    register(Path(__file__).parent / "migrations")
 
 
 @hookimpl
