@@ -29,6 +29,7 @@ from hamyar.core.exceptions import (
     StaleVersion,
     TransitionNotAvailable,
 )
+from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, CaseNote, Task
 from hamyar.core.text.input_limits import parse_id
 from hamyar.core.text.tracking_codes import is_valid_tracking_code
@@ -39,8 +40,9 @@ NOT_DUPLICATE = "not_duplicate"
 FORM_TRANSITIONS = frozenset({REOPEN, MARK_DUPLICATE})
 """Case transitions that need a form of their own (tasks to pick, an original to find)."""
 REOPENABLE_STATES = frozenset({"done"})
-"""A task that finished its work acts again; one that handed the case back or was cancelled
-said it has nothing to do."""
+"""A task that finished its work (in a state its workflow flags `done`) acts again; one that
+handed the case back or was cancelled said it has nothing to do. These names stand in only for a
+workflow no plugin registers any more."""
 
 
 def _stale(item: Case | Task, version: int | None) -> None:
@@ -97,10 +99,16 @@ def edit_case(
         return case, changed
 
 
-def reopenable_tasks(uow_session: Any, case: Case) -> list[Task]:
-    """The case's tasks that finished their work: those a reopening may send back to it."""
+def reopenable_tasks(uow_session: Any, case: Case, registry: Registry) -> list[Task]:
+    """The case's tasks that finished their work (in a state their workflow flags done): those
+    a reopening may send back to it."""
     rows = uow_session.exec(select(Task).where(Task.case_id == case.id).order_by(col(Task.id)))
-    return [t for t in rows.all() if t.state in REOPENABLE_STATES]
+    return [t for t in rows.all() if t.state in _done_states(registry, t.workflow_id)]
+
+
+def _done_states(registry: Registry, workflow_id: str) -> frozenset[str]:
+    definition = registry.workflows.get(workflow_id)
+    return definition.done_states if definition else REOPENABLE_STATES
 
 
 def reopen_case(
@@ -129,7 +137,7 @@ def reopen_case(
             raise TransitionNotAvailable(f"{REOPEN!r} is not available on this case")
         if not comment.strip():
             raise CommentRequired("'reopen' needs a comment saying why")
-        finished = {t.id: t for t in reopenable_tasks(session, case)}
+        finished = {t.id: t for t in reopenable_tasks(session, case, uow.registry)}
         if not finished:
             raise InvalidInput(
                 "no task of this case has finished, so none can act again",

@@ -133,7 +133,7 @@ def task_workflow() -> WorkflowDefinition:
                 "In progress",
                 ("complete", "not_responsible", "cancel"),
             ),
-            agency_state("done", "انجام‌شده", "Done", terminal=True),
+            agency_state("done", "انجام‌شده", "Done", done=True),
             returned_state(),
             agency_state("cancelled", "لغوشده", "Cancelled", terminal=True),
         ],
@@ -158,7 +158,7 @@ def referral_workflow() -> WorkflowDefinition:
         states=[
             agency_state("offered", "پیشنهادشده", "Offered", ("accept", "reject", "revoke")),
             agency_state("accepted", "پذیرفته‌شده", "Accepted", ("complete",)),
-            agency_state("done", "انجام‌شده", "Done", terminal=True),
+            agency_state("done", "انجام‌شده", "Done", done=True),
             agency_state("rejected", "ردشده", "Rejected", terminal=True),
             agency_state("revoked", "لغو ارجاع", "Revoked", terminal=True),
         ],

@@ -155,6 +155,6 @@ def tally(rows: Any, registry: Registry) -> dict[str, int]:
         definition = registry.workflows.get(workflow_id)
         if definition is None or state not in definition.terminal_states:
             counts["open_tasks"] += n
-        elif state == "done":
+        elif state in definition.done_states:  # the workflow's own flag, not a state's name
             counts["done_tasks"] += n
     return counts

@@ -32,11 +32,15 @@ def agency_state(
     *,
     modify: tuple[str, ...] = R.WORKERS,
     terminal: bool = False,
+    done: bool = False,
 ) -> State:
     """A state every reader may view and `modify` may change (the agency's workers by default).
 
-    `exits` are the transitions leaving it, in the order automatic ones are tried.
+    `exits` are the transitions leaving it, in the order automatic ones are tried. `done` marks
+    the state that finishes the work (a task there counts as done, and its case may resolve); a
+    done state is terminal.
     """
+    terminal = terminal or done
     return State(
         id=id,
         title=fa,
@@ -44,6 +48,7 @@ def agency_state(
         transitions=exits,
         permission_roles={R.VIEW: R.READERS, R.MODIFY: () if terminal else modify},
         terminal=terminal,
+        done=done,
     )
 
 

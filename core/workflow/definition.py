@@ -60,6 +60,11 @@ class State:
     title_en: str = ""
     terminal: bool = False
     """A state a case or task rests in when done (resolved, closed, rejected): SLAs stop here."""
+    done: bool = False
+    """Reaching it finishes the work (a task's `done`, a visit `booked`), as opposed to ending
+    it otherwise (handed back, rejected, cancelled): a case resolves once its tasks are all
+    terminal and one is done. A done state is terminal. Written to definition.xml as
+    `hamyar:done="True"`, which Plone ignores."""
 
     def roles_with(self, permission: str) -> tuple[str, ...]:
         return tuple(self.permission_roles.get(permission, ()))
@@ -187,6 +192,12 @@ class WorkflowDefinition:
                         f"workflow {self.id!r}: state {state.id!r} "
                         f"exits by unknown transition {tid!r}"
                     )
+        for state in self.states.values():
+            if state.done and not state.terminal:
+                raise WorkflowError(
+                    f"workflow {self.id!r}: state {state.id!r} is flagged done but is not "
+                    "terminal; a finished task rests where it is (flag it terminal too)"
+                )
         for transition in self.transitions.values():
             if transition.new_state and transition.new_state not in self.states:
                 raise WorkflowError(
@@ -212,6 +223,14 @@ class WorkflowDefinition:
     @cached_property
     def terminal_states(self) -> frozenset[str]:
         return frozenset(s.id for s in self.states.values() if s.terminal)
+
+    @cached_property
+    def done_states(self) -> frozenset[str]:
+        """The states that finish the work: those flagged `done`. A workflow flagging none (one
+        written before the flag, or imported from Plone) keeps the old rule: a terminal state
+        named `done`."""
+        flagged = frozenset(s.id for s in self.states.values() if s.done)
+        return flagged or (self.terminal_states & {"done"})
 
     @cached_property
     def automatic_exits(self) -> Mapping[str, tuple[Transition, ...]]:

@@ -95,8 +95,12 @@ def render_text(definition: WorkflowDefinition) -> str:
         "States:",
     ]
     for state in definition.states.values():
-        marks = [m for m, on in (("initial", state.id == definition.initial_state),
-                                 ("terminal", state.terminal)) if on]  # fmt: skip
+        flags = (
+            ("initial", state.id == definition.initial_state),
+            ("terminal", state.terminal),
+            ("done", state.id in definition.done_states),
+        )
+        marks = [m for m, on in flags if on]
         suffix = f" ({', '.join(marks)})" if marks else ""
         lines.append(f"  {state.id}{_quoted(state.title)}{suffix}")
         exits = definition.exits(state.id)

@@ -38,7 +38,7 @@ def visit_workflow() -> WorkflowDefinition:
             agency_state(
                 "scheduled", "نوبت داده‌شده", "Scheduled", ("complete", "not_responsible", "cancel")
             ),
-            agency_state("done", "انجام‌شده", "Done", terminal=True),
+            agency_state("done", "انجام‌شده", "Done", done=True),
             returned_state(),
             agency_state("cancelled", "لغوشده", "Cancelled", terminal=True),
         ],

@@ -31,7 +31,7 @@ def crisis_workflow() -> WorkflowDefinition:
                 "dispatched", "اعزام نیرو", "Team dispatched", ("contain", "not_responsible")
             ),
             agency_state("contained", "مهارشده", "Contained", ("complete",)),
-            agency_state("done", "پایان عملیات", "Done", terminal=True),
+            agency_state("done", "پایان عملیات", "Done", done=True),
             returned_state(),
         ],
         transitions=[

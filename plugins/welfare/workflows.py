@@ -39,7 +39,7 @@ def assessed_workflow() -> WorkflowDefinition:
             agency_state(
                 "in_progress", "در دست اقدام", "In progress", ("complete", "not_responsible")
             ),
-            agency_state("done", "انجام‌شده", "Done", terminal=True),
+            agency_state("done", "انجام‌شده", "Done", done=True),
             agency_state("declined", "فاقد شرایط", "Declined", terminal=True),
             returned_state(),
         ],

@@ -206,7 +206,9 @@ def casework_view(
         )
         result.incidents = case_incidents(db, actor, case.id)
     if REOPEN in offered:
-        result.reopen_tasks = [(t, agencies.get(t.agency_code)) for t in reopenable_tasks(db, case)]
+        result.reopen_tasks = [
+            (t, agencies.get(t.agency_code)) for t in reopenable_tasks(db, case, plugins.registry)
+        ]
     if case.duplicate_of_id is not None:
         result.original = _linked(db, actor, case.duplicate_of_id)
     for row in db.exec(

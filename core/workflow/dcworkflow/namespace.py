@@ -1,6 +1,7 @@
 """Hamyar's XML namespace, in which the fields Plone's `definition.xml` has no place for travel.
 
-Handlers, English titles, terminal states and required comments are written as attributes in
+Handlers, English titles, terminal and done states (`hamyar:done="True"`: the state that
+finishes the work) and required comments are written as attributes in
 `urn:hamyar:workflow`, as Plone's `i18n:` hints are: Plone ignores them, and Plone's files need
 none.
 """

@@ -167,6 +167,7 @@ def _state(node: ET.Element, warnings: list[str]) -> State:
         variables=variables,
         title_en=node.get(hamyar_attribute("title_en"), ""),
         terminal=_flag(node, hamyar_attribute("terminal")),
+        done=_flag(node, hamyar_attribute("done")),
     )
 
 

@@ -77,7 +77,7 @@ def _typed_text(value: Any) -> tuple[str, str]:
 
 def _dump_state(root: ET.Element, state: State) -> None:
     node = _element(root, "state", state_id=state.id, title=state.title)
-    _extensions(node, title_en=state.title_en, terminal=state.terminal)
+    _extensions(node, title_en=state.title_en, terminal=state.terminal, done=state.done)
     _element(node, "description", state.description)
     for tid in state.transitions:
         _element(node, "exit-transition", transition_id=tid)
