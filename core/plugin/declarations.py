@@ -47,6 +47,11 @@ class ServiceSpec:
     description_en: str = ""
     priority: int = 0
     keywords: tuple[str, ...] = ()
+    route_to_own_agency: bool = True
+    """A case opened against this service that no plugin or rule proposes a route for goes to
+    this service's own agency (as `direct_request` would say). False: such a case waits in the
+    coordinators' triage instead, for a service whose right office depends on the case (the
+    municipality's district, known only from the neighbourhood)."""
 
     def form_schema(self) -> dict[str, Any]:
         """The JSON Schema of the service's form (an empty object schema when it has none)."""

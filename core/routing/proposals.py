@@ -8,9 +8,12 @@ proposes the service it brings, marked `joint`, a little below a direct request.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from hamyar.core.plugin.declarations import ServiceSpec
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,28 @@ def direct_request(case: ProposedCase, agency: str, reason: str) -> RouteProposa
     if not case.service_code.startswith(f"{agency}."):
         return None
     return RouteProposal(service=case.service_code, score=DIRECT_SCORE, reason=reason)
+
+
+def own_agency_route(
+    spec: ServiceSpec, agency_title: str, proposals: Iterable[RouteProposal]
+) -> RouteProposal | None:
+    """The router's default: a case's own service `spec`, as a direct request, when none of
+    `proposals` names it.
+
+    Someone who opened a case against an agency's service asked that agency, so a plugin need
+    not say so again. An administrator's rule still outranks it, a plugin's proposal for the
+    service (even one scored 0, "a coordinator decides") replaces it, and a service declared
+    `route_to_own_agency=False` gets none.
+    """
+    if not spec.route_to_own_agency or any(p.service == spec.code for p in proposals):
+        return None
+    return RouteProposal(
+        service=spec.code,
+        agency=spec.agency,
+        score=DIRECT_SCORE,
+        reason=f"درخواست مستقیم از {agency_title}",
+        source="default",
+    )
 
 
 def is_joint_partner(case: ProposedCase, agency: str) -> bool:

@@ -7,7 +7,9 @@ turns the best proposal into the primary task, every proposal marked `joint` int
 further agency (the seeds' joint programme: library, health and welfare in one neighbourhood),
 every proposal marked `referral` into a referral offered from the primary agency
 (not on a confidential case: sharing its file needs recorded consent),
-and a case nobody claims into the coordinators' triage worklist — FixMyStreet's "for triage".
+the case's own service when no proposal names it (its agency was asked directly; a service may
+opt out with `ServiceSpec.route_to_own_agency=False`), and a case nobody claims into the
+coordinators' triage worklist — FixMyStreet's "for triage".
 A report repeating an open one is linked to it as a duplicate instead of being routed twice.
 
 Everything happens in the caller's transaction and through `apply_transition`, so the tasks,
@@ -37,7 +39,7 @@ from hamyar.core.engine.transition import apply_transition, available_transition
 from hamyar.core.exceptions import GuardRefused, InvalidInput, NotFound, TransitionNotAvailable
 from hamyar.core.plugin.manager import call_each
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.routing.proposals import RouteProposal
+from hamyar.core.routing.proposals import RouteProposal, own_agency_route
 from hamyar.core.storage.models import (
     Case,
     County,
@@ -174,6 +176,11 @@ def proposals_for(
             if plugin
             else replace(rule, agency=registry.service(rule.service).agency)
         )
+    spec = registry.services.get(case.service_code)
+    agency = registry.agencies.get(spec.agency) if spec else None
+    own = spec and own_agency_route(spec, agency.title_fa if agency else spec.title_fa, proposals)
+    if own:
+        proposals.append(own)
     return sorted(proposals, key=lambda p: (-p.score, p.service))
 
 

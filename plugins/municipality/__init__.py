@@ -47,6 +47,7 @@ SERVICES = (
     ServiceSpec(
         code=REPORT,
         agency=AGENCY,
+        route_to_own_agency=False,  # the district owning the neighbourhood acts, or triage
         workflow="hamyar.task",
         title_fa="گزارش شهروندی سامانه ۱۳۷",
         title_en="137 citizen report",
@@ -74,6 +75,7 @@ SERVICES = (
     ServiceSpec(
         code=PROGRAMME,
         agency=AGENCY,
+        route_to_own_agency=False,  # the district owning the neighbourhood acts, or triage
         workflow="hamyar.task",
         title_fa="برنامه فرهنگی و ورزشی محلات کم‌برخوردار",
         title_en="Cultural and sports programmes for deprived neighbourhoods",

@@ -154,6 +154,8 @@ def register_periodic_jobs(register: Any) -> None:
 def propose_routes(context: RoutingContext) -> list[RouteProposal]:
     """Every case of this agency goes to its own service; "unroutable" ones to nobody."""
     case = context.case
-    if not case.service_code.startswith(f"{AGENCY}.") or case.title.startswith("unroutable"):
+    if not case.service_code.startswith(f"{AGENCY}."):
         return []
+    if case.title.startswith("unroutable"):  # a coordinator decides (no default route either)
+        return [RouteProposal(service=case.service_code, reason="آزمایش", score=0.0)]
     return [RouteProposal(service=case.service_code, reason="آزمایش", score=0.9)]
