@@ -138,9 +138,9 @@ def upgrade(
         for branch in targets:
             command.upgrade(config, f"{branch}@head")
         return targets
-    branch = _branch_of(revision, folders, blocked, required=False)
+    named = _branch_of(revision, folders, blocked, required=False)
     command.upgrade(config, revision)
-    return [branch] if branch else []
+    return [named] if named else []
 
 
 def downgrade(
