@@ -219,6 +219,7 @@ def test_the_wheel_installs_only_the_hamyar_package(tmp_path: Path) -> None:
     assert "hamyar/__init__.py" in names and "hamyar/core/web/templates/base.html" in names
     assert "hamyar/core/web/static/hamyar.css" in names and "hamyar/core/geo/iran.json" in names
     assert "hamyar/core/storage/migrations/versions/0001_initial_schema.py" in names
+    assert "hamyar/plugins/library/migrations/library_0001_timetable_tables.py" in names
     assert "hamyar/plugins/welfare/__init__.py" in names and "hamyar/workers/jobs.py" in names
 
 
