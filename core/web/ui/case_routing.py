@@ -55,6 +55,7 @@ ENGINE_ACTIONS = {
     "consent_given": "Consent recorded",
     "consent_refused": "Refusal of consent recorded",
     "consent_override": "Referred without consent (supervisor)",
+    "migrate_workflow": "Moved to another workflow version",
 }
 """History entries the engine writes outside a transition, by the message id that names them."""
 
