@@ -13,6 +13,7 @@ from hamyar import AgencySpec, ServiceSpec, hookimpl
 from hamyar.core.application import administration as admin
 from hamyar.core.application.context import Application
 from hamyar.core.application.setup import prepare_database
+from hamyar.core.auth import access
 from hamyar.core.auth.actor import OPERATOR, Actor
 from hamyar.core.cases.intake import open_case
 from hamyar.core.engine.migration import MIGRATE_ACTION, MigrationRefused
@@ -22,6 +23,7 @@ from hamyar.core.plugin.manager import build_plugins
 from hamyar.core.routing.router import open_task
 from hamyar.core.storage.models import Case, HistoryEntry, Task, WorkflowVersion
 from hamyar.core.storage.workflow_versions import running_counts, workflow_of
+from hamyar.core.web.ui.case_page import build_view
 from hamyar.core.workflow import State, WorkflowDefinition
 from hamyar.core.workflow import roles as R
 from hamyar.core.workflow.builders import agency_state, user_transition
@@ -132,6 +134,14 @@ def test_a_renamed_state_leaves_running_cases_working_on_their_version(engine: E
         assert offered == ["finish"]
         assert "working" in workflow_of(session, second.registry, old).states
         assert "working" not in workflow_of(session, second.registry, new).states
+        # and its case page, drawn by the restarted process, names the state and offers the step
+        case = session.get(Case, old.case_id)
+        assert case is not None
+        allowed = access.case_access(WORKER, case, {"pilot"})
+        view = build_view(session, second.plugins, WORKER, case, allowed, "en")
+        shown = {v.task.id: v for v in view.tasks}[old_task]
+        assert (shown.state.id, shown.state.title) == ("working", "در حال کار")
+        assert [t.id for t in shown.transitions] == ["finish"]
     assert take(second, old_task, "finish").state == "done"
     assert take(second, new_task, "start").state == "in_work"
 
