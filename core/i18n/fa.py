@@ -406,6 +406,6 @@ MESSAGES: dict[str, str] = {
     "newest": "تازه‌ترین",
     "Stored": "ثبت",
     "Imported from DCWorkflow XML": "وارد‌شده از XML گردش کار DCWorkflow",
-    "A case keeps the version it started on; new cases take the newest. `hamyar workflow migrate` moves running cases to another version.": "هر پرونده با نسخه‌ای که با آن آغاز شده ادامه می‌دهد و پرونده‌های تازه تازه‌ترین نسخه را می‌گیرند. فرمان ‎`hamyar workflow migrate`‎ پرونده‌های جاری را به نسخهٔ دیگری می‌برد.",
+    "A case keeps the version it started on; new cases take the newest. This command moves running cases to another version:": "هر پرونده با نسخه‌ای که با آن آغاز شده ادامه می‌دهد و پرونده‌های تازه تازه‌ترین نسخه را می‌گیرند. این فرمان پرونده‌های جاری را به نسخهٔ دیگری می‌برد:",
     "No version stored yet: the plugins' workflows are stored when the web app or a worker starts.": "هنوز نسخه‌ای ثبت نشده است: گردش کارهای افزونه‌ها هنگام آغاز برنامهٔ وب یا یک کارگزار ثبت می‌شوند.",
 }
