@@ -8,16 +8,19 @@ is the operator at the server, `OPERATOR`). The rules of each thing live beside 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access, users
 from hamyar.core.auth.actor import Actor
+from hamyar.core.engine import migration
+from hamyar.core.engine.migration import MigrationPlan
 from hamyar.core.routing import rules
 from hamyar.core.storage import workflow_store
 from hamyar.core.storage.models import CalendarOverride, RoutingRule, User
 from hamyar.core.time import overrides
 from hamyar.core.workflow import WorkflowDefinition
+from hamyar.core.workflow.role_map import RoleMap
 
 
 def add_user(
@@ -67,11 +70,71 @@ def deactivate_user(uow: UnitOfWork, actor: Actor, user_id: int) -> None:
         users.deactivate_user(uow.session, users.get_user(uow.session, user_id), by=actor.username)
 
 
-def import_workflow(uow: UnitOfWork, actor: Actor, xml: str | bytes) -> WorkflowDefinition:
-    """Store a DCWorkflow `definition.xml` (replacing an earlier import of the same id)."""
+def import_workflow(
+    uow: UnitOfWork,
+    actor: Actor,
+    xml: str | bytes,
+    *,
+    role_map: RoleMap | None = None,
+    site_permissions: RoleMap | None = None,
+    keep_unknown_roles: bool = False,
+) -> WorkflowDefinition:
+    """Store a DCWorkflow `definition.xml` as a new version, its roles renamed by `role_map`;
+    roles neither known nor mapped are refused, listed (InvalidInput)."""
     with uow:
         access.require_administrator(actor)
-        return workflow_store.import_workflow(uow.session, uow.registry, xml)
+        return workflow_store.import_workflow(
+            uow.session,
+            uow.registry,
+            xml,
+            role_map=role_map,
+            site_permissions=site_permissions,
+            keep_unknown_roles=keep_unknown_roles,
+            created_by=actor.username,
+        )
+
+
+def set_service_workflow(
+    uow: UnitOfWork, actor: Actor, service: str, workflow_id: str
+) -> WorkflowDefinition:
+    """New tasks of `service` follow `workflow_id` (validated first), in every process at once:
+    the binding is read from the database whenever a task opens."""
+    with uow:
+        access.require_administrator(actor)
+        return workflow_store.bind_service_workflow(
+            uow.session, uow.registry, service, workflow_id, bound_by=actor.username
+        )
+
+
+def migrate_workflow(
+    uow: UnitOfWork,
+    actor: Actor,
+    workflow_id: str,
+    to_version: int,
+    state_map: Mapping[str, str],
+    *,
+    dry_run: bool = False,
+    batch: int = 200,
+) -> MigrationPlan:
+    """Move every running case and task of `workflow_id` to version `to_version`, `batch` items
+    per transaction, each with a history entry; MigrationRefused (listing them) when some are in
+    states the map does not place. A dry run only plans."""
+    with uow:
+        access.require_administrator(actor)
+        workflow_store.get_workflow(uow.session, uow.registry, workflow_id)
+        plan = migration.plan_migration(
+            uow.session, uow.registry, workflow_id, to_version, state_map
+        )
+    if plan.refused:
+        raise migration.MigrationRefused(plan)
+    if dry_run:
+        return plan
+    for start in range(0, len(plan.moves), batch):
+        with uow:
+            migration.apply_moves(
+                uow.session, uow.registry, plan, plan.moves[start : start + batch], actor
+            )
+    return plan
 
 
 def add_routing_rule(

@@ -23,6 +23,7 @@ from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.referrals import offer_referral
 from hamyar.core.engine import history
 from hamyar.core.exceptions import GuardRefused, InvalidInput, StaleVersion, TransitionNotAvailable
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import ReferralConsent, Task, utcnow
 from hamyar.core.storage.models.referral import CONSENT_METHODS
 from hamyar.core.time.jalali import format_datetime, parse_datetime
@@ -121,7 +122,7 @@ def refer(
             raise GuardRefused(
                 f"only {task.agency_code}'s caseworkers and supervisors refer from its task"
             )
-        definition = uow.registry.workflow(task.workflow_id)
+        definition = workflow_versions.workflow_of(session, uow.registry, task)
         if task.state in definition.terminal_states or (
             task.kind == "referral" and task.state != "accepted"
         ):

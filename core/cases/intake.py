@@ -21,6 +21,7 @@ from hamyar.core.engine import history
 from hamyar.core.engine.outbox import ROUTE_CASE
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Case, Neighbourhood
 from hamyar.core.text.folding import search_key
 from hamyar.core.text.input_limits import is_id
@@ -90,7 +91,7 @@ def open_case(
             f"category {category!r} is not one of {service!r}'s",
             [{"field": "category", "message": "unknown category"}],
         )
-    definition = registry.workflow(CASE_WORKFLOW)
+    number, definition = workflow_versions.newest(session, registry, CASE_WORKFLOW)
 
     for _attempt in range(5):
         case = Case(
@@ -104,6 +105,7 @@ def open_case(
             channel=channel,
             category=category or (spec.categories[0] if spec.categories else None),
             workflow_id=definition.id,
+            workflow_version=number,
             state=definition.initial_state,
             priority=spec.priority,
             confidential=spec.confidential,

@@ -1,4 +1,7 @@
-"""`hamyar workflow list|show|import|export`: workflows from plugins and DCWorkflow XML."""
+"""`hamyar workflow list|show|import|export`: workflows from plugins and DCWorkflow XML.
+
+The commands about versions (`versions`, `diff`, `migrate`) live in `workflow_versions`.
+"""
 
 from __future__ import annotations
 
@@ -58,20 +61,49 @@ def register(app: typer.Typer) -> None:
     @wf.command("import")
     def import_command(
         file: Path = typer.Argument(..., help="A DCWorkflow definition.xml"),
+        role: list[str] = typer.Option(
+            [],
+            "--role",
+            help="PLONE_ROLE=HAMYAR_ROLE (several roles: A,B; none: empty); repeat for each.",
+        ),
+        site_permission: list[str] = typer.Option(
+            [],
+            "--site-permission",
+            help="PERMISSION=ROLE[,ROLE]: who holds a guard's permission the workflow does not "
+            "map (Plone's site role map, e.g. 'Review portal content=Supervisor'); repeat.",
+        ),
+        keep_unknown_roles: bool = typer.Option(
+            False,
+            "--keep-unknown-roles",
+            help="Store it with roles nobody holds here, to read or export (it cannot be bound).",
+        ),
     ) -> None:
-        """Read a DCWorkflow (GenericSetup) definition.xml into the database."""
+        """Read a DCWorkflow (GenericSetup) definition.xml into the database, as a new version."""
         from hamyar.core.application import administration as admin
         from hamyar.core.auth.actor import OPERATOR
         from hamyar.core.cli._context import cli_application
         from hamyar.core.exceptions import InvalidInput
         from hamyar.core.workflow.dcworkflow import DefinitionXMLError
+        from hamyar.core.workflow.role_map import RoleMapError, parse_role_map
 
+        try:
+            role_map = parse_role_map(role)
+            grants = parse_role_map(site_permission, option="--site-permission")
+        except RoleMapError as exc:
+            raise fail(str(exc)) from None
         try:
             xml = file.read_bytes()
         except OSError as exc:
             raise fail(f"cannot read {file}: {exc.strerror}") from None
         try:
-            definition = admin.import_workflow(cli_application().unit_of_work(), OPERATOR, xml)
+            definition = admin.import_workflow(
+                cli_application().unit_of_work(),
+                OPERATOR,
+                xml,
+                role_map=role_map,
+                site_permissions=grants,
+                keep_unknown_roles=keep_unknown_roles,
+            )
         except (DefinitionXMLError, InvalidInput) as exc:
             raise fail(f"{file}: {exc}") from None
         for warning in definition.warnings:
@@ -96,3 +128,7 @@ def register(app: typer.Typer) -> None:
             except NotFound as exc:
                 raise fail(str(exc)) from None
         typer.echo(dump_definition(stored.definition), nl=False)
+
+    from hamyar.core.cli.workflow_versions import add_version_commands
+
+    add_version_commands(wf)

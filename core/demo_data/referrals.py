@@ -17,6 +17,7 @@ from hamyar.core.demo_data.users import actor_for
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.exceptions import HamyarError
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Case, Task, utcnow
 
 MARK = "ارجاع نمونه: "
@@ -45,7 +46,7 @@ def add_pending_referrals(session: Session, registry: Registry) -> int:
         if added == len(GOALS):
             break
         target = TARGETS.get(task.agency_code)
-        definition = registry.workflows.get(task.workflow_id)
+        definition = workflow_versions.definition_or_none(session, registry, task)
         if (
             target not in registry.services
             or definition is None

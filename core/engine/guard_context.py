@@ -18,6 +18,8 @@ from sqlmodel import Session
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.storage.workflow_versions import workflow_of
+from hamyar.core.workflow import WorkflowDefinition, WorkflowError
 
 Target = Case | Task
 
@@ -106,6 +108,7 @@ class CaseHead:
 
     id: int
     workflow_id: str
+    workflow_version: int | None
     state: str
     agency_code: str | None
 
@@ -117,23 +120,31 @@ def agency_of(target: Target | CaseHead) -> str | None:
 _TASKS = Task.__table__.c  # type: ignore[attr-defined]
 _CASES = Case.__table__.c  # type: ignore[attr-defined]
 _COUNTS = (
-    select(_TASKS.workflow_id, _TASKS.state, func.count())
+    select(_TASKS.workflow_id, _TASKS.workflow_version, _TASKS.state, func.count())
     .where(_TASKS.case_id == bindparam("case_id"))
-    .group_by(_TASKS.workflow_id, _TASKS.state)
+    .group_by(_TASKS.workflow_id, _TASKS.workflow_version, _TASKS.state)
 )
 HEAD_AND_COUNTS = (
     select(
         _CASES.workflow_id,
+        _CASES.workflow_version,
         _CASES.state,
         _CASES.agency_code,
         _TASKS.workflow_id,
+        _TASKS.workflow_version,
         _TASKS.state,
         func.count(_TASKS.id),
     )
     .select_from(Case.__table__.outerjoin(Task.__table__, _TASKS.case_id == _CASES.id))  # type: ignore[attr-defined]
     .where(_CASES.id == bindparam("case_id"))
     .group_by(
-        _CASES.workflow_id, _CASES.state, _CASES.agency_code, _TASKS.workflow_id, _TASKS.state
+        _CASES.workflow_id,
+        _CASES.workflow_version,
+        _CASES.state,
+        _CASES.agency_code,
+        _TASKS.workflow_id,
+        _TASKS.workflow_version,
+        _TASKS.state,
     )
 )
 """A case's workflow, state and agency beside its task counts, in one query."""
@@ -142,19 +153,35 @@ HEAD_AND_COUNTS = (
 def task_counts(session: Session, case: Case | CaseHead, registry: Registry) -> dict[str, int]:
     """Open (not in a terminal state), done, and all tasks of a case, by its workflows."""
     rows = session.execute(_COUNTS, {"case_id": case.id}).all()
-    return tally(rows, registry)
+    return tally(rows, registry, session)
 
 
-def tally(rows: Any, registry: Registry) -> dict[str, int]:
-    """Open, done and all tasks, from (workflow, state, count) rows."""
+def tally(rows: Any, registry: Registry, session: Session) -> dict[str, int]:
+    """Open, done and all tasks, from (workflow, version, state, count) rows; each task's
+    terminal states are those of the version it runs on."""
     counts = {"open_tasks": 0, "done_tasks": 0, "tasks": 0}
-    for workflow_id, state, n in rows:
+    for workflow_id, number, state, n in rows:
         if workflow_id is None:  # the outer join's row for a case without tasks
             continue
         counts["tasks"] += n
-        definition = registry.workflows.get(workflow_id)
+        definition = _definition(session, registry, workflow_id, number)
         if definition is None or state not in definition.terminal_states:
             counts["open_tasks"] += n
         elif state in definition.done_states:  # the workflow's own flag, not a state's name
             counts["done_tasks"] += n
     return counts
+
+
+def _definition(
+    session: Session, registry: Registry, workflow_id: str, number: int | None
+) -> WorkflowDefinition | None:
+    try:
+        return workflow_of(session, registry, _Versioned(workflow_id, number))
+    except WorkflowError:  # its plugin is gone: the task counts as open, as it always did
+        return None
+
+
+@dataclass(frozen=True)
+class _Versioned:
+    workflow_id: str
+    workflow_version: int | None

@@ -35,6 +35,7 @@ from hamyar.core.exceptions import (
 )
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task, utcnow
+from hamyar.core.storage.workflow_versions import workflow_of
 from hamyar.core.workflow import Transition, Trigger, WorkflowDefinition, guard_allows
 
 MAX_AUTOMATIC_STEPS = 25
@@ -44,7 +45,7 @@ def available_transitions(
     session: Session, target: Target, actor: Actor, registry: Registry
 ) -> list[Transition]:
     """The user transitions `actor` may take now, in the state's order (the buttons to show)."""
-    definition = registry.workflow(target.workflow_id)
+    definition = workflow_of(session, registry, target)
     state = definition.state(target.state)
     names = GuardNames(session, target, actor, registry)
     roles = actor.roles_in(agency_of(target))
@@ -78,7 +79,7 @@ def apply_transition(
             f"this item changed (version {target.version}, you had {expected_version}); "
             "reload it and try again"
         )
-    definition = registry.workflow(target.workflow_id)
+    definition = workflow_of(session, registry, target)
     state = definition.state(target.state)
     transition = definition.transitions.get(transition_id)
     if transition is None or transition_id not in state.transitions:
@@ -124,13 +125,19 @@ def _fire_case_after(
     rows = session.execute(HEAD_AND_COUNTS, {"case_id": task.case_id}).all()
     if not rows:
         raise AssertionError(f"task {task.id} has no case {task.case_id}")
-    workflow_id, state_id, agency = rows[0][:3]
-    head = CaseHead(id=task.case_id, workflow_id=workflow_id, state=state_id, agency_code=agency)
-    definition = registry.workflow(workflow_id)
+    workflow_id, number, state_id, agency = rows[0][:4]
+    head = CaseHead(
+        id=task.case_id,
+        workflow_id=workflow_id,
+        workflow_version=number,
+        state=state_id,
+        agency_code=agency,
+    )
+    definition = workflow_of(session, registry, head)
     exits = definition.automatic_exits.get(state_id, ())
     if not exits:
         return []
-    counts = tally([row[3:] for row in rows], registry)
+    counts = tally([row[4:] for row in rows], registry, session)
     names = GuardNames(session, head, SYSTEM, registry, counts=counts)
     if not any(_passes(t, definition, head, SYSTEM, names) for t in exits):
         return []
@@ -184,7 +191,7 @@ def _fire_automatic(
 ) -> list[TransitionEvent]:
     """`fire_automatic`, with the case's task counts when the caller already read them (moving
     the case does not change them)."""
-    definition = registry.workflow(target.workflow_id)
+    definition = workflow_of(session, registry, target)
     automatic = definition.automatic_exits
     events: list[TransitionEvent] = []
     for _ in range(MAX_AUTOMATIC_STEPS):
@@ -323,7 +330,7 @@ def reopen_task(
     transition (version-checked, with its history entry) and the task's automatic steps (a
     plugin's booking or eligibility handler) run again as they did when it first opened.
     """
-    definition = registry.workflow(task.workflow_id)
+    definition = workflow_of(session, registry, task)
     back = Transition(
         id=REOPEN_TASK,
         title="بازگشایی",

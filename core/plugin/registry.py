@@ -52,6 +52,12 @@ class Registry:
     owners: dict[str, str] = field(default_factory=dict)
     """"kind:name" → the plugin that registered it."""
     failures: list[PluginFailure] = field(default_factory=list)
+    version_numbers: dict[str, int] = field(default_factory=dict)
+    """Workflow id → the stored version number of the definition a plugin registered here (set
+    when the registry is mirrored into the database)."""
+    version_cache: dict[tuple[str, int], WorkflowDefinition] = field(default_factory=dict)
+    """(workflow id, version number) → definition. Versions never change once stored, so a
+    process may keep every one it has read for as long as it runs."""
 
     # -- lookups -------------------------------------------------------------------------------
 

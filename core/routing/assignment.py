@@ -25,6 +25,7 @@ from hamyar.core.exceptions import GuardRefused, InvalidInput, TransitionNotAvai
 from hamyar.core.plugin.declarations import ServiceSpec
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import _region, open_task, proposals_for
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Case, HistoryEntry, RoutingRule, Task
 
 ASSIGNABLE_STATES = ("triage", "in_progress")
@@ -62,7 +63,7 @@ def triage_reason(session: Session, case: Case) -> str:
 def _open_services(session: Session, registry: Registry, case: Case) -> set[str]:
     found = set()
     for task in session.exec(select(Task).where(Task.case_id == case.id)).all():
-        definition = registry.workflows.get(task.workflow_id)
+        definition = workflow_versions.definition_or_none(session, registry, task)
         if definition is None or task.state not in definition.terminal_states:
             found.add(task.service_code)
     return found
@@ -225,7 +226,7 @@ def reassign_task(
             "the task is already with this service",
             [{"field": "service", "message": "same service"}],
         )
-    definition = registry.workflow(task.workflow_id)
+    definition = workflow_versions.workflow_of(session, registry, task)
     if task.state in definition.terminal_states:
         raise TransitionNotAvailable("only an open task can be moved to another service")
     closing = next(

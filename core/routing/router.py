@@ -40,6 +40,7 @@ from hamyar.core.exceptions import GuardRefused, InvalidInput, NotFound, Transit
 from hamyar.core.plugin.manager import call_each
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.proposals import RouteProposal, own_agency_route
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import (
     Case,
     County,
@@ -230,7 +231,11 @@ def open_task(
     """
     assert case.id is not None
     spec = registry.service(service_code)
-    definition = registry.workflow(workflow_id or spec.workflow)
+    number, definition = workflow_versions.newest(
+        session,
+        registry,
+        workflow_id or workflow_versions.service_workflow_id(session, registry, spec.code),
+    )
     now = now or utcnow()
     initial = definition.state(definition.initial_state)
     task = Task(
@@ -238,6 +243,7 @@ def open_task(
         agency_code=spec.agency,
         service_code=spec.code,
         workflow_id=definition.id,
+        workflow_version=number,
         state=definition.initial_state,
         variables={**initial.variables, **(variables or {})},
         kind=kind,
@@ -372,7 +378,7 @@ def assign_case(
             f"unknown service {service_code!r}",
             [{"field": "service", "message": "unknown service"}],
         )
-    definition = registry.workflow(case.workflow_id)
+    definition = workflow_versions.workflow_of(session, registry, case)
     if "assign" not in definition.state(case.state).transitions:
         raise TransitionNotAvailable(f"a case in state {case.state!r} cannot be assigned")
     if not any(t.id == "assign" for t in available_transitions(session, case, actor, registry)):

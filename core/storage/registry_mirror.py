@@ -1,7 +1,8 @@
 """Mirror the plugin registry into the agency and service tables.
 
 Run on migrate, on demo start and when a web app or worker starts: cheap, idempotent, and the
-only writer of those rows, so a plugin upgrade changes them in one place.
+only writer of those rows, so a plugin upgrade changes them in one place. The plugins' workflows
+are recorded as versions here too (a new one only when a definition changed).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Service
+from hamyar.core.storage.workflow_versions import sync_workflow_versions
 
 
 def sync_registry(session: Session, registry: Registry) -> None:
@@ -48,3 +50,5 @@ def sync_registry(session: Session, registry: Registry) -> None:
         if stale.code not in registry.services:
             stale.active = False
             session.add(stale)
+    session.flush()
+    sync_workflow_versions(session, registry)

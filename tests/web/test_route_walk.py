@@ -166,6 +166,9 @@ ROUTES: dict[str, Route] = {
     "POST /queue/incidents/{incident_id:int}/retry": Route(QUEUE_WRITE, {}),
     "GET /admin/plugins": Route(OVERSEER),
     "GET /admin/workflows/{workflow_id:str}": Route(OVERSEER),
+    "POST /admin/services/{service_code:str}/workflow": Route(
+        ADMIN_WRITE, {"workflow": ""}, params={"service_code": ["library.mobile_visit"]}
+    ),
     "GET /admin/routing-rules": Route(ADMIN_READ),
     "POST /admin/routing-rules": Route(ADMIN_WRITE, {}),
     "POST /admin/routing-rules/{rule_id:int}/delete": Route(ADMIN_WRITE, {}),

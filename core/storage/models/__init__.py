@@ -13,6 +13,7 @@ from hamyar.core.storage.models.routing import RoutingRule
 from hamyar.core.storage.models.types import utcnow
 from hamyar.core.storage.models.user import RoleAssignment, User
 from hamyar.core.storage.models.workflow_record import WorkflowRecord
+from hamyar.core.storage.models.workflow_version import ServiceWorkflow, WorkflowVersion
 
 __all__ = [
     "Agency",
@@ -32,9 +33,11 @@ __all__ = [
     "RoleAssignment",
     "RoutingRule",
     "Service",
+    "ServiceWorkflow",
     "Task",
     "UiSession",
     "User",
     "WorkflowRecord",
+    "WorkflowVersion",
     "utcnow",
 ]

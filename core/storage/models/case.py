@@ -22,6 +22,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_service_id", "service_code", "id"),
         Index("ix_case_neighbourhood_id", "neighbourhood_id", "id"),
         Index("ix_case_due_at", "due_at"),
+        Index("ix_case_workflow_version", "workflow_id", "workflow_version", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,6 +37,9 @@ class Case(SQLModel, table=True):
     channel: str = Field(default="web", max_length=32)
     category: str | None = Field(default=None, max_length=64)
     workflow_id: str = Field(max_length=128)
+    workflow_version: int | None = None
+    """The number of the workflow version this runs on (`WorkflowVersion.number`); empty only
+    for rows written before versions existed, which run on the newest."""
     state: str = Field(max_length=64)
     version: int = 1
     variables: dict[str, Any] = Field(
@@ -66,6 +70,7 @@ class Task(SQLModel, table=True):
         ),
         Index("ix_task_case_id", "case_id"),
         Index("ix_task_due_at", "due_at"),
+        Index("ix_task_workflow_version", "workflow_id", "workflow_version", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -73,6 +78,9 @@ class Task(SQLModel, table=True):
     agency_code: str = Field(foreign_key="agency.code", max_length=64)
     service_code: str = Field(foreign_key="service.code", max_length=128)
     workflow_id: str = Field(max_length=128)
+    workflow_version: int | None = None
+    """The number of the workflow version this runs on (`WorkflowVersion.number`); empty only
+    for rows written before versions existed, which run on the newest."""
     state: str = Field(max_length=64)
     version: int = 1
     variables: dict[str, Any] = Field(

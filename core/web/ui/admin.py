@@ -1,5 +1,7 @@
 """Administration pages: installed plugins, the services they offer, each workflow as a diagram.
 
+The services' workflow bindings and the workflows' versions come from `admin_workflows`.
+
 Read from the registry the process built (`hamyar plugins` shows the same); diagrams are the
 Mermaid text `hamyar.core.workflow.render` produces, drawn in the browser by the vendored Mermaid.
 """
@@ -12,13 +14,15 @@ from typing import Any
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
+from sqlmodel import Session
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.plugin.manager import Plugins
-from hamyar.core.plugin.registry import Registry
-from hamyar.core.web.dependencies import ActorDep
-from hamyar.core.web.ui.page import plugins_of, render, t
+from hamyar.core.storage.workflow_store import get_workflow
+from hamyar.core.web.dependencies import ActorDep, DbDep
+from hamyar.core.web.ui import admin_workflows
+from hamyar.core.web.ui.page import Message, plugins_of, render, t
 from hamyar.core.workflow import WorkflowDefinition
 from hamyar.core.workflow.render import render_mermaid, render_text
 
@@ -68,8 +72,14 @@ def plugin_views(plugins: Plugins) -> list[PluginView]:
     return sorted(views.values(), key=lambda v: (v.name.startswith("hamyar.core."), v.name))
 
 
-@get("/admin/plugins", name="ui:admin-plugins")
-async def plugins_page(request: Request[Any, Any, Any], actor: ActorDep) -> Template:
+def plugins_template(
+    request: Request[Any, Any, Any],
+    db: Session,
+    actor: Actor,
+    *,
+    messages: list[Message] | None = None,
+    status_code: int = 200,
+) -> Template:
     plugins = plugins_of(request)
     require_reader(actor)
     registry = plugins.registry
@@ -77,12 +87,20 @@ async def plugins_page(request: Request[Any, Any, Any], actor: ActorDep) -> Temp
         request,
         "admin_plugins.html",
         actor=actor,
+        status_code=status_code,
         page_title=t(request, "Plugins"),
         plugin_list=plugin_views(plugins),
         registry=registry,
         services=sorted(registry.services.values(), key=lambda s: (s.agency, s.code)),
-        workflows=sorted(registry.workflows.values(), key=lambda w: w.id),
+        may_bind=admin_workflows.may_bind(actor),
+        messages=messages or [],
+        **admin_workflows.binding_context(db, registry),
     )
+
+
+@get("/admin/plugins", name="ui:admin-plugins", sync_to_thread=True)
+def plugins_page(request: Request[Any, Any, Any], db: DbDep, actor: ActorDep) -> Template:
+    return plugins_template(request, db, actor)
 
 
 def in_locale(definition: WorkflowDefinition, locale: str) -> WorkflowDefinition:
@@ -99,22 +117,19 @@ def in_locale(definition: WorkflowDefinition, locale: str) -> WorkflowDefinition
     )
 
 
-def _workflow(registry: Registry, workflow_id: str) -> WorkflowDefinition:
-    definition = registry.workflows.get(workflow_id)
-    if definition is None:
-        raise NotFound(f"no workflow {workflow_id!r}; /admin/plugins lists them")
-    return definition
-
-
-@get("/admin/workflows/{workflow_id:str}", name="ui:admin-workflow")
-async def workflow_page(
-    request: Request[Any, Any, Any], actor: ActorDep, workflow_id: FromPath[str]
+@get("/admin/workflows/{workflow_id:str}", name="ui:admin-workflow", sync_to_thread=True)
+def workflow_page(
+    request: Request[Any, Any, Any], db: DbDep, actor: ActorDep, workflow_id: FromPath[str]
 ) -> Template:
     plugins = plugins_of(request)
     require_reader(actor)
     from hamyar.core.web.ui.page import locale_of
 
-    definition = _workflow(plugins.registry, workflow_id)
+    try:
+        stored = get_workflow(db, plugins.registry, workflow_id)
+    except NotFound:
+        raise NotFound(f"no workflow {workflow_id!r}; /admin/plugins lists them") from None
+    definition = stored.definition
     shown = in_locale(definition, locale_of(request))
     return render(
         request,
@@ -125,4 +140,6 @@ async def workflow_page(
         mermaid=render_mermaid(shown),
         text=render_text(definition),
         owner=plugins.registry.owner("workflow", workflow_id),
+        source=stored.source,
+        versions=admin_workflows.version_rows(db, workflow_id),
     )

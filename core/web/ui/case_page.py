@@ -32,6 +32,7 @@ from hamyar.core.exceptions import (
 from hamyar.core.i18n import format_number, gettext, localized
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
 from hamyar.core.text.input_limits import parse_id
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
@@ -50,7 +51,7 @@ from hamyar.core.web.ui.page import (
     t,
 )
 from hamyar.core.web.ui.task_rows import ownership_views
-from hamyar.core.workflow import State, Transition
+from hamyar.core.workflow import State, Transition, WorkflowDefinition
 
 
 @dataclass
@@ -92,15 +93,13 @@ class CaseView:
     data_rows: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _state(registry: Registry, workflow_id: str, state_id: str) -> tuple[State, bool]:
-    definition = registry.workflows.get(workflow_id)
+def _state(definition: WorkflowDefinition | None, state_id: str) -> tuple[State, bool]:
     if definition is None or state_id not in definition.states:
         return State(id=state_id, title=state_id, title_en=state_id), False
     return definition.states[state_id], state_id in definition.terminal_states
 
 
-def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale: str) -> str:
-    definition = registry.workflows.get(workflow_id)
+def _title_of(definition: WorkflowDefinition | None, item: str, kind: str, locale: str) -> str:
     found = None
     if definition is not None:
         found = (definition.transitions if kind == "transition" else definition.states).get(item)
@@ -145,7 +144,8 @@ def build_view(
     registry = plugins.registry
     writer = access.may_write(actor)
     agencies = {a.code: a for a in db.exec(select(Agency)).all()}
-    state, terminal = _state(registry, case.workflow_id, case.state)
+    case_definition = workflow_versions.definition_or_none(db, registry, case)
+    state, terminal = _state(case_definition, case.state)
     view = CaseView(
         case_state=state,
         case_state_terminal=terminal,
@@ -160,15 +160,18 @@ def build_view(
                 for tr in available_transitions(db, case, actor, registry)
                 if tr.id not in commands.FORM_TRANSITIONS  # they open their own form
             ]
-            if writer and case.workflow_id in registry.workflows
+            if writer and case_definition is not None
             else []
         ),
         data_rows=_data_rows(registry, case, locale) if allowed.content else [],
     )
     now = utcnow()
     tasks = _tasks(db, case)
+    definitions = {
+        task.id: workflow_versions.definition_or_none(db, registry, task) for task in tasks
+    }
     for task in tasks:
-        task_state, task_terminal = _state(registry, task.workflow_id, task.state)
+        task_state, task_terminal = _state(definitions[task.id], task.state)
         view.tasks.append(
             TaskView(
                 task=task,
@@ -180,12 +183,12 @@ def build_view(
                 overdue=is_overdue(task.due_at, task.resolved_at, now),
                 transitions=(
                     available_transitions(db, task, actor, registry)
-                    if writer and task.workflow_id in registry.workflows
+                    if writer and definitions[task.id] is not None
                     else []
                 ),
             )
         )
-    workflows = {task.id: (task.workflow_id, task.agency_code) for task in tasks}
+    workflows = {task.id: (definitions[task.id], task.agency_code) for task in tasks}
     by_id = {task.id: task for task in tasks}
     entries = db.exec(
         select(HistoryEntry)
@@ -193,18 +196,16 @@ def build_view(
         .order_by(col(HistoryEntry.id))
     ).all()
     for entry in entries:
-        workflow_id, agency = workflows.get(entry.task_id, (case.workflow_id, None))
+        definition, agency = workflows.get(entry.task_id, (case_definition, None))
         view.history.append(
             HistoryView(
                 action_title=(
                     t_create(locale)
                     if entry.action == "create"
                     else history_title(locale, entry.action)
-                    or _title_of(registry, workflow_id, entry.action, "transition", locale)
+                    or _title_of(definition, entry.action, "transition", locale)
                 ),
-                to_state_title=_title_of(
-                    registry, workflow_id, entry.to_state or "", "state", locale
-                ),
+                to_state_title=_title_of(definition, entry.to_state or "", "state", locale),
                 actor=entry.actor,
                 comment=(
                     entry.comment

@@ -38,6 +38,7 @@ from hamyar.core.routing.assignment import (
     service_choices,
     triage_reason,
 )
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Case, Task
 from hamyar.core.storage.models.referral import CONSENT_METHODS
 from hamyar.core.text.input_limits import parse_id
@@ -54,6 +55,7 @@ ENGINE_ACTIONS = {
     "consent_given": "Consent recorded",
     "consent_refused": "Refusal of consent recorded",
     "consent_override": "Referred without consent (supervisor)",
+    "migrate_workflow": "Moved to another workflow version",
 }
 """History entries the engine writes outside a transition, by the message id that names them."""
 
@@ -109,7 +111,7 @@ def routing_view(
     services = sorted(registry.services.values(), key=lambda s: (s.agency, s.code))
     for task in tasks:
         assert task.id is not None
-        definition = registry.workflows.get(task.workflow_id)
+        definition = workflow_versions.definition_or_none(db, registry, task)
         if definition is None or task.state in definition.terminal_states:
             continue
         forms = TaskForms()

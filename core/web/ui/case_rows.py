@@ -13,6 +13,7 @@ from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.status import is_overdue
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
 from hamyar.core.workflow import State
 
@@ -65,7 +66,7 @@ def case_rows(
         assert case.id is not None
         allowed = access.case_access(actor, case, agencies_of.get(case.id, set()))
         subject: Case | Task = tasks.get(case.id, case)
-        definition = registry.workflows.get(subject.workflow_id)
+        definition = workflow_versions.definition_or_none(db, registry, subject)
         state = (definition.states.get(subject.state) if definition else None) or State(
             id=subject.state, title=subject.state, title_en=subject.state
         )

@@ -17,6 +17,7 @@ from hamyar.core.cases import ownership as O
 from hamyar.core.cases.status import is_overdue
 from hamyar.core.i18n import format_date, format_datetime
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
 from hamyar.core.workflow import State
 
@@ -122,7 +123,7 @@ def task_rows(
         if case is None or task.id is None:
             continue
         allowed = access.case_access(actor, case, agencies_of.get(task.case_id, set()))
-        definition = registry.workflows.get(task.workflow_id)
+        definition = workflow_versions.definition_or_none(db, registry, task)
         state = (definition.states.get(task.state) if definition else None) or State(
             id=task.state, title=task.state, title_en=task.state
         )
