@@ -162,6 +162,7 @@ ROUTES: dict[str, Route] = {
     ),
     "GET /search": Route(READ),
     "GET /reports": Route(READ),
+    "GET /reports/print": Route(READ),
     "GET /queue": Route(QUEUE),
     "POST /queue/incidents/{incident_id:int}/retry": Route(QUEUE_WRITE, {}),
     "GET /admin/plugins": Route(OVERSEER),
