@@ -107,9 +107,7 @@ def parse_period(value: str | None) -> Period | None:
     return period
 
 
-def resolve_period(
-    period: str | None, date_from: str | None, date_to: str | None
-) -> Period:
+def resolve_period(period: str | None, date_from: str | None, date_to: str | None) -> Period:
     """The period a request asks for: `period=`, or `from`/`to` days, or everything."""
     named = parse_period(period)
     start, end = parse_day(date_from, "from"), parse_day(date_to, "to")

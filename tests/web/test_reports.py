@@ -58,7 +58,12 @@ def _complete(client: Client, world: World, name: str) -> None:
 
 def _reject(world: World, name: str) -> None:
     apply_transition(
-        world.session, _case(world, name), "reject", COORDINATOR, world.plugins.registry, comment="خارج از حوزه"
+        world.session,
+        _case(world, name),
+        "reject",
+        COORDINATOR,
+        world.plugins.registry,
+        comment="خارج از حوزه",
     )
     world.session.commit()
 
@@ -86,7 +91,9 @@ def test_a_duplicate_and_a_rejected_case_are_not_counted_as_resolved(
     _pothole(world, "refused", routed=False)
     _reject(world, "refused")
     _pothole(world, "again", routed=False)
-    mark_duplicate(world.session, _case(world, "again"), _case(world, "served"), world.plugins.registry)
+    mark_duplicate(
+        world.session, _case(world, "again"), _case(world, "served"), world.plugins.registry
+    )
     world.session.commit()
     assert _case(world, "refused").resolved_at is not None  # the engine stamps every ending
 
@@ -158,7 +165,9 @@ def _places(world: World) -> dict[str, int]:
         ("karaj", "کرج", (("hesar", "حصارک"), ("eslamabad", "اسلام‌آباد"))),
         ("fardis", "فردیس", (("sarasiab", "سرآسیاب"),)),
     ):
-        county = County(code=county_code, province_id=alborz.id, name_fa=county_fa, name_en=county_code)  # type: ignore[arg-type]
+        county = County(
+            code=county_code, province_id=alborz.id, name_fa=county_fa, name_en=county_code
+        )  # type: ignore[arg-type]
         session.add(county)
         session.flush()
         for code, name in places:
@@ -293,7 +302,9 @@ def test_every_grouping_counts_every_visible_case(
 
 def test_each_role_counts_only_the_cases_it_may_see(client: Client, world: World) -> None:
     def services(who: str) -> dict[str, int]:
-        return {r["key"]: r["count"] for r in _report(client, world, who, group_by="service")["rows"]}
+        return {
+            r["key"]: r["count"] for r in _report(client, world, who, group_by="service")["rows"]
+        }
 
     everything = {
         "health.screening": 1,
@@ -369,24 +380,25 @@ def test_the_page_says_what_sla_compliance_means(client: Client, world: World) -
     assert "count:" not in response.text
 
 
-def test_the_page_drills_down_from_province_to_neighbourhood(
-    client: Client, world: World
-) -> None:
+def test_the_page_drills_down_from_province_to_neighbourhood(client: Client, world: World) -> None:
     ids = _places(world)
     world.neighbourhood_id = ids["sarasiab"]
     _pothole(world, "fardis")
     page = client.get(
-        "/reports", params={"group_by": "province", "period": "1405"},
+        "/reports",
+        params={"group_by": "province", "period": "1405"},
         headers=world.headers("coordinator"),
     ).text
     assert 'href="/reports?group_by=county&amp;period=1405&amp;province=alborz"' in page
     page = client.get(
-        "/reports", params={"group_by": "county", "province": "alborz"},
+        "/reports",
+        params={"group_by": "county", "province": "alborz"},
         headers=world.headers("coordinator"),
     ).text
     assert 'href="/reports?group_by=neighbourhood&amp;province=alborz&amp;county=fardis"' in page
     page = client.get(
-        "/reports", params={"group_by": "neighbourhood", "county": "fardis"},
+        "/reports",
+        params={"group_by": "neighbourhood", "county": "fardis"},
         headers=world.headers("coordinator"),
     ).text
     assert "سرآسیاب" in page and "البرز" in page and "خاک سفید" not in page
@@ -394,7 +406,8 @@ def test_the_page_drills_down_from_province_to_neighbourhood(
 
 def test_the_month_pickers_choose_a_jalali_month(client: Client, world: World) -> None:
     response = client.get(
-        "/reports", params={"group_by": "agency", "year": "1402", "month": "07"},
+        "/reports",
+        params={"group_by": "agency", "year": "1402", "month": "07"},
         headers=world.headers("coordinator"),
     )
     assert response.status_code == 200
@@ -405,18 +418,18 @@ def test_the_month_pickers_choose_a_jalali_month(client: Client, world: World) -
 
 def test_a_bad_day_on_the_page_is_a_422_in_persian(client: Client, world: World) -> None:
     response = client.get(
-        "/reports", params={"period": "1402-07", "from": "1402-07-01"},
+        "/reports",
+        params={"period": "1402-07", "from": "1402-07-01"},
         headers=world.headers("coordinator"),
     )
     assert response.status_code == 422
     assert "یا سال و ماه را انتخاب کنید یا بازه روزها را" in response.text
 
 
-def test_the_printable_page_is_a4_rtl_persian_digits_no_menu(
-    client: Client, world: World
-) -> None:
+def test_the_printable_page_is_a4_rtl_persian_digits_no_menu(client: Client, world: World) -> None:
     response = client.get(
-        "/reports/print", params={"group_by": "service", "period": "1405"},
+        "/reports/print",
+        params={"group_by": "service", "period": "1405"},
         headers=world.headers("coordinator"),
     )
     assert response.status_code == 200

@@ -47,9 +47,7 @@ def bar_chart(
 ) -> Markup:
     """A figure: a legend, then one row per bar (label, stacked bar, total)."""
     top = max((sum(b.values.get(s.name, 0) for s in series) for b in bars), default=0) or 1
-    legend = "".join(
-        f'<li class="{escape(s.name)}">{escape(s.title)}</li>' for s in series
-    )
+    legend = "".join(f'<li class="{escape(s.name)}">{escape(s.title)}</li>' for s in series)
     parts = [
         f'<figure class="chart" aria-label="{escape(title)}">',
         f"<figcaption>{escape(title)}</figcaption>",
@@ -58,9 +56,7 @@ def bar_chart(
     ]
     for item in bars:
         total = sum(item.values.get(s.name, 0) for s in series)
-        tip = separator.join(
-            f"{s.title}: {number(item.values.get(s.name, 0))}" for s in series
-        )
+        tip = separator.join(f"{s.title}: {number(item.values.get(s.name, 0))}" for s in series)
         label = escape(item.label)
         if item.href:
             label = Markup(f'<a href="{escape(item.href)}">{label}</a>')

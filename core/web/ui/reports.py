@@ -48,9 +48,7 @@ class Crumb:
 def _place_name(db: Session, model: Any, code: str | None, locale: str) -> str | None:
     if not code:
         return None
-    found = db.execute(
-        select(model.name_fa, model.name_en).where(col(model.code) == code)
-    ).first()
+    found = db.execute(select(model.name_fa, model.name_en).where(col(model.code) == code)).first()
     return localized(locale, found[0], found[1]) if found else code
 
 
@@ -74,8 +72,10 @@ def _period_title(request: Request[Any, Any, Any], period: Period, locale: str) 
     names = FA_MONTHS if locale == "fa" else EN_MONTHS
     if period.year is not None:
         year = format_number(str(period.year), locale)
-        return f"{names[period.month - 1]} {year}" if period.month else t(
-            request, "the year {year}", year=year
+        return (
+            f"{names[period.month - 1]} {year}"
+            if period.month
+            else t(request, "the year {year}", year=year)
         )
     if period.start or period.end:
         return t(
@@ -109,9 +109,7 @@ def _report(
     try:
         period = resolve_period(params["period"], params["from"], params["to"])
         scope = reports.Scope(province=params["province"] or None, county=params["county"] or None)
-        rows = reports.summary(
-            db, actor, registry, group_by=group_by, period=period, scope=scope
-        )
+        rows = reports.summary(db, actor, registry, group_by=group_by, period=period, scope=scope)
     except InvalidInput as exc:
         errors = {e["field"]: t(request, e["message"]) for e in exc.errors}
         shown = {"period", "from", "to"}
@@ -166,14 +164,20 @@ def _report(
     province = params["province"] or _county_province(db, params["county"])
     crumbs = []
     if group_by in reports.PLACE_GROUPS and (province or params["county"]):
-        crumbs.append(Crumb(t(request, "All provinces"), "/reports?" + _query(
-            question, group_by="province", province=None, county=None
-        )))
-        crumbs.append(Crumb(
-            _place_name(db, Province, province, locale) or "",
-            "/reports?" + _query(question, group_by="county", province=province, county=None)
-            if params["county"] else None,
-        ))
+        crumbs.append(
+            Crumb(
+                t(request, "All provinces"),
+                "/reports?" + _query(question, group_by="province", province=None, county=None),
+            )
+        )
+        crumbs.append(
+            Crumb(
+                _place_name(db, Province, province, locale) or "",
+                "/reports?" + _query(question, group_by="county", province=province, county=None)
+                if params["county"]
+                else None,
+            )
+        )
         if params["county"]:
             crumbs.append(Crumb(_place_name(db, County, params["county"], locale) or "", None))
     today = to_tehran(utcnow()).date()
