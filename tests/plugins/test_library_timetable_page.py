@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from litestar import Litestar
@@ -93,7 +93,7 @@ def timetable(engine: Engine, redis_url: str) -> Iterator[Timetable]:
         monday = _working_monday(session, app)
         stop = session.exec(
             select(RouteStop).where(
-                RouteStop.county_id == karaj.id, RouteStop.weekday == 0, RouteStop.start > "12:00"
+                RouteStop.county_id == karaj.id, RouteStop.weekday == 0, RouteStop.start > time(12)
             )
         ).one()
         assert case.id is not None and task.id is not None and stop.id is not None

@@ -351,8 +351,9 @@ def test_csv_opens_in_excel_with_persian_headers(client: Client, world: World) -
     assert rows[0][-1] == "رعایت مهلت (درصد)"
     by_key = {r[0]: r for r in rows[1:-1]}
     assert by_key["health"][1] == "اداره health"
-    unrouted = by_key[""]
-    assert unrouted[1] == "هنوز ارجاع‌نشده" and unrouted[2] == "2" and unrouted[4] == "1"
+    municipality = by_key["municipality"]  # pothole (late), unrouted, refused
+    assert municipality[2:8] == ["3", "0", "1", "0", "2", "1"]
+    assert municipality[-1] == "0.0"  # the one decided case missed its deadline
     assert rows[-1][1] == "جمع" and rows[-1][2] == str(len(world.cases))
 
 
