@@ -11,7 +11,7 @@ import csv
 import io
 from typing import Any
 
-from hamyar.core.cases.reports import NUMBERS, ReportRow, totals
+from hamyar.core.cases.reports import GROUP_NOUNS, NUMBERS, ReportRow, totals
 from hamyar.core.i18n import gettext, localized
 
 HEADERS = {
@@ -38,7 +38,7 @@ def to_csv(rows: list[ReportRow], *, group_by: str, locale: str) -> str:
     writer.writerow(
         [
             gettext(locale, "Code"),
-            gettext(locale, "by " + group_by),
+            gettext(locale, GROUP_NOUNS.get(group_by, group_by)),
             *(gettext(locale, HEADERS[name]) for name in NUMBERS),
             gettext(locale, "SLA compliance (%)"),
         ]

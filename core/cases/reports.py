@@ -51,6 +51,15 @@ NUMBERS = (
     "sla_missed",
 )
 """The counted columns, in the order pages and exports show them."""
+GROUP_NOUNS = {
+    "province": "Province",
+    "county": "County",
+    "neighbourhood": "Neighbourhood",
+    "agency": "Agency",
+    "service": "Service",
+    "state": "State",
+}
+"""The grouping as a noun (a catalogue entry), for headings and headers."""
 NO_GROUP = {
     "province": "No neighbourhood given",
     "county": "No neighbourhood given",

@@ -125,7 +125,7 @@ def test_a_visit_shows_its_two_partners_and_the_booked_request(timetable: Timeta
     assert "municipality_culture" not in page and "mowasat" not in page  # titles, never codes
     assert f'href="/cases/{timetable.case_id}"' in row
     assert "کتابخانه سیار برای دبستان شهید بهشتی" in row
-    assert "۱۴:۰۰–۱۶:۳۰" in row
+    assert "۱۴:۰۰ تا ۱۶:۳۰" in row
     assert f"دوشنبه {format_date(timetable.monday, 'fa')}" in page
     saturday = week_start(timetable.monday)
     heading = (
@@ -169,7 +169,8 @@ def test_a_partner_may_join_one_day_only(timetable: Timetable, engine: Engine) -
 
 def test_counties_and_weeks_are_links_and_the_page_prints(timetable: Timetable) -> None:
     page = timetable.get("coordinator")
-    assert 'aria-current="page">کرج</a>' in page
+    assert 'aria-current="page">کرج</a>' in page and "<strong>کرج</strong>" in page
+    assert 'href="/library/timetable?county=fardis&amp;week=' in page
     assert 'rel="next"' in page and 'rel="prev"' in page and "data-print" in page
     assert page.count('class="card plan-period"') == 4
 

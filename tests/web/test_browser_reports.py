@@ -70,16 +70,25 @@ def _cases(session: Session, app: Application) -> int:
         ("visit", "library.mobile_visit", "karaj-azimiyeh"),
     ):
         data = (
-            {"venue": "school", "venue_name": SCHOOL, "age_groups": ["primary"], "expected_attendees": 120}
+            {
+                "venue": "school",
+                "venue_name": SCHOOL,
+                "age_groups": ["primary"],
+                "expected_attendees": 120,
+            }
             if service == "library.mobile_visit"
             else None
         )
         made[name] = new_case(
             session, registry, service, nb=place, data=data, title=f"درخواست نمونه {name}"
         )
-    refused = new_case(session, registry, "municipality.report", nb="karaj-hesarak", title="خارج از حوزه شهرداری")
+    refused = new_case(
+        session, registry, "municipality.report", nb="karaj-hesarak", title="خارج از حوزه شهرداری"
+    )
     apply_transition(session, refused, "reject", COORDINATOR, registry, comment="خارج از حوزه")
-    again = new_case(session, registry, "municipality.report", nb="fardis-centre", title="تکرار گزارش فردیس")
+    again = new_case(
+        session, registry, "municipality.report", nb="fardis-centre", title="تکرار گزارش فردیس"
+    )
     mark_duplicate(session, again, made["fardis"], registry)
     for case in made.values():
         route_case(session, case.id, registry, pm=app.pm)  # type: ignore[arg-type]
@@ -176,6 +185,7 @@ def _shots(page: Page, base: str, name: str, prepare: Callable[[], None] = lambd
         for label, width in (("desktop", 1280), ("360", 360)):
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=str(folder / f"{name}-{locale}-{label}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{name}-{locale}-360-top.png"))  # what a phone shows
         page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
         page.emulate_media(media="print")
         page.screenshot(path=str(folder / f"{name}-{locale}-print.png"), full_page=True)
@@ -239,7 +249,11 @@ def test_a_coordinator_drills_down_picks_a_month_and_exports(
 
 def test_the_reports_fit_a_phone(browser: Browser, world: World) -> None:
     page = _page_for(browser, world.base, "coordinator", width=360)
-    for path in ("/reports?group_by=neighbourhood", "/reports/print?group_by=service", "/reports?group_by=service"):
+    for path in (
+        "/reports?group_by=neighbourhood",
+        "/reports/print?group_by=service",
+        "/reports?group_by=service",
+    ):
         page.goto(world.base + path)
         expect(page.locator("#report")).to_be_visible()
         _no_sideways_scroll(page)

@@ -365,7 +365,7 @@ def test_csv_headers_follow_the_language(client: Client, world: World) -> None:
     )
     assert response.status_code == 200
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert header[:5] == ["Code", "by service", "Cases", "Resolved", "Rejected"]
+    assert header[:5] == ["Code", "Service", "Cases", "Resolved", "Rejected"]
     assert 'filename="hamyar-service-1402.csv"' in response.headers["content-disposition"]
 
 

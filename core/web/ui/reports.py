@@ -69,22 +69,23 @@ def _query(base: dict[str, str], **changes: str | None) -> str:
 
 
 def _period_title(request: Request[Any, Any, Any], period: Period, locale: str) -> str:
+    """What the report covers, as a sentence: "Cases opened in Mehr 1402"."""
     names = FA_MONTHS if locale == "fa" else EN_MONTHS
     if period.year is not None:
         year = format_number(str(period.year), locale)
-        return (
-            f"{names[period.month - 1]} {year}"
-            if period.month
-            else t(request, "the year {year}", year=year)
-        )
+        if period.month:
+            return t(
+                request, "Cases opened in {period}", period=f"{names[period.month - 1]} {year}"
+            )
+        return t(request, "Cases opened in the year {year}", year=year)
     if period.start or period.end:
         return t(
             request,
-            "{start} to {end}",
+            "Cases opened from {start} to {end}",
             start=format_date(period.start, locale) if period.start else "…",
             end=format_date(period.end, locale) if period.end else "…",
         )
-    return t(request, "all time")
+    return t(request, "Cases opened at any time")
 
 
 def _report(
@@ -126,6 +127,7 @@ def _report(
         "province": params["province"],
         "county": params["county"],
     }
+    group_noun = reports.GROUP_NOUNS.get(group_by, "")
     child = reports.child_group(group_by)
     scope_key = {"province": "province", "county": "county"}.get(group_by)
 
@@ -154,7 +156,7 @@ def _report(
             ],
             series,
             rtl=locale == "fa",
-            title=t(request, "Cases per {group}", group=t(request, "by " + group_by)),
+            title=t(request, "Cases per {group}", group=t(request, group_noun).lower()),
             number=lambda n: format_number(n, locale),
             separator="، " if locale == "fa" else ", ",
         )
@@ -193,6 +195,7 @@ def _report(
         chart=chart,
         groups=reports.GROUPS,
         group_by=group_by,
+        group_noun=group_noun,
         period=period,
         period_title=_period_title(request, period, locale),
         years=jalali_years_until(today),
