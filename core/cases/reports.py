@@ -128,11 +128,12 @@ def _labels(
 
 def _check_scope(session: Session, scope: Scope) -> None:
     """A province or county code that does not exist is a mistake to mend, not an empty table."""
-    for field, model, code in (
+    models: tuple[tuple[str, Any, str | None], ...] = (
         ("province", Province, scope.province),
         ("county", County, scope.county),
-    ):
-        if code and session.execute(select(model.id).where(model.code == code)).first() is None:  # type: ignore[attr-defined]
+    )
+    for field, model, code in models:
+        if code and session.execute(select(model.id).where(model.code == code)).first() is None:
             message = f"no {field} with the code {code!r}; see /api/neighbourhoods"
             raise InvalidInput(message, [{"field": field, "message": message}])
 

@@ -56,7 +56,7 @@ def _county_province(db: Session, county: str | None) -> str | None:
     if not county:
         return None
     found = db.execute(
-        select(Province.code)
+        select(col(Province.code))
         .join(County, col(County.province_id) == col(Province.id))
         .where(col(County.code) == county)
     ).first()
