@@ -209,10 +209,10 @@ def timetable_plan(
         earlier_href=href(county, start - timedelta(weeks=WEEKS)),
         later_href=href(county, start + timedelta(weeks=WEEKS)),
         columns={
-            "place": _text(locale, "محل (مدرسه یا محله)", "Where (school or neighbourhood)"),
+            "place": _text(locale, "مدرسه یا محله", "School or neighbourhood"),
             "title": _text(locale, "واحد سیار", "Mobile unit"),
             "partners": _text(locale, "همکاران", "Partners joining"),
-            "links": _text(locale, "درخواست‌های نوبت‌گرفته", "Booked requests"),
+            "links": _text(locale, "درخواست‌ها", "Booked requests"),
         },
     )
 
