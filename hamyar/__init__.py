@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from hamyar.core.application.unit_of_work import (
         UnitOfWork,
     )
+    from hamyar.core.auth.access import (
+        readable_cases,
+    )
     from hamyar.core.auth.actor import (
         Actor,
         intake_actor,
@@ -132,6 +135,9 @@ if TYPE_CHECKING:
     from hamyar.core.text.folding import (
         tokens as search_tokens,
     )
+    from hamyar.core.time.deadlines import (
+        working_calendar,
+    )
     from hamyar.core.time.jalali import (
         format_date as format_jalali_date,
     )
@@ -142,6 +148,15 @@ if TYPE_CHECKING:
     from hamyar.core.web.dependencies import (
         ActorDep,
         application_of,
+    )
+    from hamyar.core.web.ui.plan_page import (
+        PeriodicPlan,
+        PlanChoice,
+        PlanEntry,
+        PlanLink,
+        PlanPeriod,
+        page_locale,
+        plan_page,
     )
     from hamyar.core.workflow import (
         Expression,
@@ -193,6 +208,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "NotFound": ("hamyar.core.exceptions", "NotFound"),
     "PeriodicContext": ("hamyar.core.engine.contexts", "PeriodicContext"),
     "PeriodicJob": ("hamyar.core.plugin.declarations", "PeriodicJob"),
+    "PeriodicPlan": ("hamyar.core.web.ui.plan_page", "PeriodicPlan"),
+    "PlanChoice": ("hamyar.core.web.ui.plan_page", "PlanChoice"),
+    "PlanEntry": ("hamyar.core.web.ui.plan_page", "PlanEntry"),
+    "PlanLink": ("hamyar.core.web.ui.plan_page", "PlanLink"),
+    "PlanPeriod": ("hamyar.core.web.ui.plan_page", "PlanPeriod"),
     "Plugins": ("hamyar.core.plugin.manager", "Plugins"),
     "Province": ("hamyar.core.storage.models", "Province"),
     "Registry": ("hamyar.core.plugin.registry", "Registry"),
@@ -235,7 +255,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "joint_partner": ("hamyar.core.routing.proposals", "joint_partner"),
     "labelled": ("hamyar.core.plugin.forms", "labelled"),
     "not_responsible": ("hamyar.core.workflow.builders", "not_responsible"),
+    "page_locale": ("hamyar.core.web.ui.plan_page", "page_locale"),
+    "plan_page": ("hamyar.core.web.ui.plan_page", "plan_page"),
     "prepare_database": ("hamyar.core.application.setup", "prepare_database"),
+    "readable_cases": ("hamyar.core.auth.access", "readable_cases"),
     "returned_state": ("hamyar.core.workflow.builders", "returned_state"),
     "roles": ("hamyar.core.workflow", "roles"),
     "search_tokens": ("hamyar.core.text.folding", "tokens"),
@@ -245,6 +268,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "user_transition": ("hamyar.core.workflow.builders", "user_transition"),
     "utcnow": ("hamyar.core.storage.models", "utcnow"),
     "when": ("hamyar.core.workflow.builders", "when"),
+    "working_calendar": ("hamyar.core.time.deadlines", "working_calendar"),
 }
 """Public name → (module, name there)."""
 
@@ -278,6 +302,11 @@ __all__ = [
     "NotFound",
     "PeriodicContext",
     "PeriodicJob",
+    "PeriodicPlan",
+    "PlanChoice",
+    "PlanEntry",
+    "PlanLink",
+    "PlanPeriod",
     "Plugins",
     "Province",
     "Registry",
@@ -319,7 +348,10 @@ __all__ = [
     "joint_partner",
     "labelled",
     "not_responsible",
+    "page_locale",
+    "plan_page",
     "prepare_database",
+    "readable_cases",
     "returned_state",
     "roles",
     "search_tokens",
@@ -329,6 +361,7 @@ __all__ = [
     "user_transition",
     "utcnow",
     "when",
+    "working_calendar",
 ]
 
 

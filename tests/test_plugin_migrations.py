@@ -158,7 +158,7 @@ def test_hook_register_migrations(shelf_site: Path, empty_database: str) -> None
     assert first.returncode == 0, first.stderr
     assert "core, library, shelf" in first.stdout
     assert {"shelf_item", "case", "library_route_stop"} <= _tables(url)
-    assert _versions(url) == {CORE_HEAD, "library_0001", "shelf_0001"}
+    assert _versions(url) == {CORE_HEAD, "library_0002", "shelf_0001"}
 
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -184,7 +184,7 @@ def test_hook_register_migrations(shelf_site: Path, empty_database: str) -> None
 
     again = hamyar("db", "upgrade", db_url=url, site=shelf_site)
     assert again.returncode == 0, again.stderr
-    assert _versions(url) == {CORE_HEAD, "library_0001", "shelf_0001"}
+    assert _versions(url) == {CORE_HEAD, "library_0002", "shelf_0001"}
     engine = make_engine(url)
     with engine.connect() as conn:
         titles = conn.execute(text("SELECT title FROM shelf_item")).scalars().all()
@@ -195,7 +195,7 @@ def test_hook_register_migrations(shelf_site: Path, empty_database: str) -> None
     assert down.returncode == 0, down.stderr
     assert "shelf_item" not in _tables(url)
     assert {"case", "library_route_stop"} <= _tables(url)
-    assert _versions(url) == {CORE_HEAD, "library_0001"}
+    assert _versions(url) == {CORE_HEAD, "library_0002"}
 
     bad = hamyar("db", "downgrade", "shelves@base", db_url=url, site=shelf_site)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
@@ -226,4 +226,4 @@ def test_a_disabled_plugins_table_is_neither_made_nor_removed(
     # Disabled, the plugin's recorded revision still resolves: the other branches still move.
     still = hamyar("db", "upgrade", db_url=url, site=shelf_site, disable="shelf")
     assert still.returncode == 0, still.stderr
-    assert _versions(url) == {CORE_HEAD, "library_0001", "shelf_0001"}
+    assert _versions(url) == {CORE_HEAD, "library_0002", "shelf_0001"}

@@ -1,34 +1,74 @@
-"""The achievements report: cases per neighbourhood, agency, service or state, over a period.
+"""The achievements report: cases per place, agency, service or state, over a period.
 
-For each group: cases opened in the period, how many are resolved, how many are open past their
-due date, and SLA compliance — of the cases whose deadline has been decided (resolved, or open
-and already late), the share resolved by their due date. Only cases the caller may see are
-counted (a coordinator counts confidential cases; their content plays no part here).
-Dates are Jalali (`1402-07-03`) or Gregorian ISO (`2023-09-25`), whole days in Tehran time.
+What is counted, for each group, of the cases **opened in the period** that the caller may see
+(`auth.access.visible_cases`: a coordinator counts confidential cases, an agency counts the
+confidential cases it works on, nobody reads their content here — a report holds counts only):
+
+- **resolved** — the case was served: it is `resolved` or `closed`;
+- **rejected** — refused or cancelled (`rejected`), **duplicate** — a repeat of another case;
+  both are finished but not achievements, so they are counted apart and never as resolved;
+- **open** — everything else; **overdue** — open and past its due time.
+
+**SLA compliance** is, of the cases with a due time whose outcome against it is known — resolved
+ones, and open ones already past it — the share resolved by their due time. A case is resolved
+at the last time it entered `resolved` (a reopened case counts its latest resolution). Rejected
+and duplicate cases, cases without a due time, and open cases still within it take no part.
+
+Places nest: province → county → neighbourhood; `province=` / `county=` narrow a report to one,
+so the rows of a drill-down add up to the row above it. Periods are `report_period.Period`s.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session, col
 
 from hamyar.core.auth.access import visible_cases
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.status import case_is_overdue, case_is_resolved
+from hamyar.core.cases.report_period import Period
+from hamyar.core.cases.status import DUPLICATE_STATES, REJECTED_STATES, RESOLVED_STATES
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.i18n import gettext
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Case, Neighbourhood, utcnow
-from hamyar.core.time.jalali import DAY_RANGE_MESSAGE, DateOutOfRange, parse_date
+from hamyar.core.storage.models import Case, County, HistoryEntry, Neighbourhood, Province, utcnow
 
-GROUPS = ("neighbourhood", "agency", "service", "state")
+GROUPS = ("province", "county", "neighbourhood", "agency", "service", "state")
+PLACE_GROUPS = ("province", "county", "neighbourhood")
 TEHRAN = ZoneInfo("Asia/Tehran")
+NUMBERS = (
+    "count",
+    "resolved",
+    "rejected",
+    "duplicate",
+    "open",
+    "overdue",
+    "sla_met",
+    "sla_missed",
+)
+"""The counted columns, in the order pages and exports show them."""
+GROUP_NOUNS = {
+    "province": "Province",
+    "county": "County",
+    "neighbourhood": "Neighbourhood",
+    "agency": "Agency",
+    "service": "Service",
+    "state": "State",
+}
+"""The grouping as a noun (a catalogue entry), for headings and headers."""
+NO_GROUP = {
+    "province": "No neighbourhood given",
+    "county": "No neighbourhood given",
+    "neighbourhood": "No neighbourhood given",
+    "agency": "Not yet routed",
+    "service": "—",
+    "state": "—",
+}
+"""The row label (a catalogue entry) for cases that have no value for the grouping."""
 
 
 @dataclass(frozen=True)
@@ -38,24 +78,22 @@ class ReportRow:
     label_en: str
     count: int
     resolved: int
+    rejected: int
+    duplicate: int
+    open: int
     overdue: int
     sla_met: int
     sla_missed: int
     sla_compliance: float | None
-    """0..1, or None when no deadline has been decided yet."""
+    """0..1, or None when no case's outcome against its due time is known yet."""
 
 
-def parse_day(value: str | None, field: str) -> date | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return parse_date(value.strip())
-    except DateOutOfRange:
-        raise InvalidInput(
-            f"{field}: {DAY_RANGE_MESSAGE}", [{"field": field, "message": DAY_RANGE_MESSAGE}]
-        ) from None
-    except ValueError as exc:
-        raise InvalidInput(f"{field}: {exc}", [{"field": field, "message": str(exc)}]) from None
+@dataclass(frozen=True)
+class Scope:
+    """Which place a report is narrowed to (codes, as `/api/neighbourhoods` names them)."""
+
+    province: str | None = None
+    county: str | None = None
 
 
 def _start_of(day: date) -> datetime:
@@ -65,13 +103,18 @@ def _start_of(day: date) -> datetime:
 def _labels(
     session: Session, registry: Registry, group_by: str, keys: list[Any]
 ) -> dict[Any, tuple[str, str]]:
-    if group_by == "neighbourhood":
-        ids = [k for k in keys if k is not None]
-        names = select(
-            col(Neighbourhood.id), col(Neighbourhood.name_fa), col(Neighbourhood.name_en)
+    wanted = [k for k in keys if k is not None]
+    if group_by in PLACE_GROUPS:
+        model: Any = {"province": Province, "county": County, "neighbourhood": Neighbourhood}[
+            group_by
+        ]
+        key = model.id if group_by == "neighbourhood" else model.code
+        if not wanted:
+            return {}
+        rows = session.execute(
+            select(key, model.name_fa, model.name_en).where(col(key).in_(wanted))
         )
-        rows: Any = session.execute(names.where(col(Neighbourhood.id).in_(ids))) if ids else []
-        return {i: (fa, en) for i, fa, en in rows}
+        return {k: (fa, en) for k, fa, en in rows}
     if group_by == "agency":
         return {a.code: (a.title_fa, a.title_en) for a in registry.agencies.values()}
     if group_by == "service":
@@ -83,102 +126,143 @@ def _labels(
     return labels
 
 
+def _check_scope(session: Session, scope: Scope) -> None:
+    """A province or county code that does not exist is a mistake to mend, not an empty table."""
+    models: tuple[tuple[str, Any, str | None], ...] = (
+        ("province", Province, scope.province),
+        ("county", County, scope.county),
+    )
+    for field, model, code in models:
+        if code and session.execute(select(model.id).where(model.code == code)).first() is None:
+            message = f"no {field} with the code {code!r}; see /api/neighbourhoods"
+            raise InvalidInput(message, [{"field": field, "message": message}])
+
+
+def resolution_time() -> Any:
+    """SQL: when the case last entered `resolved` (a closed case was resolved before it was
+    closed); the engine's stamp, or its last change, for a case resolved some other way."""
+    entered = (
+        select(func.max(HistoryEntry.created_at))
+        .where(
+            col(HistoryEntry.case_id) == col(Case.id),
+            col(HistoryEntry.task_id).is_(None),
+            col(HistoryEntry.to_state) == "resolved",
+        )
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    return func.coalesce(entered, Case.resolved_at, Case.updated_at)
+
+
 def summary(
     session: Session,
     actor: Actor,
     registry: Registry,
     *,
     group_by: str,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    period: Period | None = None,
+    scope: Scope | None = None,
     now: datetime | None = None,
 ) -> list[ReportRow]:
-    """One row per group, largest first."""
+    """One row per group, largest first; see the module's docstring for what each number is."""
     if group_by not in GROUPS:
-        raise InvalidInput(
-            f"group_by must be one of {', '.join(GROUPS)}",
-            [{"field": "group_by", "message": "unknown grouping"}],
-        )
-    if date_from and date_to and date_to < date_from:
-        raise InvalidInput("`to` is before `from`", [{"field": "to", "message": "before from"}])
+        message = f"group_by must be one of {', '.join(GROUPS)}"
+        raise InvalidInput(message, [{"field": "group_by", "message": message}])
+    period = period or Period()
+    scope = scope or Scope()
+    _check_scope(session, scope)
     now = now or utcnow()
-    column = {
+    column: Any = {
+        "province": Province.code,
+        "county": County.code,
         "neighbourhood": Case.neighbourhood_id,
         "agency": Case.agency_code,
         "service": Case.service_code,
         "state": Case.state,
     }[group_by]
-    resolved = case_is_resolved()
-    resolved_at = func.coalesce(Case.resolved_at, Case.updated_at)
-    late_open = case_is_overdue(now)
-    met = and_(resolved, Case.due_at.is_not(None), resolved_at <= Case.due_at)  # type: ignore[union-attr]
-    missed_resolved = and_(resolved, Case.due_at.is_not(None), resolved_at > Case.due_at)  # type: ignore[union-attr]
+    state = col(Case.state)
+    resolved = state.in_(RESOLVED_STATES)
+    rejected = state.in_(REJECTED_STATES)
+    duplicate = state.in_(DUPLICATE_STATES)
+    is_open = ~or_(resolved, rejected, duplicate, col(Case.resolved_at).is_not(None))
+    overdue = and_(is_open, col(Case.due_at) < now)
+    has_due = col(Case.due_at).is_not(None)
+    when = resolution_time()
+    met = and_(resolved, has_due, when <= Case.due_at)
+    late = and_(resolved, has_due, when > Case.due_at)
 
     def total(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     query = (
-        # The grouping column's type depends on `group_by`; the select is right for each.
-        select(  # type: ignore[call-overload]
+        select(
             column,
             func.count(),
             total(resolved),
-            total(late_open),
+            total(rejected),
+            total(duplicate),
+            total(overdue),
             total(met),
-            total(missed_resolved),
+            total(late),
         )
+        .select_from(Case)
+        .outerjoin(Neighbourhood, col(Neighbourhood.id) == col(Case.neighbourhood_id))
+        .outerjoin(County, col(County.id) == col(Neighbourhood.county_id))
+        .outerjoin(Province, col(Province.id) == col(County.province_id))
         .where(visible_cases(actor))
         .group_by(column)
     )
-    if date_from:
-        query = query.where(Case.created_at >= _start_of(date_from))
-    if date_to:
-        query = query.where(Case.created_at < _start_of(date_to + timedelta(days=1)))
+    if scope.province:
+        query = query.where(col(Province.code) == scope.province)
+    if scope.county:
+        query = query.where(col(County.code) == scope.county)
+    if period.start:
+        query = query.where(col(Case.created_at) >= _start_of(period.start))
+    if period.end:
+        query = query.where(col(Case.created_at) < _start_of(period.end + timedelta(days=1)))
     raw = list(session.execute(query))
     labels = _labels(session, registry, group_by, [r[0] for r in raw])
     rows = []
-    for key, count, n_resolved, overdue, n_met, n_missed in raw:
-        missed = int(n_missed) + int(overdue)
-        decided = int(n_met) + missed
-        fa, en = labels.get(
-            key, (str(key) if key is not None else "—", str(key) if key is not None else "—")
+    for key, count, n_resolved, n_rejected, n_duplicate, n_overdue, n_met, n_late in raw:
+        fallback = NO_GROUP[group_by]
+        fa, en = labels.get(key) or (
+            (gettext("fa", fallback), fallback) if key is None else (str(key), str(key))
         )
+        finished = int(n_resolved) + int(n_rejected) + int(n_duplicate)
         rows.append(
-            ReportRow(
-                key=None if key is None else str(key),
-                label=fa,
-                label_en=en,
+            _row(
+                None if key is None else str(key),
+                fa,
+                en,
                 count=int(count),
                 resolved=int(n_resolved),
-                overdue=int(overdue),
+                rejected=int(n_rejected),
+                duplicate=int(n_duplicate),
+                open=int(count) - finished,
+                overdue=int(n_overdue),
                 sla_met=int(n_met),
-                sla_missed=missed,
-                sla_compliance=round(int(n_met) / decided, 4) if decided else None,
+                sla_missed=int(n_late) + int(n_overdue),
             )
         )
-    rows.sort(key=lambda r: (-r.count, r.label))
+    rows.sort(key=lambda r: (r.key is None, -r.count, r.label))
     return rows
 
 
+def _row(key: str | None, label: str, label_en: str, **numbers: int) -> ReportRow:
+    decided = numbers["sla_met"] + numbers["sla_missed"]
+    share = round(numbers["sla_met"] / decided, 4) if decided else None
+    return ReportRow(key, label, label_en, sla_compliance=share, **numbers)
+
+
 def totals(rows: list[ReportRow]) -> dict[str, Any]:
-    met = sum(r.sla_met for r in rows)
-    missed = sum(r.sla_missed for r in rows)
-    return {
-        "count": sum(r.count for r in rows),
-        "resolved": sum(r.resolved for r in rows),
-        "overdue": sum(r.overdue for r in rows),
-        "sla_met": met,
-        "sla_missed": missed,
-        "sla_compliance": round(met / (met + missed), 4) if met + missed else None,
-    }
+    """The sums of every counted column, and the SLA compliance of them all together."""
+    sums = {name: sum(getattr(r, name) for r in rows) for name in NUMBERS}
+    total = _row(None, "", "", **sums)
+    return {**sums, "sla_compliance": total.sla_compliance}
 
 
-def to_csv(rows: list[ReportRow]) -> str:
-    """CSV with a byte-order mark, so spreadsheet programs read the Persian labels right."""
-    out = io.StringIO()
-    fields = list(ReportRow.__dataclass_fields__)
-    writer = csv.DictWriter(out, fieldnames=fields)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(asdict(row))
-    return "\ufeff" + out.getvalue()
+def child_group(group_by: str) -> str | None:
+    """The grouping one level down a place drill-down (province → county → neighbourhood)."""
+    if group_by in ("province", "county"):
+        return PLACE_GROUPS[PLACE_GROUPS.index(group_by) + 1]
+    return None

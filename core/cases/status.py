@@ -15,7 +15,11 @@ from sqlalchemy import ColumnElement
 from hamyar.core.storage.models import Case, Task
 
 RESOLVED_STATES = ("resolved", "closed")
-"""Case states that count as done for deadlines and reports."""
+"""Case states in which the case was served: what reports count as resolved."""
+REJECTED_STATES = ("rejected",)
+"""Refused or cancelled: finished, not served; reports count them apart from resolved."""
+DUPLICATE_STATES = ("duplicate",)
+"""A repeat of another report: finished, counted apart (the original carries the work)."""
 
 
 def case_is_resolved() -> ColumnElement[bool]:

@@ -153,6 +153,14 @@ def register_periodic_jobs(register: Any) -> None:
 
 
 @hookimpl
+def register_routes(register: Any) -> None:
+    """`/library/timetable`: the route, week by week per county, drawn as a periodic plan."""
+    from hamyar.plugins.library.timetable_page import timetable_page
+
+    register(timetable_page)
+
+
+@hookimpl
 def propose_routes(context: RoutingContext) -> list[RouteProposal]:
     direct = direct_request(context.case, AGENCY, reason="درخواست مستقیم از کانون")
     return [direct] if direct else []
@@ -160,7 +168,8 @@ def propose_routes(context: RoutingContext) -> list[RouteProposal]:
 
 @hookimpl
 def load_demo_data(context: DemoContext) -> None:
-    from hamyar.plugins.library.demo import add_route_stops, demo_cases
+    from hamyar.plugins.library.demo import add_partners, add_route_stops, demo_cases
 
     add_route_stops(context.session)
+    add_partners(context.session)
     context.add_cases(demo_cases())

@@ -7,7 +7,7 @@ from datetime import time
 from sqlmodel import Session, col, select
 
 from hamyar import County, Neighbourhood
-from hamyar.plugins.library.models import RouteStop
+from hamyar.plugins.library.models import Partner, RouteStop, VisitPartner
 
 DAYS = (5, 6, 0, 1, 2)  # Saturday … Wednesday
 HOURS = ((time(9, 0), time(11, 30)), (time(14, 0), time(16, 30)))
@@ -41,6 +41,47 @@ def add_route_stops(session: Session) -> int:
                 )
             )
             added += 1
+    session.flush()
+    return added
+
+
+PARTNERS = (
+    ("health", "دانشگاه علوم پزشکی البرز", "Alborz University of Medical Sciences", "agency"),
+    (
+        "municipality_culture",
+        "سازمان فرهنگی، اجتماعی و ورزشی شهرداری",
+        "The municipality's cultural, social and sports organisation",
+        "agency",
+    ),
+    ("family_ambassadors", "گروه جهادی سفیران خانواده", "Family Ambassadors volunteers", "ngo"),
+    ("mowasat", "تشکل مواسات مادرانه", "Mothers' Mowasat association", "ngo"),
+)
+"""The partners of seed 000's meeting, who join the unit "on the timetable it provides"."""
+JOINS = {
+    # (weekday, morning?) → the partners joining that stop every week
+    (5, True): ("health",),  # Saturday mornings: health screenings beside the unit
+    (0, False): ("municipality_culture", "mowasat"),  # Monday afternoons
+    (2, True): ("family_ambassadors",),  # Wednesday mornings
+}
+
+
+def add_partners(session: Session) -> int:
+    """The partners and the stops they join every week; return how many links were added."""
+    known = {p.code: p for p in session.exec(select(Partner)).all()}
+    for code, title_fa, title_en, kind in PARTNERS:
+        if code not in known:
+            known[code] = Partner(code=code, title_fa=title_fa, title_en=title_en, kind=kind)
+            session.add(known[code])
+    session.flush()
+    linked = {(v.stop_id, v.partner_id) for v in session.exec(select(VisitPartner)).all()}
+    added = 0
+    for stop in session.exec(select(RouteStop)).all():
+        for code in JOINS.get((stop.weekday, stop.start.hour < 12), ()):
+            partner_id = known[code].id
+            assert stop.id is not None and partner_id is not None
+            if (stop.id, partner_id) not in linked:
+                session.add(VisitPartner(stop_id=stop.id, partner_id=partner_id))
+                added += 1
     session.flush()
     return added
 

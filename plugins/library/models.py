@@ -64,3 +64,29 @@ class PublishedWeek(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )
     published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Partner(SQLModel, table=True):
+    """Who joins the mobile unit's visits (seed 000): the university of medical sciences, the
+    municipality's cultural, social and sports organisation, NGOs such as "Mothers' Mowasat"."""
+
+    __tablename__ = "library_partner"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    title_fa: str = Field(max_length=200)
+    title_en: str = Field(max_length=200)
+    kind: str = Field(default="agency", max_length=16)
+    """agency (a public body) or ngo (a people's organisation)."""
+
+
+class VisitPartner(SQLModel, table=True):
+    """A partner joining one stop: on one `day`, or on every week's visit when `day` is None."""
+
+    __tablename__ = "library_visit_partner"
+    __table_args__ = (UniqueConstraint("stop_id", "day", "partner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stop_id: int = Field(foreign_key="library_route_stop.id", index=True)
+    day: date | None = None
+    partner_id: int = Field(foreign_key="library_partner.id")

@@ -162,6 +162,7 @@ ROUTES: dict[str, Route] = {
     ),
     "GET /search": Route(READ),
     "GET /reports": Route(READ),
+    "GET /reports/print": Route(READ),
     "GET /queue": Route(QUEUE),
     "POST /queue/incidents/{incident_id:int}/retry": Route(QUEUE_WRITE, {}),
     "GET /admin/plugins": Route(OVERSEER),
@@ -180,6 +181,8 @@ ROUTES: dict[str, Route] = {
     "POST /admin/users/{user_id:int}/roles": Route(ADMIN_WRITE, {}),
     "POST /admin/users/{user_id:int}/roles/{assignment_id:int}/delete": Route(ADMIN_WRITE, {}),
     "POST /admin/users/{user_id:int}/deactivate": Route(ADMIN_WRITE, {}),
+    # -- the library plugin's timetable (a periodic plan page) -------------------------------
+    "GET /library/timetable": Route(READ),
     # -- Open311 (municipality plugin): citizen apps, no login --------------------------------
     "GET /open311/v2/{name:str}": Route(
         PUBLIC, params={"name": ["discovery.json", "services.json", "requests.json"]}

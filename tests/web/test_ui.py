@@ -14,8 +14,9 @@ from sqlmodel import Session
 from hamyar.core.auth.actor import Actor
 from hamyar.core.i18n import format_number, gettext
 from hamyar.core.i18n.fa import MESSAGES
+from hamyar.core.text.folding import to_persian_digits
 from hamyar.core.web.app import create_app
-from hamyar.core.web.ui.charts import Bar, bar_chart
+from hamyar.core.web.ui.charts import Bar, Series, bar_chart
 from hamyar.core.web.ui.live import event_names
 from hamyar.core.web.ui.locale import safe_next
 from hamyar.core.web.ui.schema_form import data_from_form, fields_for
@@ -277,12 +278,35 @@ def test_form_fields_follow_the_schema_and_posted_strings_become_data() -> None:
 
 def test_a_right_to_left_chart_grows_from_the_right() -> None:
     bars = [Bar("الف", {"count": 10}), Bar("ب", {"count": 5})]
-    rtl = str(bar_chart(bars, ["count"], rtl=True, title="t"))
-    ltr = str(bar_chart(bars, ["count"], rtl=False, title="t"))
+    series = [Series("count", "پرونده‌ها")]
+    rtl = str(bar_chart(bars, series, rtl=True, title="t"))
+    ltr = str(bar_chart(bars, series, rtl=False, title="t"))
     rtl_x = [float(x) for x in re.findall(r'<rect class="bar count" x="([\d.]+)"', rtl)]
+    rtl_w = [
+        float(x)
+        for x in re.findall(r'<rect class="bar count" x="[\d.]+" y="0" width="([\d.]+)"', rtl)
+    ]
     ltr_x = [float(x) for x in re.findall(r'<rect class="bar count" x="([\d.]+)"', ltr)]
-    assert ltr_x[0] == ltr_x[1]  # bars start at the same left edge
+    assert ltr_x[0] == ltr_x[1] == 0  # bars start at the same left edge
     assert rtl_x[0] < rtl_x[1]  # and end at the same right edge: the longer starts further left
+    assert [x + w for x, w in zip(rtl_x, rtl_w, strict=True)] == [100, 100]
+
+
+def test_a_chart_keeps_long_labels_whole_and_names_its_series_in_the_page_language() -> None:
+    label = "برنامه مشترک خدمت‌رسانی به محله کم‌برخوردار در شهرستان نظرآباد"
+    chart = str(
+        bar_chart(
+            [Bar(label, {"resolved": 3, "overdue": 1})],
+            [Series("resolved", "رسیدگی‌شده"), Series("overdue", "گذشته از مهلت")],
+            rtl=True,
+            title="پرونده‌ها",
+            number=to_persian_digits,
+            separator="، ",
+        )
+    )
+    assert f'<span class="chart-label">{label}</span>' in chart  # HTML text: it wraps, never cut
+    assert 'title="رسیدگی‌شده: ۳، گذشته از مهلت: ۱"' in chart
+    assert "count:" not in chart and "…" not in chart
 
 
 def test_live_events_name_only_what_the_listener_may_know() -> None:

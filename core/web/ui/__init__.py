@@ -62,6 +62,7 @@ def ui_router() -> Router:
         *ownership.HANDLERS,
         search.search_page,
         reports.reports_page,
+        reports.reports_print,
         queue.queue_page,
         queue.retry_incident,
         admin.plugins_page,

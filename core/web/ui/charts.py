@@ -1,7 +1,12 @@
-"""Horizontal bar charts as inline SVG, drawn on the server.
+"""Bar charts drawn on the server: one HTML row per bar, the bar itself a small inline SVG.
 
-No chart library and no script: the chart is part of the page, prints, works on a phone, and
-mirrors itself for right-to-left pages (bars grow from the right, labels sit on the right).
+No chart library and no script. Each label is HTML text, so it wraps onto a second line where
+it is long and the browser shapes and orders it as Persian — in a right-to-left page it starts
+at the right edge and wraps there, never clipped at the wrong end as SVG text is. On a phone the
+label sits above its bar (hamyar.css), so the bar has the whole width. A bar is stacked from
+its series (they must not overlap: they add up to the row's total); SVG fills print, where CSS
+backgrounds do not. Every row carries a tooltip with each series' name and value, in the
+page's language.
 """
 
 from __future__ import annotations
@@ -11,68 +16,77 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-ROW = 26
-BAR = 16
-LABEL_WIDTH = 190
-VALUE_WIDTH = 60
-WIDTH = 720
+HEIGHT = 14
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     values: dict[str, int]
-    """Series name → value; series are drawn overlapping, the first (largest) underneath."""
+    """Series name → value; the series are stacked in the order the chart names them."""
+    href: str | None = None
+    """Where the label leads (a drill-down), if anywhere."""
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    """Also the CSS class that colours it."""
+    title: str
+    """The localised name shown in the legend and tooltips."""
 
 
 def bar_chart(
     bars: Sequence[Bar],
-    series: Sequence[str],
+    series: Sequence[Series],
     *,
     rtl: bool,
     title: str,
     number: Callable[[int], str] = str,
+    separator: str = ", ",
 ) -> Markup:
-    """An SVG of one row per bar; each series is a bar of its own colour (CSS class = name).
-
-    Geometry is laid out left-to-right in physical coordinates (`direction="ltr"` on the SVG)
-    and mirrored by hand for `rtl`; text runs still shape and order themselves as Persian.
-    """
-    height = max(1, len(bars)) * ROW + 10
-    top = max((max(b.values.values(), default=0) for b in bars), default=0) or 1
-    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    """A figure: a legend, then one row per bar (label, stacked bar, total)."""
+    top = max((sum(b.values.get(s.name, 0) for s in series) for b in bars), default=0) or 1
+    legend = "".join(f'<li class="{escape(s.name)}">{escape(s.title)}</li>' for s in series)
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" direction="ltr">'
-        f"<title>{escape(title)}</title>"
+        f'<figure class="chart" aria-label="{escape(title)}">',
+        f"<figcaption>{escape(title)}</figcaption>",
+        f'<ul class="legend" aria-hidden="true">{legend}</ul>',
+        '<ol class="chart-rows">',
     ]
-    for i, item in enumerate(bars):
-        y = 5 + i * ROW
-        label_x = WIDTH - 4 if rtl else LABEL_WIDTH - 8
+    for item in bars:
+        total = sum(item.values.get(s.name, 0) for s in series)
+        tip = separator.join(f"{s.title}: {number(item.values.get(s.name, 0))}" for s in series)
+        label = escape(item.label)
+        if item.href:
+            label = Markup(f'<a href="{escape(item.href)}">{label}</a>')
         parts.append(
-            f'<text x="{label_x}" y="{y + BAR - 3}" text-anchor="end">'
-            f"{escape(_clip(item.label))}</text>"
+            f'<li class="chart-row" title="{escape(tip)}">'
+            f'<span class="chart-label">{label}</span>'
+            f'<span class="chart-bar">{_bar(item, series, top, rtl)}</span>'
+            f'<span class="chart-value">{escape(number(total))}</span></li>'
         )
-        for name in series:
-            value = item.values.get(name, 0)
-            width = round(span * value / top, 1)
-            x = WIDTH - LABEL_WIDTH - width if rtl else LABEL_WIDTH
-            parts.append(
-                f'<rect class="bar {escape(name)}" x="{x}" y="{y}" width="{width}" '
-                f'height="{BAR}" rx="3"><title>{escape(name)}: {escape(number(value))}'
-                "</title></rect>"
-            )
-        first = item.values.get(series[0], 0) if series else 0
-        end = round(span * first / top, 1)
-        value_x = WIDTH - LABEL_WIDTH - end - 6 if rtl else LABEL_WIDTH + end + 6
-        anchor = "end" if rtl else "start"
-        parts.append(
-            f'<text x="{value_x}" y="{y + BAR - 3}" text-anchor="{anchor}">'
-            f"{escape(number(first))}</text>"
-        )
-    parts.append("</svg>")
+    parts.append("</ol></figure>")
     return Markup("".join(parts))
 
 
-def _clip(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _bar(item: Bar, series: Sequence[Series], top: int, rtl: bool) -> str:
+    """The stacked bar as an SVG 100 units wide (it stretches to its cell), growing from the
+    start side: the right in RTL, the left in LTR."""
+    rects = []
+    offset = 0.0
+    for s in series:
+        value = item.values.get(s.name, 0)
+        if not value:
+            continue
+        width = round(100 * value / top, 2)
+        x = round(100 - offset - width, 2) if rtl else round(offset, 2)
+        rects.append(
+            f'<rect class="bar {escape(s.name)}" x="{x}" y="0" width="{width}" '
+            f'height="{HEIGHT}"></rect>'
+        )
+        offset += width
+    return (
+        f'<svg viewBox="0 0 100 {HEIGHT}" preserveAspectRatio="none" aria-hidden="true" '
+        f'focusable="false" xmlns="http://www.w3.org/2000/svg">{"".join(rects)}</svg>'
+    )
