@@ -58,6 +58,8 @@ class TimelineItem:
     to_state: str | None = None
     to_state_title: str = ""
     automatic: bool = False
+    note: str = ""
+    """The engine's words for the entry; `comment` is what a person (or a plugin) wrote."""
     agency: Any = None
     visibility: str = ""
     """For a note: agency, shared or public."""
@@ -169,6 +171,7 @@ def casework_view(
             to_state_title=entry.to_state_title,
             automatic=entry.automatic,
             agency=entry.agency,
+            note=entry.note,
         )
         if entry.action == EDIT_ACTION:
             item.title = gettext(locale, "Corrected")

@@ -6,7 +6,7 @@ mirrors itself for right-to-left pages (bars grow from the right, labels sit on 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -32,12 +32,15 @@ def bar_chart(
     rtl: bool,
     title: str,
     number: Callable[[int], str] = str,
+    series_labels: Mapping[str, str] | None = None,
 ) -> Markup:
     """An SVG of one row per bar; each series is a bar of its own colour (CSS class = name).
 
     Geometry is laid out left-to-right in physical coordinates (`direction="ltr"` on the SVG)
     and mirrored by hand for `rtl`; text runs still shape and order themselves as Persian.
+    A bar's tooltip names its series by `series_labels` (the page's words), not by the code.
     """
+    labels = series_labels or {}
     height = max(1, len(bars)) * ROW + 10
     top = max((max(b.values.values(), default=0) for b in bars), default=0) or 1
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
@@ -59,8 +62,8 @@ def bar_chart(
             x = WIDTH - LABEL_WIDTH - width if rtl else LABEL_WIDTH
             parts.append(
                 f'<rect class="bar {escape(name)}" x="{x}" y="{y}" width="{width}" '
-                f'height="{BAR}" rx="3"><title>{escape(name)}: {escape(number(value))}'
-                "</title></rect>"
+                f'height="{BAR}" rx="3"><title>{escape(labels.get(name, name))}: '
+                f"{escape(number(value))}</title></rect>"
             )
         first = item.values.get(series[0], 0) if series else 0
         end = round(span * first / top, 1)

@@ -13,11 +13,15 @@ from litestar.response import Template
 from hamyar.core.cases import reports
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.i18n import format_number, localized
+from hamyar.core.time.jalali import DAY_RANGE_MESSAGE
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.charts import Bar, bar_chart
 from hamyar.core.web.ui.page import Message, locale_of, plugins_of, render, t
 
 SERIES = ("count", "resolved", "overdue")
+SERIES_LABELS = {"count": "Cases", "resolved": "Resolved", "overdue": "Overdue"}
+"""Each series' name on the page (the table's headings), for the chart's tooltips."""
+DATE_HELP = "Not a date: type it like 1402/07/03 (Jalali) or 2023-09-25."
 CHART_ROWS = 30
 
 
@@ -46,8 +50,13 @@ def reports_page(
             date_to=reports.parse_day(date_to, "to"),
         )
     except InvalidInput as exc:
-        errors = {e["field"]: e["message"] for e in exc.errors}
-        messages.append(Message(str(exc), "error"))
+        # The engine's sentence names the field and echoes the input in English; the page
+        # says what to type, in the page's language, beside the field.
+        errors = {
+            e["field"]: e["message"] if e["message"] == DAY_RANGE_MESSAGE else DATE_HELP
+            for e in exc.errors
+        }
+        messages.append(Message(t(request, "Please correct the marked fields."), "error"))
         status = 422
     chart = (
         bar_chart(
@@ -59,6 +68,7 @@ def reports_page(
             rtl=locale == "fa",
             title=t(request, "Cases per group"),
             number=lambda n: format_number(n, locale),
+            series_labels={s: t(request, label) for s, label in SERIES_LABELS.items()},
         )
         if rows
         else None

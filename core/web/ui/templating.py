@@ -16,6 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from hamyar.core import i18n
+from hamyar.core.i18n.labels import actor_label, channel_label, queue_label, worker_state_label
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -70,6 +71,23 @@ def _title(context: Mapping[str, Any], thing: Any) -> str:
     return i18n.localized(_locale(context), fa, en) or str(getattr(thing, "id", "") or "")
 
 
+@pass_context
+def _channel(context: Mapping[str, Any], code: str | None) -> str:
+    """A channel code named in the page's language."""
+    return i18n.gettext(_locale(context), channel_label(code))
+
+
+@pass_context
+def _category(context: Mapping[str, Any], spec: Any, code: str | None) -> str:
+    """A routing category named by the service that declares it (`ServiceSpec.category_titles`),
+    in the page's language; the code itself when the plugin gave it no title."""
+    titles = getattr(spec, "category_titles", None) or {}
+    if code in titles:
+        fa, en = titles[code]
+        return i18n.localized(_locale(context), fa, en)
+    return code or ""
+
+
 def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     """The UI's Jinja environment, plugin folders first, with `_`, number and date filters."""
     core = FileSystemLoader(TEMPLATES_DIR)
@@ -82,6 +100,11 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     )
     env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals["_"] = _translate
+    env.globals["actor_label"] = actor_label
+    env.globals["category_name"] = _category
+    env.globals["queue_label"] = queue_label
+    env.globals["worker_state_label"] = worker_state_label
+    env.globals["channel_name"] = _channel
     env.filters.update(
         number=_number, jdate=_date, jdatetime=_datetime, title=_title, percent=_percent
     )
