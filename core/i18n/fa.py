@@ -400,7 +400,7 @@ MESSAGES: dict[str, str] = {
     "System": "سامانه",
     "Reported through: {channel}": "ثبت از راه: {channel}",
     "Overdue by {hours} hours; supervisors notified": "{hours} ساعت از مهلت گذشته است؛ به سرپرستان اطلاع داده شد",
-    "Not a date: type it like 1402/07/03 (Jalali) or 2023-09-25.": "تاریخ معتبر نیست؛ مانند ۱۴۰۲/۰۷/۰۳ (خورشیدی) یا 2023-09-25 بنویسید.",
+    "Not a date: type it like 1402/07/03 (Jalali) or 2023-09-25.": "تاریخ معتبر نیست؛ مانند ۱۴۰۲/۰۷/۰۳ (خورشیدی) یا ۲۰۲۳-۰۹-۲۵ (میلادی) بنویسید.",
     "auditors read but never change anything": "حسابرسان فقط می‌خوانند و چیزی را تغییر نمی‌دهند",
     "the queue is for coordinators, supervisors, auditors and managers": "صف کارها برای هماهنگ‌کنندگان، سرپرستان، حسابرسان و مدیران است",
     "users, routing rules and the calendar are for managers and auditors": "کاربران، قواعد ارجاع و تقویم برای مدیران و حسابرسان است",

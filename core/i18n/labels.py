@@ -34,6 +34,11 @@ ACTOR_LABELS = {"system": "System"}
 """Actors that are not people: the engine and its workers sign history as `system`."""
 
 
+def list_separator(locale: str) -> str:
+    """Between the items of a list in running text: the Persian comma in `fa`."""
+    return "، " if locale == "fa" else ", "
+
+
 def channel_label(code: str | None) -> str:
     """The English label of a channel code (the code itself for one nobody named)."""
     return CHANNEL_LABELS.get(code or "", code or "")

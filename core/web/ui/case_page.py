@@ -31,6 +31,7 @@ from hamyar.core.exceptions import (
 )
 from hamyar.core.i18n import format_number, gettext, localized
 from hamyar.core.i18n.history import entry_comment
+from hamyar.core.i18n.labels import list_separator
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
@@ -141,7 +142,7 @@ def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, s
         elif isinstance(value, int | float):
             value = format_number(value, locale)
         elif isinstance(value, list):
-            value = "، ".join(gettext(locale, str(v)) for v in value)
+            value = list_separator(locale).join(gettext(locale, str(v)) for v in value)
         else:
             value = gettext(locale, str(value))
         typed = isinstance(case.data.get(name), str) and not _is_choice(node)

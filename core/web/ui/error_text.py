@@ -13,6 +13,7 @@ import re
 
 from hamyar.core.i18n import gettext
 from hamyar.core.i18n.fa import MESSAGES
+from hamyar.core.text.folding import to_persian_digits
 
 _WITH_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^no case (?P<id>\d+)$"), "There is no case {id}, or it is not one you may see."),
@@ -44,7 +45,10 @@ def error_text(locale: str, status_code: int, detail: str) -> str:
     for pattern, msgid in _WITH_VALUES:
         found = pattern.match(detail)
         if found:
-            return gettext(locale, msgid, **found.groupdict())
+            values = found.groupdict()
+            if locale == "fa":  # ids keep their digits, in Persian ones, with no separators
+                values = {k: to_persian_digits(v) for k, v in values.items()}
+            return gettext(locale, msgid, **values)
     if locale == "en":
         return detail
     return gettext(locale, _GENERAL.get(status_code, _FALLBACK))

@@ -16,7 +16,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from hamyar.core import i18n
-from hamyar.core.i18n.labels import actor_label, channel_label, queue_label, worker_state_label
+from hamyar.core.i18n.labels import (
+    actor_label,
+    channel_label,
+    list_separator,
+    queue_label,
+    worker_state_label,
+)
+from hamyar.core.text.folding import to_persian_digits
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -88,6 +95,18 @@ def _category(context: Mapping[str, Any], spec: Any, code: str | None) -> str:
     return code or ""
 
 
+@pass_context
+def _separator(context: Mapping[str, Any]) -> str:
+    return list_separator(_locale(context))
+
+
+@pass_context
+def _digits(context: Mapping[str, Any], text: Any) -> str:
+    """Text with the page's digits: Persian digits in `fa` (a holiday name, a sample date)."""
+    value = "" if text is None else str(text)
+    return to_persian_digits(value) if _locale(context) == "fa" else value
+
+
 def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     """The UI's Jinja environment, plugin folders first, with `_`, number and date filters."""
     core = FileSystemLoader(TEMPLATES_DIR)
@@ -102,11 +121,17 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     env.globals["_"] = _translate
     env.globals["actor_label"] = actor_label
     env.globals["category_name"] = _category
+    env.globals["sep"] = _separator
     env.globals["queue_label"] = queue_label
     env.globals["worker_state_label"] = worker_state_label
     env.globals["channel_name"] = _channel
     env.filters.update(
-        number=_number, jdate=_date, jdatetime=_datetime, title=_title, percent=_percent
+        digits=_digits,
+        number=_number,
+        jdate=_date,
+        jdatetime=_datetime,
+        title=_title,
+        percent=_percent,
     )
     return env
 
