@@ -128,6 +128,10 @@ def test_a_killed_worker_is_replaced_and_ctrl_c_still_stops_everything(tmp_path:
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends the demo's process group
         assert process.wait(60) == 0, output()
         assert output().rstrip().endswith("stopped."), output()
+        # Ctrl-C is the user's wish, not a crash: a calm line, not "… stopped; stopping …"
+        assert "\nstopping the demo…\n" in printed(), output()
+        after = printed().rsplit("stopping the demo…", 1)[-1]
+        assert not re.search(r"exited|was killed|stopping the others|crash", after), output()
         wait_for(lambda: all(map(gone, started)), 10, "every demo process to exit", logs=output)
     finally:
         if process.poll() is None:

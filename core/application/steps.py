@@ -121,7 +121,7 @@ def escalate_overdue(uow: UnitOfWork) -> list[Escalation]:
                 task_id=task.id,
                 action="escalate",
                 actor=SYSTEM.username,
-                comment=f"overdue by {late} hours; supervisors notified",
+                params={"hours": late},
                 from_state=task.state,
                 to_state=task.state,
                 version=task.version + 1,

@@ -125,7 +125,7 @@ def open_case(
         actor=actor.username,
         to_state=case.state,
         version=case.version,
-        comment=f"channel: {channel}",
+        params={"channel": channel},
     )
     session.add(ROUTE_CASE.message({"case_id": case.id}, priority=case.priority, case_id=case.id))
     return case

@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
             except CrashLoop as exc:
                 raise fail(str(exc), 1) from None
             except KeyboardInterrupt:
-                typer.echo("\nstopping…")
+                typer.echo("\nstopping the demo…")
             finally:
                 _stop_quietly([web, *workers.children()])
         typer.echo("stopped.")

@@ -8,6 +8,7 @@ say something happened that did not, nor miss what did.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session
@@ -30,10 +31,13 @@ def record(
     to_state: str | None = None,
     automatic: bool = False,
     at: datetime | None = None,
+    params: dict[str, Any] | None = None,
 ) -> None:
     """Append one entry to the case's history (or to one of its tasks', with `task_id`).
 
     `version` is the version of the case or task the entry is about, as the change left it.
+    `comment` is a person's text; what the engine itself says goes in `params`, to be worded
+    in the reader's language (`hamyar.core.i18n.history`).
     """
     session.execute(
         insert(_HISTORY),
@@ -47,6 +51,7 @@ def record(
             "to_state": to_state,
             "version": version,
             "automatic": automatic,
+            "params": params or {},
             "created_at": at or utcnow(),
         },
     )

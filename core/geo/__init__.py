@@ -56,6 +56,25 @@ def district_titles() -> dict[str, str]:
     return titles
 
 
+@cache
+def district_titles_en() -> dict[str, str]:
+    """District code → its English name ("Karaj municipality, district 5")."""
+    counties = {c["code"]: c for p in geography()["provinces"] for c in p["counties"]}
+    titles: dict[str, str] = {}
+    for record in neighbourhood_records():
+        code, county = record["district"], counties[record["county"]]
+        match = _NUMBERED.match(code)
+        if match and match["county"] in counties:
+            titles[code] = (
+                f"{counties[match['county']]['name_en']} municipality, district {match['n']}"
+            )
+        elif code == county["code"]:
+            titles[code] = f"{county['name_en']} municipality"
+        else:
+            titles[code] = f"{record['name_en']} municipality"
+    return titles
+
+
 def district_title(code: str | None) -> str:
     if not code:
         return ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,11 @@ class ServiceSpec:
     public: bool = True
     """Offered to citizens (Open311, the public intake form)."""
     categories: tuple[str, ...] = ()
+    category_titles: Mapping[str, tuple[str, str]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
+    """Category code → (Persian title, English title): how pages name a category (routing
+    rules, the case page). A category without one is shown by its code."""
     description_fa: str = ""
     description_en: str = ""
     priority: int = 0
@@ -77,4 +82,7 @@ class PeriodicJob:
     """Cron expression in Asia/Tehran time, e.g. `0 6 * * 6` for Saturday 06:00."""
     queue: str = "bulk"
     description: str = ""
+    """What the job does, in English (the queue page shows it to English readers)."""
+    description_fa: str = ""
+    """The same in Persian, for the Persian queue page (it falls back to `description`)."""
     plugin: str = field(default="", compare=False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from hamyar.core.exceptions import InvalidInput, NotFound
+from hamyar.core.geo import district_titles, district_titles_en
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood, Province, RoutingRule, Service
 from hamyar.core.storage.models.routing import RULE_KINDS
@@ -84,8 +85,8 @@ def regions(session: Session) -> list[Region]:
                     province_code=province.code,
                     county_code=county.code,
                     district=district,
-                    name_fa=f"{county.name_fa} · {district}",
-                    name_en=f"{county.name_en} · {district}",
+                    name_fa=district_titles().get(district, f"{county.name_fa} · {district}"),
+                    name_en=district_titles_en().get(district, f"{county.name_en} · {district}"),
                     depth=3,
                 )
                 for district in sorted(districts.get(county.id or 0, ()))

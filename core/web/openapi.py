@@ -18,6 +18,7 @@ import msgspec
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.plugins import RedocRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 
@@ -46,6 +47,9 @@ ERRORS: dict[int, str] = {
     429: "Too many attempts; try again later.",
     503: "The database or a plugin is unavailable; try again shortly.",
 }
+REDOC_JS = "/static/vendor/redoc-2.5.4.standalone.js"
+"""Redoc, served from the package (core/web/static/VENDORED.md): the docs page works offline."""
+FAVICON = "<link rel='icon' type='image/svg+xml' href='/static/favicon.svg'>"
 BEARER = "bearer"
 COOKIE = "session"
 
@@ -55,6 +59,14 @@ def openapi_config() -> OpenAPIConfig:
         title="Hamyar",
         version="1",
         path="/schema",
+        # One page, every script and icon from /static: Litestar's default pages load theirs
+        # (and Google's fonts) from CDNs, and stay blank offline.
+        render_plugins=[
+            RedocRenderPlugin(
+                js_url=REDOC_JS, google_fonts=False, path=["/", "/redoc"], favicon=FAVICON
+            ),
+            YamlRenderPlugin(),
+        ],
         description="Route cases between public agencies. Authenticate with "
         "POST /api/auth/token and send `Authorization: Bearer <token>`; the UI's session "
         "cookie works too. Errors are JSON `{status_code, detail}`.",

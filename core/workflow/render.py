@@ -11,6 +11,7 @@ a state id may be Persian, or a word the diagram language reserves.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from hamyar.core.workflow.definition import Guard, State, Transition, Trigger, WorkflowDefinition
 
@@ -46,9 +47,11 @@ def _label(item: State | Transition) -> str:
     return item.title or item.id
 
 
-def _edge_label(transition: Transition) -> str:
-    auto = " (auto)" if transition.trigger == Trigger.AUTOMATIC else ""
-    return _label(transition) + auto
+def _edge_label(
+    transition: Transition, label: Callable[[State | Transition], str] = _label, auto: str = "auto"
+) -> str:
+    suffix = f" ({auto})" if transition.trigger == Trigger.AUTOMATIC else ""
+    return label(transition) + suffix
 
 
 def _diagram_ids(definition: WorkflowDefinition) -> dict[str, str]:
@@ -132,16 +135,25 @@ def _mermaid_text(text: str) -> str:
     return _MERMAID_SPECIAL.sub(lambda m: f"#{ord(m.group())};", " ".join(text.split()))
 
 
-def render_mermaid(definition: WorkflowDefinition) -> str:
-    """A Mermaid `stateDiagram-v2`, as the web UI draws it."""
+def render_mermaid(
+    definition: WorkflowDefinition,
+    *,
+    label: Callable[[State | Transition], str] = _label,
+    auto: str = "auto",
+) -> str:
+    """A Mermaid `stateDiagram-v2`, as the web UI draws it.
+
+    `label` names a state or transition and `auto` marks an automatic transition, in the
+    reader's language (the web page passes its own; the default is the definition's title).
+    """
     ids = _diagram_ids(definition)
     lines = ["stateDiagram-v2", f"    %% {_mermaid_text(definition.title or definition.id)}"]
     for state in definition.states.values():
-        lines.append(f'    state "{_mermaid_text(_label(state))}" as {ids[state.id]}')
+        lines.append(f'    state "{_mermaid_text(label(state))}" as {ids[state.id]}')
     lines.append(f"    [*] --> {ids[definition.initial_state]}")
     for source, transition, target in _edges(definition):
-        label = _mermaid_text(_edge_label(transition))
-        lines.append(f"    {ids[source]} --> {ids[target]} : {label}")
+        edge = _mermaid_text(_edge_label(transition, label, auto))
+        lines.append(f"    {ids[source]} --> {ids[target]} : {edge}")
     lines.extend(f"    {ids[s.id]} --> [*]" for s in definition.states.values() if s.terminal)
     return "\n".join(lines) + "\n"
 

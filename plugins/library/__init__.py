@@ -39,6 +39,7 @@ SERVICES = (
         form=forms.MobileVisitForm,
         sla_days=10,
         categories=("mobile_library",),
+        category_titles={"mobile_library": ("کتابخانه سیار", "Mobile library")},
         keywords=("کتابخانه سیار", "کتاب", "مدرسه"),
         description_fa="کتابخانه سیار در نوبت بعدی برنامه هفتگی شهرستان به مدرسه یا محله می‌آید.",
         description_en="The county's mobile unit visits in the next free slot of its weekly route.",
@@ -52,6 +53,7 @@ SERVICES = (
         form=forms.WorkshopForm,
         sla_days=15,
         categories=("reading_workshop",),
+        category_titles={"reading_workshop": ("کارگاه کتاب‌خوانی", "Reading workshop")},
         keywords=("کتابخوانی", "قصه‌گویی", "شعر"),
     ),
     ServiceSpec(
@@ -63,6 +65,7 @@ SERVICES = (
         form=forms.MembershipDriveForm,
         sla_days=20,
         categories=("membership",),
+        category_titles={"membership": ("عضوگیری", "Membership")},
         keywords=("عضویت", "عضوگیری"),
     ),
     ServiceSpec(
@@ -74,6 +77,7 @@ SERVICES = (
         form=forms.JointProgrammeForm,
         sla_days=20,
         categories=(JOINT_PROGRAMME,),
+        category_titles={JOINT_PROGRAMME: ("برنامه مشترک", "Joint programme")},
         public=False,
         keywords=("مناطق کم برخوردار", "برنامه مشترک"),
         description_fa="کانون، علوم پزشکی و بهزیستی هر یک وظیفه‌ای در یک پرونده می‌گیرند.",
@@ -148,6 +152,7 @@ def register_periodic_jobs(register: Any) -> None:
             function=publish_timetable,
             cron="0 6 * * 6",
             description="Publish the coming four weeks' route",
+            description_fa="انتشار مسیر چهار هفته آینده",
         )
     )
 

@@ -203,16 +203,7 @@ ROUTES: dict[str, Route] = {
     "GET /schema/{path:str}": Route(PUBLIC, params={"path": ["openapi.json"]}),
     **{
         f"GET /schema/{page}": Route(PUBLIC)
-        for page in (
-            "swagger",
-            "elements",
-            "openapi.yaml",
-            "openapi.yml",
-            "rapidoc",
-            "openapi.json",
-            "redoc",
-            "oauth2-redirect.html",
-        )
+        for page in ("openapi.yaml", "openapi.yml", "openapi.json", "redoc")
     },
 }
 """Who may use each route. A route missing here fails `test_every_route_is_declared`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
@@ -110,6 +110,13 @@ class HistoryEntry(SQLModel, table=True):
     action: str = Field(max_length=128)
     actor: str = Field(max_length=150)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """What a person typed, or a plugin's reason; never words the engine makes up."""
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSONType, nullable=False, server_default=text("'{}'")),
+    )
+    """The parameters of an entry the engine words itself (`core.i18n.history`), e.g.
+    `{"channel": "phone"}` for `create`: put into words when read, in the reader's language."""
     from_state: str | None = Field(default=None, max_length=64)
     to_state: str | None = Field(default=None, max_length=64)
     version: int = 1

@@ -96,15 +96,25 @@ def error_page(
 
     if status_code == 401:
         return login_redirect(request, NotAuthenticated(detail))
+    from hamyar.core.web.ui.error_text import error_text
+    from hamyar.core.web.ui.page import locale_of
+
     actor = request.scope.get("state", {}).get("hamyar_actor")
+    locale = locale_of(request)
     return render(
         request,
         "error.html",
         actor=actor,
         status_code=status_code,
         code=status_code,
-        detail=detail,
-        errors=errors,
+        detail=error_text(locale, status_code, detail),
+        errors=[
+            {
+                "field": e.get("field", ""),
+                "message": error_text(locale, status_code, e.get("message", "")),
+            }
+            for e in errors
+        ],
         page_title=str(status_code),
     )
 

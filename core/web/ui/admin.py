@@ -137,7 +137,7 @@ def workflow_page(
         actor=actor,
         page_title=shown.title or shown.id,
         workflow=definition,
-        mermaid=render_mermaid(shown),
+        mermaid=render_mermaid(shown, auto=t(request, "automatic")),
         text=render_text(definition),
         owner=plugins.registry.owner("workflow", workflow_id),
         source=stored.source,

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from hamyar.core.application import administration as admin
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
+from hamyar.core.i18n import localized
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.rules import list_rules, region_of, regions
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
@@ -25,6 +26,7 @@ from hamyar.core.web.ui.page import (
     correction_banner,
     form_errors,
     form_value,
+    locale_of,
     plugins_of,
     render,
     t,
@@ -60,6 +62,11 @@ def _page(
         services=services,
         registry=registry,
         categories=sorted({c for s in services for c in s.categories}),
+        category_names={
+            code: localized(locale_of(request), fa, en)
+            for s in services
+            for code, (fa, en) in s.category_titles.items()
+        },
         may_edit=access.may_administer(actor),
         values=values or {"kind": "primary"},
         errors=errors or {},

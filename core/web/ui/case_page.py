@@ -30,6 +30,8 @@ from hamyar.core.exceptions import (
     TransitionNotAvailable,
 )
 from hamyar.core.i18n import format_number, gettext, localized
+from hamyar.core.i18n.history import entry_comment
+from hamyar.core.i18n.labels import list_separator
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
@@ -78,6 +80,8 @@ class HistoryView:
     to_state: str | None
     agency: Any = None
     action: str = ""
+    note: str = ""
+    """The engine's own words for the entry (`core.i18n.history`), in the page's language."""
 
 
 @dataclass
@@ -90,7 +94,8 @@ class CaseView:
     case_transitions: list[Transition]
     tasks: list[TaskView] = field(default_factory=list)
     history: list[HistoryView] = field(default_factory=list)
-    data_rows: list[tuple[str, str]] = field(default_factory=list)
+    data_rows: list[tuple[str, str, bool]] = field(default_factory=list)
+    """(label, value, typed): `typed` marks what a person wrote (data, not interface text)."""
 
 
 def _state(definition: WorkflowDefinition | None, state_id: str) -> tuple[State, bool]:
@@ -108,7 +113,13 @@ def _title_of(definition: WorkflowDefinition | None, item: str, kind: str, local
     return localized(locale, found.title, found.title_en) or item
 
 
-def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str]]:
+def _is_choice(node: dict[str, Any]) -> bool:
+    """Whether a form field's schema offers fixed choices (an enum, directly or by reference)."""
+    parts = [node, *node.get("anyOf", []), *node.get("allOf", [])]
+    return any("enum" in p or "$ref" in p or "const" in p for p in parts if isinstance(p, dict))
+
+
+def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str, bool]]:
     """The service form's answers, labelled with the form's own titles."""
     spec = registry.services.get(case.service_code)
     properties = spec.form_schema().get("properties", {}) if spec else {}
@@ -130,10 +141,11 @@ def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, s
         elif isinstance(value, int | float):
             value = format_number(value, locale)
         elif isinstance(value, list):
-            value = "، ".join(gettext(locale, str(v)) for v in value)
+            value = list_separator(locale).join(gettext(locale, str(v)) for v in value)
         else:
             value = gettext(locale, str(value))
-        rows.append((label, str(value)))
+        typed = isinstance(case.data.get(name), str) and not _is_choice(node)
+        rows.append((label, str(value), typed))
     return rows
 
 
@@ -197,6 +209,8 @@ def build_view(
     ).all()
     for entry in entries:
         definition, agency = workflows.get(entry.task_id, (case_definition, None))
+        readable = access.may_read_comment(allowed, entry.action, by_id.get(entry.task_id))
+        note, comment = entry_comment(locale, entry.action, entry.comment, entry.params)
         view.history.append(
             HistoryView(
                 action_title=(
@@ -207,11 +221,8 @@ def build_view(
                 ),
                 to_state_title=_title_of(definition, entry.to_state or "", "state", locale),
                 actor=entry.actor,
-                comment=(
-                    entry.comment
-                    if access.may_read_comment(allowed, entry.action, by_id.get(entry.task_id))
-                    else ""
-                ),
+                comment=comment if readable else "",
+                note=note if readable else "",
                 automatic=entry.automatic,
                 created_at=entry.created_at,
                 to_state=entry.to_state,

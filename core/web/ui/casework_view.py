@@ -30,6 +30,7 @@ from hamyar.core.cases.notes import notes_for
 from hamyar.core.engine.transition import REOPEN_TASK
 from hamyar.core.exceptions import NotFound
 from hamyar.core.i18n import gettext, localized
+from hamyar.core.i18n.labels import list_separator
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.storage.models import Agency, Case, Incident, Neighbourhood, Task
 from hamyar.core.web.ui.schema_form import FormField, fields_for
@@ -58,6 +59,8 @@ class TimelineItem:
     to_state: str | None = None
     to_state_title: str = ""
     automatic: bool = False
+    note: str = ""
+    """The engine's words for the entry; `comment` is what a person (or a plugin) wrote."""
     agency: Any = None
     visibility: str = ""
     """For a note: agency, shared or public."""
@@ -105,7 +108,7 @@ def _text(value: Any, locale: str) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, list):
-        return "، ".join(gettext(locale, str(v)) for v in value)
+        return list_separator(locale).join(gettext(locale, str(v)) for v in value)
     return gettext(locale, str(value))
 
 
@@ -169,6 +172,7 @@ def casework_view(
             to_state_title=entry.to_state_title,
             automatic=entry.automatic,
             agency=entry.agency,
+            note=entry.note,
         )
         if entry.action == EDIT_ACTION:
             item.title = gettext(locale, "Corrected")

@@ -16,6 +16,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from hamyar.core import i18n
+from hamyar.core.i18n.labels import (
+    actor_label,
+    channel_label,
+    list_separator,
+    queue_label,
+    worker_state_label,
+)
+from hamyar.core.text.folding import to_persian_digits
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -70,6 +78,35 @@ def _title(context: Mapping[str, Any], thing: Any) -> str:
     return i18n.localized(_locale(context), fa, en) or str(getattr(thing, "id", "") or "")
 
 
+@pass_context
+def _channel(context: Mapping[str, Any], code: str | None) -> str:
+    """A channel code named in the page's language."""
+    return i18n.gettext(_locale(context), channel_label(code))
+
+
+@pass_context
+def _category(context: Mapping[str, Any], spec: Any, code: str | None) -> str:
+    """A routing category named by the service that declares it (`ServiceSpec.category_titles`),
+    in the page's language; the code itself when the plugin gave it no title."""
+    titles = getattr(spec, "category_titles", None) or {}
+    if code in titles:
+        fa, en = titles[code]
+        return i18n.localized(_locale(context), fa, en)
+    return code or ""
+
+
+@pass_context
+def _separator(context: Mapping[str, Any]) -> str:
+    return list_separator(_locale(context))
+
+
+@pass_context
+def _digits(context: Mapping[str, Any], text: Any) -> str:
+    """Text with the page's digits: Persian digits in `fa` (a holiday name, a sample date)."""
+    value = "" if text is None else str(text)
+    return to_persian_digits(value) if _locale(context) == "fa" else value
+
+
 def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     """The UI's Jinja environment, plugin folders first, with `_`, number and date filters."""
     core = FileSystemLoader(TEMPLATES_DIR)
@@ -82,8 +119,19 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> Environment:
     )
     env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals["_"] = _translate
+    env.globals["actor_label"] = actor_label
+    env.globals["category_name"] = _category
+    env.globals["sep"] = _separator
+    env.globals["queue_label"] = queue_label
+    env.globals["worker_state_label"] = worker_state_label
+    env.globals["channel_name"] = _channel
     env.filters.update(
-        number=_number, jdate=_date, jdatetime=_datetime, title=_title, percent=_percent
+        digits=_digits,
+        number=_number,
+        jdate=_date,
+        jdatetime=_datetime,
+        title=_title,
+        percent=_percent,
     )
     return env
 
