@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         ServiceSpec,
     )
     from hamyar.core.plugin.forms import (
+        AGENCY_TITLES,
         expected_attendees,
         form_config,
         labelled,
@@ -126,11 +127,17 @@ if TYPE_CHECKING:
         Settings,
         get_settings,
     )
+    from hamyar.core.text.collation import (
+        sort_key as persian_sort_key,
+    )
     from hamyar.core.text.folding import (
         to_persian_digits,
     )
     from hamyar.core.text.folding import (
         tokens as search_tokens,
+    )
+    from hamyar.core.time.form_dates import (
+        JalaliDate,
     )
     from hamyar.core.time.jalali import (
         format_date as format_jalali_date,
@@ -165,6 +172,7 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: dict[str, tuple[str, str]] = {
+    "AGENCY_TITLES": ("hamyar.core.plugin.forms", "AGENCY_TITLES"),
     "Actor": ("hamyar.core.auth.actor", "Actor"),
     "ActorDep": ("hamyar.core.web.dependencies", "ActorDep"),
     "AgencySpec": ("hamyar.core.plugin.declarations", "AgencySpec"),
@@ -187,6 +195,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "JOINT_PROGRAMME": ("hamyar.core.routing.proposals", "JOINT_PROGRAMME"),
     "JOINT_SCORE": ("hamyar.core.routing.proposals", "JOINT_SCORE"),
     "JSONType": ("hamyar.core.storage.models.types", "JSONType"),
+    "JalaliDate": ("hamyar.core.time.form_dates", "JalaliDate"),
     "Neighbourhood": ("hamyar.core.storage.models", "Neighbourhood"),
     "NeighbourhoodSnapshot": ("hamyar.core.engine.contexts", "NeighbourhoodSnapshot"),
     "NotAuthenticated": ("hamyar.core.exceptions", "NotAuthenticated"),
@@ -235,6 +244,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "joint_partner": ("hamyar.core.routing.proposals", "joint_partner"),
     "labelled": ("hamyar.core.plugin.forms", "labelled"),
     "not_responsible": ("hamyar.core.workflow.builders", "not_responsible"),
+    "persian_sort_key": ("hamyar.core.text.collation", "sort_key"),
     "prepare_database": ("hamyar.core.application.setup", "prepare_database"),
     "returned_state": ("hamyar.core.workflow.builders", "returned_state"),
     "roles": ("hamyar.core.workflow", "roles"),
@@ -249,6 +259,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 """Public name → (module, name there)."""
 
 __all__ = [
+    "AGENCY_TITLES",
     "CASE_WORKFLOW",
     "DIRECT_SCORE",
     "JOINT_PROGRAMME",
@@ -272,6 +283,7 @@ __all__ = [
     "HistoryEntry",
     "InvalidInput",
     "JSONType",
+    "JalaliDate",
     "Neighbourhood",
     "NeighbourhoodSnapshot",
     "NotAuthenticated",
@@ -319,6 +331,7 @@ __all__ = [
     "joint_partner",
     "labelled",
     "not_responsible",
+    "persian_sort_key",
     "prepare_database",
     "returned_state",
     "roles",

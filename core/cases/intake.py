@@ -20,6 +20,7 @@ from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
 from hamyar.core.engine import history
 from hamyar.core.engine.outbox import ROUTE_CASE
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.i18n import form_errors, form_schema
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Neighbourhood
 from hamyar.core.text.folding import search_key
@@ -33,7 +34,11 @@ MAX_DESCRIPTION = 20_000
 
 def validate_form(registry: Registry, service_code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check `data` against the service's form; return it normalised, or raise InvalidInput
-    with one error per field (the UI shows each next to its field)."""
+    with one error per field (the UI shows each next to its field).
+
+    Persian digits are taken wherever the form wants a number or a date; each error's message
+    is a `Phrase` naming the field's title, in Persian and in English.
+    """
     spec = registry.services.get(service_code)
     if spec is None:
         raise InvalidInput(
@@ -42,14 +47,13 @@ def validate_form(registry: Registry, service_code: str, data: dict[str, Any]) -
         )
     if spec.form is None:
         return dict(data)
+    schema = spec.form_schema()
     try:
-        return spec.form.model_validate(data).model_dump(mode="json")
+        typed = form_schema.fold_numbers(schema, data) if isinstance(data, dict) else data
+        return spec.form.model_validate(typed).model_dump(mode="json")
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "data", "message": err["msg"]}
-            for err in exc.errors()
-        ]
-        raise InvalidInput(f"the form for {service_code!r} has errors", errors) from None
+        errors = form_errors.from_validation(exc, schema)
+        raise InvalidInput(form_errors.summary(errors), errors) from None
 
 
 def open_case(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,8 @@ class ServiceSpec:
     public: bool = True
     """Offered to citizens (Open311, the public intake form)."""
     categories: tuple[str, ...] = ()
+    category_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)
+    """Each category's (Persian, English) title, as a caseworker picks it on the new-case page."""
     description_fa: str = ""
     description_en: str = ""
     priority: int = 0

@@ -34,6 +34,7 @@ SERVICES = (
         sla_days=10,
         confidential=True,
         categories=("health_screening",),
+        category_labels={"health_screening": ("غربالگری سلامت", "Health screening")},
         keywords=("غربالگری", "فشار خون", "دیابت"),
     ),
     ServiceSpec(
@@ -47,6 +48,7 @@ SERVICES = (
         confidential=True,
         priority=1,
         categories=("mental_health",),
+        category_labels={"mental_health": ("سلامت روان", "Mental health")},
         keywords=("مشاوره", "سلامت روان"),
     ),
     ServiceSpec(
@@ -59,6 +61,7 @@ SERVICES = (
         sla_days=5,
         confidential=True,
         categories=("maternal_child",),
+        category_labels={"maternal_child": ("سلامت مادر و کودک", "Maternal and child health")},
         keywords=("بارداری", "مادر و کودک", "واکسن"),
     ),
 )

@@ -38,6 +38,7 @@ SERVICES = (
         form=forms.MobileVisitForm,
         sla_days=10,
         categories=("mobile_library",),
+        category_labels={"mobile_library": ("کتابخانه سیار", "Mobile library")},
         keywords=("کتابخانه سیار", "کتاب", "مدرسه"),
         description_fa="کتابخانه سیار در نوبت بعدی برنامه هفتگی شهرستان به مدرسه یا محله می‌آید.",
         description_en="The county's mobile unit visits in the next free slot of its weekly route.",
@@ -51,6 +52,7 @@ SERVICES = (
         form=forms.WorkshopForm,
         sla_days=15,
         categories=("reading_workshop",),
+        category_labels={"reading_workshop": ("کارگاه کتاب‌خوانی", "Reading workshop")},
         keywords=("کتابخوانی", "قصه‌گویی", "شعر"),
     ),
     ServiceSpec(
@@ -62,6 +64,7 @@ SERVICES = (
         form=forms.MembershipDriveForm,
         sla_days=20,
         categories=("membership",),
+        category_labels={"membership": ("عضوگیری", "Membership")},
         keywords=("عضویت", "عضوگیری"),
     ),
     ServiceSpec(
@@ -73,6 +76,7 @@ SERVICES = (
         form=forms.JointProgrammeForm,
         sla_days=20,
         categories=(JOINT_PROGRAMME,),
+        category_labels={JOINT_PROGRAMME: ("برنامه مشترک", "Joint programme")},
         public=False,
         keywords=("مناطق کم برخوردار", "برنامه مشترک"),
         description_fa="کانون، علوم پزشکی و بهزیستی هر یک وظیفه‌ای در یک پرونده می‌گیرند.",

@@ -38,6 +38,7 @@ SERVICES = (
         sla_days=15,
         confidential=True,
         categories=("household_empowerment",),
+        category_labels={"household_empowerment": ("توانمندسازی خانوار", "Household empowerment")},
         keywords=("سرپرست خانوار", "مشاغل خانگی"),
     ),
     ServiceSpec(
@@ -50,6 +51,10 @@ SERVICES = (
         sla_days=20,
         confidential=True,
         categories=("life_skills", "parenting"),
+        category_labels={
+            "life_skills": ("مهارت‌های زندگی", "Life skills"),
+            "parenting": ("فرزندپروری", "Parenting"),
+        },
         keywords=("مهارت زندگی", "فرزندپروری"),
     ),
     ServiceSpec(
@@ -63,6 +68,7 @@ SERVICES = (
         confidential=True,
         priority=1,
         categories=("working_children",),
+        category_labels={"working_children": ("کودکان کار", "Working children")},
         keywords=("کودک کار", "پرتو"),
     ),
     ServiceSpec(
@@ -75,6 +81,7 @@ SERVICES = (
         sla_days=20,
         confidential=True,
         categories=("social_resilience",),
+        category_labels={"social_resilience": ("تاب‌آوری اجتماعی", "Social resilience")},
         keywords=("تاب آوری", "آسیب اجتماعی"),
     ),
 )

@@ -29,7 +29,7 @@ from hamyar.core.exceptions import (
     StaleVersion,
     TransitionNotAvailable,
 )
-from hamyar.core.i18n import format_number, gettext, localized
+from hamyar.core.i18n import form_schema, gettext, localized
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, Case, HistoryEntry, Neighbourhood, Task, utcnow
@@ -49,6 +49,7 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
+from hamyar.core.web.ui.schema_form import agency_titles, answer_text
 from hamyar.core.web.ui.task_rows import ownership_views
 from hamyar.core.workflow import State, Transition
 
@@ -110,31 +111,17 @@ def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale
 
 
 def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str]]:
-    """The service form's answers, labelled with the form's own titles."""
+    """The service form's answers, labelled with the form's own titles and choice labels."""
     spec = registry.services.get(case.service_code)
-    properties = spec.form_schema().get("properties", {}) if spec else {}
+    nodes = form_schema.properties(spec.form_schema()) if spec else {}
+    agencies = agency_titles(registry)
     rows = []
     for name, value in (case.data or {}).items():
         if value is None or value == "" or value == []:
             continue
-        node = properties.get(name, {})
-        label = (
-            localized(
-                locale,
-                node.get("title_fa") or node.get("title"),
-                node.get("title_en") or node.get("title"),
-            )
-            or name
-        )
-        if isinstance(value, bool):
-            value = "✓" if value else "✗"
-        elif isinstance(value, int | float):
-            value = format_number(value, locale)
-        elif isinstance(value, list):
-            value = "، ".join(gettext(locale, str(v)) for v in value)
-        else:
-            value = gettext(locale, str(value))
-        rows.append((label, str(value)))
+        node = nodes.get(name, {})
+        label = form_schema.title(node, locale, name)
+        rows.append((label, answer_text(node, value, locale, agencies)))
     return rows
 
 
@@ -274,7 +261,9 @@ def _page(
         comment=comment,
         task_id=task_id,
         page_title=title,
-        routing=case_routing.routing_view(db, plugins, actor, case, [v.task for v in view.tasks]),
+        routing=case_routing.routing_view(
+            db, plugins, actor, case, [v.task for v in view.tasks], locale
+        ),
         casework=casework,
         edit_errors=edit_errors or {},
         ownership=ownership_views(db, actor, [t.task for t in view.tasks], locale_of(request)),
