@@ -91,6 +91,8 @@ class CaseView:
     tasks: list[TaskView] = field(default_factory=list)
     history: list[HistoryView] = field(default_factory=list)
     data_rows: list[tuple[str, str]] = field(default_factory=list)
+    category: str = ""
+    """The case's category as its service titles it (`ServiceSpec.category_labels`)."""
 
 
 def _state(registry: Registry, workflow_id: str, state_id: str) -> tuple[State, bool]:
@@ -108,6 +110,14 @@ def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale
     if found is None:
         return gettext(locale, case_routing.ENGINE_ACTIONS.get(item, item))
     return localized(locale, found.title, found.title_en) or item
+
+
+def _category(registry: Registry, case: Case, locale: str) -> str:
+    spec = registry.services.get(case.service_code)
+    labels = spec.category_labels if spec else {}
+    if case.category in labels:
+        return localized(locale, *labels[case.category])
+    return gettext(locale, case.category or "")
 
 
 def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str]]:
@@ -151,6 +161,7 @@ def build_view(
             else []
         ),
         data_rows=_data_rows(registry, case, locale) if allowed.content else [],
+        category=_category(registry, case, locale),
     )
     now = utcnow()
     tasks = _tasks(db, case)
