@@ -80,6 +80,9 @@ if TYPE_CHECKING:
     from hamyar.core.geo import (
         district_title,
     )
+    from hamyar.core.i18n import (
+        Phrase,
+    )
     from hamyar.core.plugin.declarations import (
         AgencySpec,
         PeriodicJob,
@@ -202,6 +205,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "NotFound": ("hamyar.core.exceptions", "NotFound"),
     "PeriodicContext": ("hamyar.core.engine.contexts", "PeriodicContext"),
     "PeriodicJob": ("hamyar.core.plugin.declarations", "PeriodicJob"),
+    "Phrase": ("hamyar.core.i18n", "Phrase"),
     "Plugins": ("hamyar.core.plugin.manager", "Plugins"),
     "Province": ("hamyar.core.storage.models", "Province"),
     "Registry": ("hamyar.core.plugin.registry", "Registry"),
@@ -290,6 +294,7 @@ __all__ = [
     "NotFound",
     "PeriodicContext",
     "PeriodicJob",
+    "Phrase",
     "Plugins",
     "Province",
     "Registry",

@@ -203,7 +203,7 @@ def test_a_whole_form_rule_speaks_the_plugins_words_in_both_languages(
     errors = _errors(registry, "health.maternal_child", {"need": "vaccination"})
     assert errors[0]["field"] == "data"
     assert gettext("fa", errors[0]["message"]) == "هفته بارداری یا سن کودک را وارد کنید."
-    assert gettext("en", errors[0]["message"]) == "give the week of pregnancy or the child's age"
+    assert gettext("en", errors[0]["message"]) == "Give the week of pregnancy or the child's age."
 
 
 def test_every_shipped_field_and_choice_has_persian_and_english_words(registry: Registry) -> None:

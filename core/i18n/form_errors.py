@@ -79,8 +79,11 @@ def _msgid(error: Mapping[str, Any]) -> str:
 
 
 def _reason(error: Mapping[str, Any]) -> str:
-    """A plugin's own ValueError text (a model validator's), or pydantic's message."""
+    """A plugin's own ValueError text (a model validator's: a `Phrase` in both languages, or an
+    English sentence the catalogue may translate), or pydantic's message."""
     cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, Exception) and cause.args and isinstance(cause.args[0], Phrase):
+        return cause.args[0]
     return str(cause) if cause is not None else str(error.get("msg", ""))
 
 

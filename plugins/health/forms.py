@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, model_validator
 
-from hamyar import form_config, labelled
+from hamyar import Phrase, form_config, labelled
 
 SCREENINGS = {
     "diabetes_blood_pressure": ("دیابت و فشار خون", "Diabetes and blood pressure"),
@@ -37,7 +37,9 @@ CARE = {
     "vaccination": ("واکسیناسیون", "Vaccination"),
     "nutrition": ("تغذیه", "Nutrition"),
 }
-MOTHER_OR_CHILD = "give the week of pregnancy or the child's age"
+MOTHER_OR_CHILD = Phrase(
+    "Give the week of pregnancy or the child's age.", "هفته بارداری یا سن کودک را وارد کنید."
+)
 
 
 class ScreeningForm(BaseModel):
