@@ -101,7 +101,10 @@ def message(error: Mapping[str, Any], schema: Mapping[str, Any], locale: str) ->
     if kind in ("value_error", "assertion_error"):
         return gettext(locale, VALUE_ERROR, field=field, reason=gettext(locale, _reason(error)))
     limit = _limit(error.get("ctx", {}))
-    return gettext(locale, _msgid(error), field=field, limit="" if limit is None else limit)
+    msgid = _msgid(error)
+    if kind == "missing" and form_schema.enum_values(node):  # a choice is picked, not typed
+        msgid = MESSAGES["list_type"] if node.get("type") == "array" else CHOOSE_ONE
+    return gettext(locale, msgid, field=field, limit="" if limit is None else limit)
 
 
 def describe(

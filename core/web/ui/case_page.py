@@ -115,9 +115,10 @@ def _title_of(registry: Registry, workflow_id: str, item: str, kind: str, locale
 def _category(registry: Registry, case: Case, locale: str) -> str:
     spec = registry.services.get(case.service_code)
     labels = spec.category_labels if spec else {}
-    if case.category in labels:
-        return localized(locale, *labels[case.category])
-    return gettext(locale, case.category or "")
+    category = case.category or ""
+    if category in labels:
+        return localized(locale, *labels[category])
+    return gettext(locale, category)
 
 
 def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str]]:
