@@ -6,9 +6,10 @@ it, in one transaction: a case can never exist without someone being asked to ac
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -47,13 +48,20 @@ def validate_form(registry: Registry, service_code: str, data: dict[str, Any]) -
         )
     if spec.form is None:
         return dict(data)
-    schema = spec.form_schema()
+    schema = _schema_of(spec.form)
     try:
         typed = form_schema.fold_numbers(schema, data) if isinstance(data, dict) else data
         return spec.form.model_validate(typed).model_dump(mode="json")
     except ValidationError as exc:
         errors = form_errors.from_validation(exc, schema)
         raise InvalidInput(form_errors.summary(errors), errors) from None
+
+
+@cache
+def _schema_of(form: type[BaseModel]) -> dict[str, Any]:
+    """A form's JSON Schema, built once: validation only reads it (for digits and titles), and
+    pydantic builds it anew on every call."""
+    return form.model_json_schema()
 
 
 def open_case(

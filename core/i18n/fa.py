@@ -413,7 +413,6 @@ MESSAGES: dict[str, str] = {
     '"{field}": {reason}': "«{field}»: {reason}",
     "The service form's answers must be an object of fields.": "پاسخ‌های فرم خدمت باید شیئی از خانه‌های فرم باشد.",
     "The form has errors: {errors}": "فرم خطا دارد: {errors}",
-    "e.g. 1403/02/15 or 15 Ordibehesht 1403": "مانند ۱۴۰۳/۰۲/۱۵ یا ۱۵ اردیبهشت ۱۴۰۳",
     "Yes": "بله",
     "No": "خیر",
 }

@@ -103,6 +103,8 @@ def _fold(node: Mapping[str, Any], value: Any) -> Any:
 def fold_numbers(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """`data` with Persian and Arabic-Indic digits (and ٫ ٬ separators) made ASCII wherever the
     schema expects a number, a date or a time, so "۱۲۰" is 120 from any channel."""
+    if not any(isinstance(v, str | list) for v in data.values()):
+        return dict(data)  # nothing typed as text: nothing to fold
     nodes = properties(schema)
     return {name: _fold(nodes[name], v) if name in nodes else v for name, v in data.items()}
 
