@@ -72,7 +72,7 @@ def _limit(ctx: Mapping[str, Any]) -> Any:
 
 
 def _msgid(error: Mapping[str, Any]) -> str:
-    kind = str(error.get("type", ""))
+    kind = error_type(error)
     if kind == "too_short" and error.get("ctx", {}).get("min_length") == 1:
         return AT_LEAST_ONE
     return MESSAGES.get(kind, INVALID)
@@ -87,10 +87,17 @@ def _reason(error: Mapping[str, Any]) -> str:
     return str(cause) if cause is not None else str(error.get("msg", ""))
 
 
+def error_type(error: Mapping[str, Any]) -> str:
+    """pydantic's type of `error`, or the `error_type` of the ValueError a field type of ours
+    raised (`hamyar.core.time.form_dates.FormDateError`)."""
+    cause = error.get("ctx", {}).get("error")
+    return str(getattr(cause, "error_type", None) or error.get("type", ""))
+
+
 def message(error: Mapping[str, Any], schema: Mapping[str, Any], locale: str) -> str:
     """One pydantic error (an item of `ValidationError.errors()`) worded for `locale`."""
     loc = tuple(error.get("loc", ()))
-    kind = str(error.get("type", ""))
+    kind = error_type(error)
     if not loc:
         if kind in ("model_type", "dict_type", "model_attributes_type"):
             return gettext(locale, FORM_NOT_OBJECT)
@@ -117,7 +124,7 @@ def describe(
         described.append(
             {
                 "field": ".".join(str(p) for p in error.get("loc", ())) or "data",
-                "type": str(error.get("type", "")),
+                "type": error_type(error),
                 "message": Phrase(words["en"], words["fa"]),
             }
         )
@@ -143,4 +150,4 @@ def from_validation(exc: ValidationError, schema: Mapping[str, Any]) -> list[dic
     return describe(exc.errors(), schema)
 
 
-__all__ = ["MESSAGES", "describe", "from_validation", "message", "summary"]
+__all__ = ["MESSAGES", "describe", "error_type", "from_validation", "message", "summary"]

@@ -6,8 +6,9 @@
 back in Jalali. A plain `datetime.date` field would read "1405-09-20" as the Gregorian year
 1405; this type reads it as the Jalali date it is (2026-12-11).
 
-The errors are pydantic errors of our own types (`jalali_date`, `date_out_of_range`), so the
-form-error catalogue (`hamyar.core.i18n.form_errors`) words them in the reader's language.
+A refused date is a `FormDateError`, a ValueError that names its error type (`jalali_date`,
+`date_out_of_range`); pydantic reports it as a `value_error`, and the form-error catalogue
+(`hamyar.core.i18n.form_errors`) reads the type to word it in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,12 +17,19 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
 from hamyar.core.time import jalali
 
 JALALI_FORMAT = "jalali"
 """`x-calendar` of a JalaliDate's schema: the UI shows and takes the date in Jalali."""
+
+
+class FormDateError(ValueError):
+    """A typed date that is not one; `error_type` is its entry in the message catalogue."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
 
 
 def parse_jalali_date(value: Any) -> Any:
@@ -33,11 +41,11 @@ def parse_jalali_date(value: Any) -> Any:
     try:
         return jalali.parse_date(value)
     except jalali.DateOutOfRange:
-        raise PydanticCustomError(
+        raise FormDateError(
             "date_out_of_range", "the date must be between Jalali 1279 and 1678"
         ) from None
     except ValueError:
-        raise PydanticCustomError(
+        raise FormDateError(
             "jalali_date", "not a date; expected e.g. 1402/07/03 or 3 Mehr 1402"
         ) from None
 
@@ -50,4 +58,4 @@ JalaliDate = Annotated[
 """A form date typed in Jalali (or ISO Gregorian), stored as ISO Gregorian."""
 
 
-__all__ = ["JALALI_FORMAT", "JalaliDate", "parse_jalali_date"]
+__all__ = ["JALALI_FORMAT", "FormDateError", "JalaliDate", "parse_jalali_date"]
