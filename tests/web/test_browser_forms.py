@@ -76,7 +76,7 @@ def real_app(engine: Engine, redis_url: str) -> Iterator[tuple[Application, str]
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # a loaded CI machine
     page = context.new_page()
     yield page
     context.close()
