@@ -83,12 +83,16 @@ if TYPE_CHECKING:
     from hamyar.core.geo import (
         district_title,
     )
+    from hamyar.core.i18n import (
+        Phrase,
+    )
     from hamyar.core.plugin.declarations import (
         AgencySpec,
         PeriodicJob,
         ServiceSpec,
     )
     from hamyar.core.plugin.forms import (
+        AGENCY_TITLES,
         expected_attendees,
         form_config,
         labelled,
@@ -129,6 +133,9 @@ if TYPE_CHECKING:
         Settings,
         get_settings,
     )
+    from hamyar.core.text.collation import (
+        sort_key as persian_sort_key,
+    )
     from hamyar.core.text.folding import (
         to_persian_digits,
     )
@@ -137,6 +144,9 @@ if TYPE_CHECKING:
     )
     from hamyar.core.time.deadlines import (
         working_calendar,
+    )
+    from hamyar.core.time.form_dates import (
+        JalaliDate,
     )
     from hamyar.core.time.jalali import (
         format_date as format_jalali_date,
@@ -180,6 +190,7 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: dict[str, tuple[str, str]] = {
+    "AGENCY_TITLES": ("hamyar.core.plugin.forms", "AGENCY_TITLES"),
     "Actor": ("hamyar.core.auth.actor", "Actor"),
     "ActorDep": ("hamyar.core.web.dependencies", "ActorDep"),
     "AgencySpec": ("hamyar.core.plugin.declarations", "AgencySpec"),
@@ -202,6 +213,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "JOINT_PROGRAMME": ("hamyar.core.routing.proposals", "JOINT_PROGRAMME"),
     "JOINT_SCORE": ("hamyar.core.routing.proposals", "JOINT_SCORE"),
     "JSONType": ("hamyar.core.storage.models.types", "JSONType"),
+    "JalaliDate": ("hamyar.core.time.form_dates", "JalaliDate"),
     "Neighbourhood": ("hamyar.core.storage.models", "Neighbourhood"),
     "NeighbourhoodSnapshot": ("hamyar.core.engine.contexts", "NeighbourhoodSnapshot"),
     "NotAuthenticated": ("hamyar.core.exceptions", "NotAuthenticated"),
@@ -213,6 +225,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "PlanEntry": ("hamyar.core.web.ui.plan_page", "PlanEntry"),
     "PlanLink": ("hamyar.core.web.ui.plan_page", "PlanLink"),
     "PlanPeriod": ("hamyar.core.web.ui.plan_page", "PlanPeriod"),
+    "Phrase": ("hamyar.core.i18n", "Phrase"),
     "Plugins": ("hamyar.core.plugin.manager", "Plugins"),
     "Province": ("hamyar.core.storage.models", "Province"),
     "Registry": ("hamyar.core.plugin.registry", "Registry"),
@@ -257,6 +270,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "not_responsible": ("hamyar.core.workflow.builders", "not_responsible"),
     "page_locale": ("hamyar.core.web.ui.plan_page", "page_locale"),
     "plan_page": ("hamyar.core.web.ui.plan_page", "plan_page"),
+    "persian_sort_key": ("hamyar.core.text.collation", "sort_key"),
     "prepare_database": ("hamyar.core.application.setup", "prepare_database"),
     "readable_cases": ("hamyar.core.auth.access", "readable_cases"),
     "returned_state": ("hamyar.core.workflow.builders", "returned_state"),
@@ -273,6 +287,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 """Public name → (module, name there)."""
 
 __all__ = [
+    "AGENCY_TITLES",
     "CASE_WORKFLOW",
     "DIRECT_SCORE",
     "JOINT_PROGRAMME",
@@ -296,6 +311,7 @@ __all__ = [
     "HistoryEntry",
     "InvalidInput",
     "JSONType",
+    "JalaliDate",
     "Neighbourhood",
     "NeighbourhoodSnapshot",
     "NotAuthenticated",
@@ -303,6 +319,7 @@ __all__ = [
     "PeriodicContext",
     "PeriodicJob",
     "PeriodicPlan",
+    "Phrase",
     "PlanChoice",
     "PlanEntry",
     "PlanLink",
@@ -349,6 +366,7 @@ __all__ = [
     "labelled",
     "not_responsible",
     "page_locale",
+    "persian_sort_key",
     "plan_page",
     "prepare_database",
     "readable_cases",

@@ -6,9 +6,10 @@ it, in one transaction: a case can never exist without someone being asked to ac
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
 from hamyar.core.engine import history
 from hamyar.core.engine.outbox import ROUTE_CASE
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.i18n import form_errors, form_schema
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Case, Neighbourhood
@@ -34,7 +36,11 @@ MAX_DESCRIPTION = 20_000
 
 def validate_form(registry: Registry, service_code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check `data` against the service's form; return it normalised, or raise InvalidInput
-    with one error per field (the UI shows each next to its field)."""
+    with one error per field (the UI shows each next to its field).
+
+    Persian digits are taken wherever the form wants a number or a date; each error's message
+    is a `Phrase` naming the field's title, in Persian and in English.
+    """
     spec = registry.services.get(service_code)
     if spec is None:
         raise InvalidInput(
@@ -43,14 +49,20 @@ def validate_form(registry: Registry, service_code: str, data: dict[str, Any]) -
         )
     if spec.form is None:
         return dict(data)
+    schema = _schema_of(spec.form)
     try:
-        return spec.form.model_validate(data).model_dump(mode="json")
+        typed = form_schema.fold_numbers(schema, data) if isinstance(data, dict) else data
+        return spec.form.model_validate(typed).model_dump(mode="json")
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "data", "message": err["msg"]}
-            for err in exc.errors()
-        ]
-        raise InvalidInput(f"the form for {service_code!r} has errors", errors) from None
+        errors = form_errors.from_validation(exc, schema)
+        raise InvalidInput(form_errors.summary(errors), errors) from None
+
+
+@cache
+def _schema_of(form: type[BaseModel]) -> dict[str, Any]:
+    """A form's JSON Schema, built once: validation only reads it (for digits and titles), and
+    pydantic builds it anew on every call."""
+    return form.model_json_schema()
 
 
 def open_case(

@@ -22,6 +22,7 @@ from hamyar.core.auth.access import may_write
 from hamyar.core.auth.actor import Actor
 from hamyar.core.exceptions import HamyarError, InvalidInput
 from hamyar.core.storage.models import RoleAssignment, Task, User
+from hamyar.core.text.collation import sorted_by_name
 from hamyar.core.time.jalali import TEHRAN, format_datetime, parse_date, parse_datetime
 from hamyar.core.workflow import roles as R
 
@@ -75,8 +76,8 @@ def may_assign(actor: Actor, task: Task) -> bool:
 
 
 def agency_people(session: Session, agency: str) -> list[Person]:
-    """The active Caseworkers and Supervisors of `agency`, by username: whom a task of the
-    agency may be assigned to."""
+    """The active Caseworkers and Supervisors of `agency`, by name in Persian order: whom a task
+    of the agency may be assigned to."""
     rows = session.exec(
         select(User.username, User.full_name)
         .join(RoleAssignment, col(RoleAssignment.user_id) == col(User.id))
@@ -86,9 +87,9 @@ def agency_people(session: Session, agency: str) -> list[Person]:
             col(RoleAssignment.role).in_(R.WORKERS),
         )
         .distinct()
-        .order_by(col(User.username))
     ).all()
-    return [Person(username, full_name or "") for username, full_name in rows]
+    people = [Person(username, full_name or "") for username, full_name in rows]
+    return sorted_by_name(people, lambda p: p.full_name or p.username)
 
 
 def check_assignee(session: Session, agency: str, username: str) -> str:

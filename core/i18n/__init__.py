@@ -9,6 +9,7 @@ in `fa`, ASCII digits and ISO-style Jalali dates in `en`.
 from hamyar.core.i18n.catalogue import (
     DEFAULT_LOCALE,
     LOCALES,
+    Phrase,
     direction,
     format_date,
     format_datetime,
@@ -21,6 +22,7 @@ from hamyar.core.i18n.catalogue import (
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
+    "Phrase",
     "direction",
     "format_date",
     "format_datetime",

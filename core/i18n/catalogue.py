@@ -25,11 +25,34 @@ def normalize_locale(value: str | None, default: str = DEFAULT_LOCALE) -> str:
     return language if language in LOCALES else default
 
 
+class Phrase(str):
+    """A message already written out in every locale, read as English where a plain string is.
+
+    Some messages are composed before anyone knows who reads them: a form's validation error
+    names the field's own title, which the plugin gives in fa and en, so no msgid in the
+    catalogue can hold it. Such a message travels as a Phrase (inside `InvalidInput.errors`,
+    through the templates' `_()`), and `gettext` answers with the reader's wording.
+    """
+
+    translations: dict[str, str]
+
+    def __new__(cls, en: str, fa: str) -> Phrase:
+        phrase = super().__new__(cls, en)
+        phrase.translations = {"en": en, "fa": fa}
+        return phrase
+
+    def in_locale(self, locale: str) -> str:
+        return self.translations.get(normalize_locale(locale), str.__str__(self))
+
+
 def gettext(locale: str, msgid: str, **values: Any) -> str:
     """The message in `locale`, with `{name}` placeholders filled from `values`.
 
-    Numbers filled into a Persian message are written with Persian digits.
+    Numbers filled into a Persian message are written with Persian digits. A `Phrase` is
+    already written in every locale and answers with its own wording.
     """
+    if isinstance(msgid, Phrase):
+        return msgid.in_locale(locale)
     text = _CATALOGUES.get(normalize_locale(locale), {}).get(msgid, msgid)
     if values:
         text = text.format(**{k: _value(locale, v) for k, v in values.items()})

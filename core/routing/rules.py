@@ -24,6 +24,7 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood, Province, RoutingRule, Service
 from hamyar.core.storage.models.routing import RULE_KINDS
 from hamyar.core.storage.registry_mirror import sync_registry
+from hamyar.core.text.collation import sorted_by_name
 
 MAX_NOTE = 500
 
@@ -47,8 +48,9 @@ EVERYWHERE = Region(key="", name_fa="همه‌جا", name_en="Everywhere")
 
 def regions(session: Session) -> list[Region]:
     """Every region a rule may name, each province followed by its counties and districts."""
-    provinces = session.exec(select(Province).order_by(col(Province.name_fa))).all()
-    counties = session.exec(select(County).order_by(col(County.name_fa))).all()
+    # Persian alphabetical order (the database's order puts پ چ ژ گ after ی)
+    provinces = sorted_by_name(session.exec(select(Province)).all(), lambda p: p.name_fa)
+    counties = sorted_by_name(session.exec(select(County)).all(), lambda c: c.name_fa)
     districts: dict[int, set[str]] = {}
     for county_id, district in session.exec(
         select(Neighbourhood.county_id, Neighbourhood.district).where(

@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from sqlalchemy.exc import OperationalError
 
 from hamyar.core.exceptions import HamyarError, InvalidInput, TooManyAttempts
+from hamyar.core.i18n import Phrase, normalize_locale
 from hamyar.core.text.input_limits import (
     CONTROL_CHARACTER_MESSAGE,
     ID_DIGITS_MESSAGE,
@@ -52,9 +53,9 @@ def error_response(
             for name, value in (headers or {}).items():
                 page.headers[name] = value
             return page
-    body: dict[str, Any] = {"status_code": status_code, "detail": detail}
-    if errors:
-        body["errors"] = errors
+    body: dict[str, Any] = {"status_code": status_code, "detail": str(detail)}
+    if errors:  # plain strings: msgspec does not encode a `Phrase` (a str subclass)
+        body["errors"] = [{k: str(v) for k, v in e.items()} for e in errors]
     return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
@@ -117,12 +118,37 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return error_response(request, exc.status_code, detail, errors or None, headers=exc.headers)
 
 
+def api_locale(request: Request[Any, Any, Any]) -> str:
+    """The language of an API answer's messages: the first of fa/en in Accept-Language (by its
+    q-values), else English, which the API has always answered in."""
+    wanted = []
+    for position, part in enumerate(request.headers.get("accept-language", "").split(",")):
+        language, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        if normalize_locale(language, "") and weight > 0:
+            wanted.append((-weight, position, normalize_locale(language)))
+    return min(wanted)[2] if wanted else "en"
+
+
+def _worded(request: Request[Any, Any, Any], text: str) -> str:
+    """A message composed in every language (a form's validation error) in the API's locale;
+    a browser page picks its own wording from the same `Phrase`."""
+    return text.in_locale(api_locale(request)) if isinstance(text, Phrase) else text
+
+
 def handle_hamyar(request: Request[Any, Any, Any], exc: HamyarError) -> Response[Any]:
     errors = exc.errors if isinstance(exc, InvalidInput) else None
     if exc.status_code >= 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
-    return error_response(request, exc.status_code, str(exc), errors, headers=headers)
+    detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    if errors and not _wants_html(request):
+        errors = [{**e, "message": _worded(request, e.get("message", ""))} for e in errors]
+        detail = _worded(request, detail)
+    return error_response(request, exc.status_code, detail, errors, headers=headers)
 
 
 def handle_workflow(request: Request[Any, Any, Any], exc: WorkflowError) -> Response[Any]:

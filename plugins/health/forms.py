@@ -1,6 +1,6 @@
 """Health request forms (confidential: only the health agency and routing coordinators see them).
 
-Titles are Persian; `description` and `title_en` carry the English (see `hamyar.core.plugin.forms`).
+Every title, hint and choice is given in Persian and English (see `hamyar.labelled`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,37 @@ from typing import Literal
 
 from pydantic import BaseModel, model_validator
 
-from hamyar import form_config, labelled
+from hamyar import Phrase, form_config, labelled
+
+SCREENINGS = {
+    "diabetes_blood_pressure": ("دیابت و فشار خون", "Diabetes and blood pressure"),
+    "child_growth": ("رشد کودکان", "Child growth"),
+    "vision_hearing": ("بینایی و شنوایی", "Vision and hearing"),
+    "oral_health": ("سلامت دهان و دندان", "Oral health"),
+}
+VENUES = {
+    "school": ("مدرسه", "School"),
+    "health_post": ("پایگاه سلامت", "Health post"),
+    "neighbourhood": ("محله", "Neighbourhood"),
+}
+CONCERNS = {
+    "anxiety_depression": ("اضطراب و افسردگی", "Anxiety and depression"),
+    "family_conflict": ("اختلاف خانوادگی", "Family conflict"),
+    "addiction_in_family": ("اعتیاد در خانواده", "Addiction in the family"),
+    "child_behaviour": ("رفتار کودک", "Child behaviour"),
+    "grief": ("سوگ", "Grief"),
+    "other": ("سایر", "Other"),
+}
+CARE = {
+    "prenatal_care": ("مراقبت دوران بارداری", "Prenatal care"),
+    "postnatal_care": ("مراقبت پس از زایمان", "Postnatal care"),
+    "growth_monitoring": ("پایش رشد", "Growth monitoring"),
+    "vaccination": ("واکسیناسیون", "Vaccination"),
+    "nutrition": ("تغذیه", "Nutrition"),
+}
+MOTHER_OR_CHILD = Phrase(
+    "Give the week of pregnancy or the child's age.", "هفته بارداری یا سن کودک را وارد کنید."
+)
 
 
 class ScreeningForm(BaseModel):
@@ -17,23 +47,17 @@ class ScreeningForm(BaseModel):
 
     screening: Literal[
         "diabetes_blood_pressure", "child_growth", "vision_hearing", "oral_health"
-    ] = labelled(
-        "نوع غربالگری",
-        "Screening",
-        "Diabetes and blood pressure, child growth, vision and hearing, oral health",
-    )
+    ] = labelled("نوع غربالگری", "Screening", choices=SCREENINGS)
     venue: Literal["school", "health_post", "neighbourhood"] = labelled(
-        "محل اجرا", "Venue", "School, health post or neighbourhood"
+        "محل اجرا", "Venue", choices=VENUES
     )
-    expected_people: int = labelled(
-        "تعداد تقریبی افراد", "Expected people", "Expected number of people", ge=1, le=2000
-    )
+    expected_people: int = labelled("تعداد تقریبی افراد", "Expected people", ge=1, le=2000)
 
 
 class CounsellingForm(BaseModel):
     model_config = form_config("درخواست مشاوره سلامت روان", "Mental-health counselling")
 
-    client_age: int = labelled("سن مراجع", "Age", "Client's age", ge=3, le=110)
+    client_age: int = labelled("سن مراجع", "Client's age", ge=3, le=110)
     concern: Literal[
         "anxiety_depression",
         "family_conflict",
@@ -41,16 +65,15 @@ class CounsellingForm(BaseModel):
         "child_behaviour",
         "grief",
         "other",
-    ] = labelled("موضوع مشاوره", "Concern", "Main concern")
+    ] = labelled("موضوع مشاوره", "Main concern", choices=CONCERNS)
     urgent: bool = labelled(
         "فوری (خطر آسیب به خود یا دیگران)",
-        "Urgent",
-        "Risk of harm: seen the same day",
+        "Urgent (risk of harm to self or others)",
+        "Seen the same day",
+        hint_fa="همان روز پیگیری می‌شود",
         default=False,
     )
-    consent_to_contact: bool = labelled(
-        "رضایت برای تماس", "Consent to contact", "Consent to be contacted"
-    )
+    consent_to_contact: bool = labelled("رضایت برای تماس", "Consent to be contacted")
 
 
 class MaternalChildForm(BaseModel):
@@ -59,7 +82,8 @@ class MaternalChildForm(BaseModel):
     pregnancy_week: int | None = labelled(
         "هفته بارداری",
         "Pregnancy week",
-        "Week of pregnancy, if pregnant",
+        "If pregnant",
+        hint_fa="در صورت بارداری",
         default=None,
         ge=4,
         le=42,
@@ -67,17 +91,18 @@ class MaternalChildForm(BaseModel):
     child_age_months: int | None = labelled(
         "سن کودک (ماه)",
         "Child's age (months)",
-        "Child's age in months, if any",
+        "If there is a child",
+        hint_fa="اگر کودکی هست",
         default=None,
         ge=0,
         le=72,
     )
     need: Literal[
         "prenatal_care", "postnatal_care", "growth_monitoring", "vaccination", "nutrition"
-    ] = labelled("نوع مراقبت", "Care needed")
+    ] = labelled("نوع مراقبت", "Care needed", choices=CARE)
 
     @model_validator(mode="after")
     def _mother_or_child(self) -> MaternalChildForm:
         if self.pregnancy_week is None and self.child_age_months is None:
-            raise ValueError("give the week of pregnancy or the child's age")
+            raise ValueError(MOTHER_OR_CHILD)
         return self

@@ -1,7 +1,6 @@
 """The library's request forms; their JSON Schema drives the new-case form and the API.
 
-Titles are Persian (what the form shows); `description` and `title_en` carry the English
-(see `hamyar.core.plugin.forms`).
+Every title, hint and choice is given in Persian and English (see `hamyar.labelled`).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from hamyar import expected_attendees, form_config, labelled
+from hamyar import AGENCY_TITLES, JalaliDate, expected_attendees, form_config, labelled
 
 
 class AgeGroup(StrEnum):
@@ -21,11 +20,11 @@ class AgeGroup(StrEnum):
     MOTHERS = "mothers"
 
 
-AGE_GROUPS_FA = {
-    "preschool": "پیش‌دبستانی",
-    "primary": "دبستانی",
-    "secondary": "دبیرستانی",
-    "mothers": "مادران",
+AGE_GROUP_LABELS = {
+    "preschool": ("پیش‌دبستانی", "Preschool"),
+    "primary": ("دبستانی", "Primary school"),
+    "secondary": ("دبیرستانی", "Secondary school"),
+    "mothers": ("مادران", "Mothers"),
 }
 
 
@@ -35,21 +34,64 @@ class Venue(StrEnum):
     CULTURAL_CENTRE = "cultural_centre"
 
 
-AGE_GROUPS = labelled("گروه‌های سنی", "Age groups", min_length=1)
+VENUE_LABELS = {
+    "school": ("مدرسه", "School"),
+    "neighbourhood": ("محله", "Neighbourhood"),
+    "cultural_centre": ("فرهنگسرا یا مرکز کانون", "Cultural centre"),
+}
+
+TOPIC_LABELS = {
+    "reading": ("کتاب‌خوانی", "Reading"),
+    "storytelling": ("قصه‌گویی", "Storytelling"),
+    "poetry": ("شعر", "Poetry"),
+    "creative_writing": ("نویسندگی خلاق", "Creative writing"),
+}
+
+AGE_GROUPS = labelled(
+    "گروه‌های سنی",
+    "Age groups",
+    "Tick every group the activity is for",
+    hint_fa="همه گروه‌هایی را که برنامه برای آنهاست علامت بزنید",
+    choices=AGE_GROUP_LABELS,
+    min_length=1,
+)
 """Every library activity is planned for one or more age groups."""
 
 
 class MobileVisitForm(BaseModel):
     model_config = form_config("درخواست بازدید کتابخانه سیار", "Mobile library visit request")
 
-    venue: Venue = labelled("محل بازدید", "Venue", "Where the unit should stand")
+    venue: Venue = labelled(
+        "محل بازدید",
+        "Venue",
+        "Where the unit should stand",
+        hint_fa="خودروی کتابخانه سیار کجا بایستد",
+        choices=VENUE_LABELS,
+    )
     venue_name: str = labelled(
-        "نام مدرسه یا محل", "Venue name", "School or place name", min_length=2, max_length=200
+        "نام مدرسه یا محل",
+        "Venue name",
+        "School or place name",
+        hint_fa="نام مدرسه یا مکان",
+        min_length=2,
+        max_length=200,
     )
     age_groups: list[AgeGroup] = AGE_GROUPS
     expected_attendees: int = expected_attendees(ge=5, le=2000)
+    preferred_date: JalaliDate | None = labelled(
+        "تاریخ پیشنهادی",
+        "Preferred date",
+        "A date such as 1403/07/15; the unit comes on its nearest route day",
+        hint_fa="تاریخی مانند ۱۴۰۳/۰۷/۱۵؛ واحد سیار در نزدیک‌ترین روز مسیرش می‌آید",
+        default=None,
+    )
     contact_phone: str | None = labelled(
-        "تلفن هماهنگی", "Phone", "Contact phone", default=None, max_length=20
+        "تلفن هماهنگی",
+        "Contact phone",
+        "Who the unit calls before the visit",
+        hint_fa="شماره‌ای که پیش از بازدید با آن تماس گرفته می‌شود",
+        default=None,
+        max_length=20,
     )
 
 
@@ -59,22 +101,20 @@ class WorkshopForm(BaseModel):
     )
 
     topic: Literal["reading", "storytelling", "poetry", "creative_writing"] = labelled(
-        "موضوع کارگاه", "Topic", "Topic: reading, storytelling, poetry, creative writing"
+        "موضوع کارگاه", "Topic", choices=TOPIC_LABELS
     )
     age_groups: list[AgeGroup] = AGE_GROUPS
-    sessions: int = labelled(
-        "تعداد جلسات", "Sessions", "Number of sessions", default=4, ge=1, le=12
-    )
+    sessions: int = labelled("تعداد جلسات", "Sessions", default=4, ge=1, le=12)
     expected_attendees: int = expected_attendees(ge=5, le=300)
 
 
 class MembershipDriveForm(BaseModel):
     model_config = form_config("طرح عضوگیری کانون", "Membership drive")
 
-    venue: Venue = labelled("محل اجرا", "Venue", "Where the drive runs")
+    venue: Venue = labelled("محل اجرا", "Venue", choices=VENUE_LABELS)
     age_groups: list[AgeGroup] = AGE_GROUPS
     expected_members: int = labelled(
-        "تعداد اعضای مورد انتظار", "Expected members", "Expected new members", ge=10, le=5000
+        "تعداد اعضای مورد انتظار", "Expected new members", ge=10, le=5000
     )
 
 
@@ -85,14 +125,27 @@ class JointProgrammeForm(BaseModel):
     )
 
     partners: list[Literal["health", "welfare", "municipality"]] = labelled(
-        "دستگاه‌های همکار", "Partners", "Partner agencies (each gets its own task)", min_length=1
+        "دستگاه‌های همکار",
+        "Partner agencies",
+        "Each partner gets its own task on the case",
+        hint_fa="هر دستگاه همکار وظیفه‌ای جداگانه در این پرونده می‌گیرد",
+        choices=AGENCY_TITLES,
+        min_length=1,
     )
     age_groups: list[AgeGroup] = AGE_GROUPS
     expected_attendees: int = expected_attendees(ge=10, le=5000)
+    programme_date: JalaliDate | None = labelled(
+        "تاریخ برگزاری",
+        "Programme date",
+        "A date such as 1403/07/15",
+        hint_fa="تاریخی مانند ۱۴۰۳/۰۷/۱۵",
+        default=None,
+    )
     occasion: str = labelled(
         "مناسبت",
         "Occasion",
-        "Occasion (e.g. start of the school year)",
+        "For example, the start of the school year",
+        hint_fa="برای نمونه، آغاز سال تحصیلی",
         default="",
         max_length=200,
     )

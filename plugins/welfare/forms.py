@@ -1,6 +1,6 @@
 """Welfare request forms (confidential: the family's circumstances stay within welfare).
 
-Titles are Persian; `description` and `title_en` carry the English (see `hamyar.core.plugin.forms`).
+Every title, hint and choice is given in Persian and English (see `hamyar.labelled`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,36 @@ from typing import Literal
 from pydantic import BaseModel
 
 from hamyar import expected_attendees, form_config, labelled
+
+TRADES = {
+    "sewing": ("خیاطی", "Sewing"),
+    "handicrafts": ("صنایع دستی", "Handicrafts"),
+    "food_processing": ("فرآوری مواد غذایی", "Food processing"),
+    "carpet_weaving": ("قالی‌بافی", "Carpet weaving"),
+    "hairdressing": ("آرایشگری", "Hairdressing"),
+}
+WORKSHOPS = {
+    "life_skills": ("مهارت‌های زندگی", "Life skills"),
+    "parenting": ("فرزندپروری", "Parenting"),
+}
+AUDIENCES = {
+    "mothers": ("مادران", "Mothers"),
+    "fathers": ("پدران", "Fathers"),
+    "parents": ("پدران و مادران", "Parents"),
+    "teenagers": ("نوجوانان", "Teenagers"),
+}
+WORK = {
+    "street_vending": ("دست‌فروشی در خیابان", "Street vending"),
+    "workshop": ("کارگاه", "Workshop"),
+    "waste_collection": ("جمع‌آوری پسماند", "Waste collection"),
+    "begging": ("تکدی‌گری", "Begging"),
+    "other": ("سایر", "Other"),
+}
+TOPICS = {
+    "social_resilience": ("تاب‌آوری اجتماعی", "Social resilience"),
+    "addiction_prevention": ("پیشگیری از اعتیاد", "Addiction prevention"),
+    "crisis_preparedness": ("آمادگی در برابر بحران", "Crisis preparedness"),
+}
 
 
 class HouseholdEmpowermentForm(BaseModel):
@@ -21,14 +51,16 @@ class HouseholdEmpowermentForm(BaseModel):
     female_head: bool = labelled("زن سرپرست خانوار", "Female head of household")
     household_size: int = labelled("تعداد اعضای خانوار", "Household size", ge=1, le=15)
     monthly_income_toman: int = labelled(
-        "درآمد ماهانه (تومان)",
-        "Monthly income (toman)",
-        "Monthly income in toman",
-        ge=0,
-        le=1_000_000_000,
+        "درآمد ماهانه (تومان)", "Monthly income (toman)", ge=0, le=1_000_000_000
     )
     trade: Literal["sewing", "handicrafts", "food_processing", "carpet_weaving", "hairdressing"] = (
-        labelled("رشته آموزشی", "Trade", "Home-based trade to learn")
+        labelled(
+            "رشته آموزشی",
+            "Trade",
+            "The home-based trade to learn",
+            hint_fa="شغل خانگی‌ای که آموزش داده می‌شود",
+            choices=TRADES,
+        )
     )
 
 
@@ -38,10 +70,10 @@ class WorkshopForm(BaseModel):
     )
 
     workshop: Literal["life_skills", "parenting"] = labelled(
-        "نوع کارگاه", "Workshop", "Life skills or parenting"
+        "نوع کارگاه", "Workshop", choices=WORKSHOPS
     )
     audience: Literal["mothers", "fathers", "parents", "teenagers"] = labelled(
-        "مخاطبان", "Audience"
+        "مخاطبان", "Audience", choices=AUDIENCES
     )
     expected_attendees: int = expected_attendees(ge=5, le=300)
 
@@ -53,18 +85,16 @@ class WorkingChildForm(BaseModel):
 
     child_age: int = labelled("سن کودک", "Child's age", ge=3, le=17)
     works_at: Literal["street_vending", "workshop", "waste_collection", "begging", "other"] = (
-        labelled("نوع کار", "Work", "Where the child works")
+        labelled("نوع کار", "Where the child works", choices=WORK)
     )
-    in_school: bool = labelled("در حال تحصیل", "In school", "Currently at school")
-    guardian_present: bool = labelled(
-        "سرپرست در دسترس است", "Guardian reachable", "A guardian is reachable"
-    )
+    in_school: bool = labelled("در حال تحصیل", "Currently at school")
+    guardian_present: bool = labelled("سرپرست در دسترس است", "A guardian is reachable")
 
 
 class ResilienceForm(BaseModel):
     model_config = form_config("کارگاه تاب‌آوری اجتماعی", "Social-resilience workshop")
 
     topic: Literal["social_resilience", "addiction_prevention", "crisis_preparedness"] = labelled(
-        "موضوع", "Topic"
+        "موضوع", "Topic", choices=TOPICS
     )
     expected_attendees: int = expected_attendees(ge=5, le=500)

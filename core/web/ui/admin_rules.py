@@ -31,6 +31,7 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
+from hamyar.core.web.ui.pickers import service_groups, services_in_order
 
 PATH = "/admin/routing-rules"
 FIELDS = ("service", "category", "region", "kind", "note")
@@ -46,7 +47,8 @@ def _page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
-    services = sorted(registry.services.values(), key=lambda s: (s.agency, s.code))
+    services = services_in_order(registry, locale_of(request))
+    groups = service_groups(registry, locale_of(request))
     places = regions(db)
     messages = correction_banner(request, errors)
     return render(
@@ -60,6 +62,7 @@ def _page(
         region_names={r.key: r for r in places},
         regions=places,
         services=services,
+        service_groups=groups,
         registry=registry,
         categories=sorted({c for s in services for c in s.categories}),
         category_names={

@@ -29,9 +29,8 @@ from hamyar.core.exceptions import (
     StaleVersion,
     TransitionNotAvailable,
 )
-from hamyar.core.i18n import format_number, gettext, localized
+from hamyar.core.i18n import form_schema, gettext, localized
 from hamyar.core.i18n.history import entry_comment
-from hamyar.core.i18n.labels import list_separator
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
@@ -52,6 +51,7 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
+from hamyar.core.web.ui.schema_form import agency_titles, answer_text
 from hamyar.core.web.ui.task_rows import ownership_views
 from hamyar.core.workflow import State, Transition, WorkflowDefinition
 
@@ -119,33 +119,28 @@ def _is_choice(node: dict[str, Any]) -> bool:
     return any("enum" in p or "$ref" in p or "const" in p for p in parts if isinstance(p, dict))
 
 
-def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str, bool]]:
-    """The service form's answers, labelled with the form's own titles."""
+def _category(registry: Registry, case: Case, locale: str) -> str:
     spec = registry.services.get(case.service_code)
-    properties = spec.form_schema().get("properties", {}) if spec else {}
+    labels = spec.category_titles if spec else {}
+    category = case.category or ""
+    if category in labels:
+        return localized(locale, *labels[category])
+    return gettext(locale, category)
+
+
+def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str, bool]]:
+    """The service form's answers, labelled with the form's own titles and choice labels."""
+    spec = registry.services.get(case.service_code)
+    nodes = form_schema.properties(spec.form_schema()) if spec else {}
+    agencies = agency_titles(registry)
     rows = []
     for name, value in (case.data or {}).items():
         if value is None or value == "" or value == []:
             continue
-        node = properties.get(name, {})
-        label = (
-            localized(
-                locale,
-                node.get("title_fa") or node.get("title"),
-                node.get("title_en") or node.get("title"),
-            )
-            or name
-        )
-        if isinstance(value, bool):
-            value = "✓" if value else "✗"
-        elif isinstance(value, int | float):
-            value = format_number(value, locale)
-        elif isinstance(value, list):
-            value = list_separator(locale).join(gettext(locale, str(v)) for v in value)
-        else:
-            value = gettext(locale, str(value))
-        typed = isinstance(case.data.get(name), str) and not _is_choice(node)
-        rows.append((label, str(value), typed))
+        node = nodes.get(name, {})
+        label = form_schema.title(node, locale, name)
+        typed = isinstance(value, str) and not _is_choice(node)
+        rows.append((label, answer_text(node, value, locale, agencies), typed))
     return rows
 
 
@@ -176,6 +171,7 @@ def build_view(
             else []
         ),
         data_rows=_data_rows(registry, case, locale) if allowed.content else [],
+        category=_category(registry, case, locale),
     )
     now = utcnow()
     tasks = _tasks(db, case)
@@ -286,7 +282,9 @@ def _page(
         comment=comment,
         task_id=task_id,
         page_title=title,
-        routing=case_routing.routing_view(db, plugins, actor, case, [v.task for v in view.tasks]),
+        routing=case_routing.routing_view(
+            db, plugins, actor, case, [v.task for v in view.tasks], locale
+        ),
         casework=casework,
         edit_errors=edit_errors or {},
         ownership=ownership_views(db, actor, [t.task for t in view.tasks], locale_of(request)),

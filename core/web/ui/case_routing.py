@@ -45,6 +45,7 @@ from hamyar.core.text.input_limits import parse_id
 from hamyar.core.web.dependencies import ActorDep, UowDep
 from hamyar.core.web.limits import Id
 from hamyar.core.web.ui.page import FormData, Message, form_value, plugins_of, t
+from hamyar.core.web.ui.pickers import services_in_order
 from hamyar.core.workflow import roles as R
 
 ENGINE_ACTIONS = {
@@ -91,7 +92,7 @@ class RoutingView:
 
 
 def routing_view(
-    db: Session, plugins: Plugins, actor: Actor, case: Case, tasks: list[Task]
+    db: Session, plugins: Plugins, actor: Actor, case: Case, tasks: list[Task], locale: str = "fa"
 ) -> RoutingView:
     """The routing forms of the case page; nothing for someone who may not write."""
     registry = plugins.registry
@@ -108,7 +109,7 @@ def routing_view(
         view.assign = service_choices(db, registry, case, plugins.pm)
         view.from_triage = case.state == "triage"
         view.triage_reason = triage_reason(db, case) if view.from_triage else ""
-    services = sorted(registry.services.values(), key=lambda s: (s.agency, s.code))
+    services = services_in_order(registry, locale)
     for task in tasks:
         assert task.id is not None
         definition = workflow_versions.definition_or_none(db, registry, task)

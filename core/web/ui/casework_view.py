@@ -29,11 +29,12 @@ from hamyar.core.cases.incidents import case_incidents
 from hamyar.core.cases.notes import notes_for
 from hamyar.core.engine.transition import REOPEN_TASK
 from hamyar.core.exceptions import NotFound
-from hamyar.core.i18n import gettext, localized
+from hamyar.core.i18n import form_schema, gettext, localized
 from hamyar.core.i18n.labels import list_separator
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.storage.models import Agency, Case, Incident, Neighbourhood, Task
-from hamyar.core.web.ui.schema_form import FormField, fields_for
+from hamyar.core.text.collation import sorted_by_name
+from hamyar.core.web.ui.schema_form import FormField, agency_titles, answer_text, fields_for
 from hamyar.core.workflow import Transition
 
 VISIBILITY_LABELS = {
@@ -122,11 +123,16 @@ def _changes(
     old, new = change.get("from"), change.get("to")
     if name.startswith("data."):
         spec = plugins.registry.services.get(case.service_code)
-        node = (spec.form_schema().get("properties", {}) if spec else {}).get(name[5:], {})
-        label = (
-            localized(locale, node.get("title_fa") or node.get("title"), node.get("title_en"))
-            or name[5:]
-        )
+        node = (form_schema.properties(spec.form_schema()) if spec else {}).get(name[5:], {})
+        agencies = agency_titles(plugins.registry)
+        label = form_schema.title(node, locale, name[5:])
+        return [
+            (
+                label,
+                answer_text(node, old, locale, agencies),
+                answer_text(node, new, locale, agencies),
+            )
+        ]
     else:
         label = gettext(locale, FIELD_LABELS.get(name, name))
     if name == "neighbourhood":
@@ -204,9 +210,11 @@ def casework_view(
         spec = plugins.registry.services.get(case.service_code)
         schema = spec.form_schema() if spec else {}
         values = edit_values if edit_values is not None else dict(case.data or {})
-        result.edit_fields = fields_for(schema, values, edit_errors or {})
-        result.neighbourhoods = list(
-            db.exec(select(Neighbourhood).order_by(col(Neighbourhood.name_fa))).all()
+        result.edit_fields = fields_for(
+            schema, values, edit_errors or {}, agency_titles(plugins.registry)
+        )
+        result.neighbourhoods = sorted_by_name(
+            db.exec(select(Neighbourhood)).all(), lambda n: localized(locale, n.name_fa, n.name_en)
         )
         result.incidents = case_incidents(db, actor, case.id)
     if REOPEN in offered:

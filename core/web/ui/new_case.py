@@ -12,16 +12,18 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from hamyar.core.application import commands, idempotency
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import CHANNELS
 from hamyar.core.exceptions import InvalidInput
-from hamyar.core.i18n import localized
+from hamyar.core.i18n import gettext, localized
+from hamyar.core.plugin.declarations import ServiceSpec
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood
+from hamyar.core.text.collation import sorted_by_name
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
     FormData,
@@ -33,33 +35,37 @@ from hamyar.core.web.ui.page import (
     render,
     t,
 )
-from hamyar.core.web.ui.schema_form import PREFIX, data_from_form, fields_for
+from hamyar.core.web.ui.pickers import service_groups
+from hamyar.core.web.ui.schema_form import PREFIX, agency_titles, data_from_form, fields_for
 
 KEY_FIELD = "idempotency_key"
 CASE_FIELDS = ("service", "title", "description", "neighbourhood", "category", "channel")
 UI_CHANNELS = ("caseworker", "phone", "facilitation", "web", "sms", "app")
 
 
-def _services(registry: Registry, locale: str) -> list[tuple[str, list[Any]]]:
-    """Services grouped by agency, in the agencies' registration order."""
-    groups = []
-    for agency in registry.agencies.values():
-        services = registry.services_of(agency.code)
-        if services:
-            groups.append((localized(locale, agency.title_fa, agency.title_en), services))
-    return groups
-
-
 def _neighbourhoods(db: Session, locale: str) -> list[tuple[str, list[Neighbourhood]]]:
+    """Neighbourhoods grouped by county, both in the reader's alphabetical order."""
     counties = {c.id: c for c in db.exec(select(County)).all()}
     groups: dict[str, list[Neighbourhood]] = {}
-    for row in db.exec(
-        select(Neighbourhood).order_by(col(Neighbourhood.county_id), col(Neighbourhood.name_fa))
-    ).all():
+    for row in db.exec(select(Neighbourhood)).all():
         county = counties.get(row.county_id)
         name = localized(locale, county.name_fa, county.name_en) if county else ""
         groups.setdefault(name, []).append(row)
-    return list(groups.items())
+    return [
+        (county, sorted_by_name(rows, lambda n: localized(locale, n.name_fa, n.name_en)))
+        for county, rows in sorted_by_name(groups.items(), lambda group: group[0])
+    ]
+
+
+def _categories(spec: ServiceSpec | None, locale: str) -> list[tuple[str, str]]:
+    """The service's categories as (code, title), titled by the plugin's `category_titles`."""
+    if spec is None:
+        return []
+    labels = spec.category_titles
+    return [
+        (code, localized(locale, *labels[code]) if code in labels else gettext(locale, code))
+        for code in spec.categories
+    ]
 
 
 def _one(values: dict[str, Any], name: str) -> str:
@@ -91,9 +97,10 @@ def _form_page(
         actor=actor,
         status_code=status_code,
         page_title=t(request, "New case"),
-        services=_services(registry, locale),
+        services=service_groups(registry, locale),
         spec=spec,
-        fields=fields_for(schema, data_values, errors) if spec else [],
+        fields=fields_for(schema, data_values, errors, agency_titles(registry)) if spec else [],
+        categories=_categories(spec, locale),
         neighbourhoods=_neighbourhoods(db, locale),
         channels=UI_CHANNELS,
         values={name: _one(values, name) for name in CASE_FIELDS},

@@ -36,9 +36,15 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
         return node
 
 
-def _labels(node: dict[str, Any]) -> dict[str, str]:
-    """Human names for enum values, from `oneOf: [{const, title}]` or `x-enum-names`."""
+def _labels(node: dict[str, Any], locale: str = "fa") -> dict[str, str]:
+    """Human names for enum values, from `x-labels` (`hamyar.labelled(choices=...)`, in
+    `locale`), `oneOf: [{const, title}]` or `x-enum-names`."""
     labels: dict[str, str] = {}
+    named = node.get("x-labels")
+    if isinstance(named, dict):
+        for value, words in named.items():
+            if isinstance(words, dict):
+                labels[str(value)] = str(words.get(locale) or words.get("fa") or value)
     for option in node.get("oneOf") or []:
         if "const" in option:
             labels[str(option["const"])] = str(option.get("title", option["const"]))
@@ -63,7 +69,7 @@ def _choices(node: dict[str, Any], locale: str) -> list[dict[str, str]] | None:
         return [{"key": "true", "name": yes}, {"key": "false", "name": no}]
     else:
         return None
-    labels = _labels(node)
+    labels = _labels(node, locale)
     return [{"key": k, "name": labels.get(k, k)} for k in keys]
 
 
@@ -72,6 +78,8 @@ def _datatype(
 ) -> tuple[str, list[dict[str, str]]]:
     if node.get("type") == "array":
         items = _resolve(schema, node.get("items") or {})
+        if "x-labels" in node:  # a list's labels sit on the list, not on its items
+            items = {**items, "x-labels": node["x-labels"]}
         choices = _choices(items, locale)
         if choices is not None:
             return "multivaluelist", choices
