@@ -388,4 +388,6 @@ MESSAGES: dict[str, str] = {
     "In person": "حضوری",
     "By phone": "تلفنی",
     "In writing": "کتبی",
+    # -- ui-live ------------------------------------------------------------------------------
+    "Live updates are interrupted; reconnecting…": "به‌روزرسانی زنده قطع شده است؛ در حال اتصال دوباره…",
 }
