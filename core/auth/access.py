@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, not_, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, not_, or_, select, true
 from sqlmodel import Session, col
 
 from hamyar.core.auth.actor import Actor
@@ -166,6 +166,29 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
     if not actor.agencies and not actor.global_roles:
         return Case.created_by == actor.username  # type: ignore[return-value]
     return or_(not_(col(Case.confidential)), _involved(actor, offered=False))
+
+
+def reporter_readable_cases(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `Case`: the cases whose reporter's contact details `actor` may read —
+    staff of an involved agency (`CaseAccess.reporter`), so only they find a case by its
+    reporter's phone; for everyone else the condition is false and a phone search learns
+    nothing."""
+    if R.SYSTEM in actor.global_roles:
+        return true()
+    agencies = sorted(actor.agencies)
+    if not agencies:
+        return false()
+    return or_(
+        Case.agency_code.in_(agencies),  # type: ignore[union-attr]
+        exists().where(
+            col(Task.case_id) == col(Case.id),
+            col(Task.agency_code).in_(agencies),
+            not_(
+                (col(Task.kind) == REFERRAL)
+                & col(Task.state).in_(ENDED_REFERRAL_STATES + OFFERED_REFERRAL_STATES)
+            ),
+        ),
+    )
 
 
 def visible_tasks(actor: Actor) -> ColumnElement[bool]:

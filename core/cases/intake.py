@@ -27,6 +27,7 @@ from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Case, Neighbourhood
 from hamyar.core.text.folding import search_key
 from hamyar.core.text.input_limits import is_id
+from hamyar.core.text.phone_numbers import phone_key
 from hamyar.core.text.tracking_codes import new_tracking_code
 
 CHANNELS = ("web", "api", "open311", "sms", "phone", "app", "facilitation", "caseworker", "demo")
@@ -122,6 +123,7 @@ def open_case(
             priority=spec.priority,
             confidential=spec.confidential,
             reporter=reporter,
+            reporter_phone=reporter_phone(reporter),
             search_text=search_text(title, description, clean),
             created_by=actor.username,
         )
@@ -175,6 +177,12 @@ def _insert_unless_taken(session: Session, case: Case) -> bool:
     make_transient_to_detached(case)  # it is the row just written: the session now holds it
     session.add(case)
     return True
+
+
+def reporter_phone(reporter: dict[str, Any] | None) -> str | None:
+    """The reporter's phone, canonical, for the indexed phone search (None if there is none)."""
+    phone = (reporter or {}).get("phone")
+    return phone_key(phone) if isinstance(phone, str) else None
 
 
 def search_text(title: str, description: str, data: dict[str, Any]) -> str:

@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import exists, or_, select
 from sqlmodel import Session, col
 
-from hamyar.core.auth.access import readable_cases, visible_cases
+from hamyar.core.auth.access import visible_cases
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.search import matching_cases
+from hamyar.core.cases.search import search_condition
 from hamyar.core.cases.status import case_is_overdue
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, Neighbourhood, Task, utcnow
@@ -124,10 +124,9 @@ def list_cases(
         late = case_is_overdue(now or utcnow())
         query = query.where(late if filters.overdue else ~late)
     if filters.q and filters.q.strip():
-        condition = matching_cases(filters.q, session.get_bind().dialect.name)
+        condition = search_condition(actor, filters.q, session.get_bind().dialect.name)
         if condition is not None:
-            # Search reads content: a case whose content is hidden must not be findable by it.
-            query = query.where(condition, readable_cases(actor))
+            query = query.where(condition)
     if cursor:
         query = query.where(col(Case.id) < decode_cursor(cursor))
     rows = list(

@@ -10,7 +10,13 @@ must start a term of the key (prefix match, what a search box wants: "کتاب" 
 - **PostgreSQL**: a `pg_trgm` GIN index on `' ' || search_text`, queried with
   `LIKE '% term%'` (a term at a word start), which the trigram index answers.
 
-Neither is a plain SQLModel table, so `SQLModel.metadata.create_all` gets them through an
+A query that *is* a tracking code (ten digits, in any digits, with or without separators) also
+finds the case with that code, through the code's unique index; one that is a phone number
+(09…, +989…, 00989…) finds the cases whose reporter has it, through `ix_case_reporter_phone` —
+for those who may read reporters (`access.reporter_readable_cases`) only, so nobody else learns
+anything from searching a phone (`search_condition`).
+
+Neither index is a plain SQLModel table, so `SQLModel.metadata.create_all` gets them through an
 `after_create` listener on the case table, and `ensure_search_index` creates them on a database
 made another way (migrations call it; so does the web app at start-up). All statements are
 idempotent.
@@ -20,12 +26,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, event, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    event,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
+from hamyar.core.auth.access import readable_cases, reporter_readable_cases
+from hamyar.core.auth.actor import Actor
 from hamyar.core.storage.models import Case
 from hamyar.core.text.folding import query_terms
+from hamyar.core.text.phone_numbers import phone_key, tracking_code_in
 
 FTS_TABLE = "case_fts"
 
@@ -96,3 +115,24 @@ def matching_cases(query: str, dialect: str) -> ColumnElement[bool] | None:
     key = literal_column("' '").concat(Case.search_text)
     conditions = [key.like(f"% {_escape_like(t)}%", escape="\\") for t in terms]
     return and_(*conditions)
+
+
+def search_condition(actor: Actor, query: str, dialect: str) -> ColumnElement[bool] | None:
+    """SQL condition on `Case` for a search box's `query`, as `actor` may search: its words in
+    the content they may read, or the tracking code it is, or (for those who may read reporters)
+    the reporter's phone it is. Each branch is answered by an index; None when `query` has
+    nothing to search for."""
+    options: list[ColumnElement[bool]] = []
+    words = matching_cases(query, dialect)
+    if words is not None:
+        # Search reads content: a case whose content is hidden must not be findable by it.
+        options.append(and_(words, readable_cases(actor)))
+    code = tracking_code_in(query)
+    if code is not None:
+        options.append(col(Case.tracking_code) == code)
+    phone = phone_key(query)
+    if phone is not None:
+        options.append(and_(col(Case.reporter_phone) == phone, reporter_readable_cases(actor)))
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else or_(*options)

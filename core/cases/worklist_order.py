@@ -1,8 +1,9 @@
 """Worklist order, filters and pages: most urgent first, with a cursor that never skips or
 repeats an item.
 
-Urgency is: overdue first, then the nearest due time (no due time last), then the higher
-priority, then the older id — the last key makes every row's place unique, so ties on the
+Urgency is: crisis work first (priority 2: a flood or snow report due in hours outranks a
+routine request days late), then overdue, then the nearest due time (no due time last), then
+the higher priority, then the older id — the last key makes every row's place unique, so ties on the
 others are broken the same way on every page. A page is "the rows after the last one shown"
 in that order (keyset pagination), which an index answers as fast on page 100 as on page 1
 and which stays correct when rows arrive between pages.
@@ -33,6 +34,8 @@ from hamyar.core.text.input_limits import MAX_INT
 URGENCY = "urgency"
 NEWEST = "newest"
 SORTS = (URGENCY, NEWEST)
+CRISIS = 2
+"""The priority whose work comes before all other work, late or not."""
 UNASSIGNED = "-"
 """The `assignee` filter's value for "nobody holds it"."""
 
@@ -106,12 +109,17 @@ def order_by(cols: Columns, sort: str, now: datetime) -> list[Any]:
     if sort == NEWEST:
         return [cols.id.desc()]
     return [
+        _crisis_key(cols),
         _late_key(cols, now),
         _no_due_key(cols),
         cols.due.asc(),
         cols.priority.desc(),
         cols.id.asc(),
     ]
+
+
+def _crisis_key(cols: Columns) -> Any:
+    return case((cols.priority >= CRISIS, 0), else_=1)
 
 
 def _late_key(cols: Columns, now: datetime) -> Any:
@@ -165,13 +173,16 @@ def after(cols: Columns, position: Position) -> ColumnElement[bool]:
     else:
         within_due = or_(cols.due > position.due, and_(cols.due == position.due, tail))
     late, no_due = _late_key(cols, position.now), _no_due_key(cols)
-    return or_(
+    within_crisis = or_(
         late > position.late,
         and_(
             late == position.late,
             or_(no_due > position.no_due, and_(no_due == position.no_due, within_due)),
         ),
     )
+    # The crisis group is known from the last row's priority: the cursor needs no new field.
+    crisis, crisis_at = _crisis_key(cols), 0 if position.priority >= CRISIS else 1
+    return or_(crisis > crisis_at, and_(crisis == crisis_at, within_crisis))
 
 
 def encode(position: Position) -> str:

@@ -539,4 +539,11 @@ MESSAGES: dict[str, str] = {
     "The form has errors: {errors}": "فرم خطا دارد: {errors}",
     "Yes": "بله",
     "No": "خیر",
+    # -- ui-live ------------------------------------------------------------------------------
+    "Live updates are interrupted; reconnecting…": "به‌روزرسانی زنده قطع شده است؛ در حال اتصال دوباره…",
+    "Overdue by 1 working day": "۱ روز کاری از مهلت گذشته",
+    "Overdue by {n} working days": "{n} روز کاری از مهلت گذشته",
+    "Overdue by 1 hour": "۱ ساعت از مهلت گذشته",
+    "Overdue by {n} hours": "{n} ساعت از مهلت گذشته",
+    "Overdue by less than an hour": "کمتر از یک ساعت از مهلت گذشته",
 }

@@ -1,6 +1,7 @@
 """Security headers on every response, and Secure cookies whenever the page came over HTTPS.
 
-- `Content-Security-Policy`: scripts only from our own origin (no inline script: page
+- `Content-Security-Policy`: scripts (and the live stream's SharedWorker, `worker-src`) only
+  from our own origin (no inline script: page
   behaviour lives in /static files; htmx runs with `allowEval: false`), nothing may frame us
   (`frame-ancestors 'none'`, and `X-Frame-Options: DENY` for older browsers), forms post only to
   us. Styles allow inline attributes: server-drawn charts and the workflow diagrams (mermaid)
@@ -23,6 +24,7 @@ CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
+        "worker-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",

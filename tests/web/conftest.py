@@ -189,6 +189,7 @@ class World:
         data: dict[str, Any] | None = None,
         routed: bool = True,
         due_in: timedelta | None = None,
+        reporter: dict[str, Any] | None = None,
     ) -> int:
         """Open a case as the engine would and route it to its service's agency."""
         registry = self.plugins.registry
@@ -203,6 +204,7 @@ class World:
             data=data or {},
             neighbourhood_id=self.neighbourhood_id,
             channel="demo",
+            reporter=reporter,
         )
         assert case.id is not None
         due = utcnow() + due_in if due_in is not None else None

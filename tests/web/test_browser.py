@@ -209,7 +209,7 @@ def test_worklist_counts_and_the_case_page_update_without_a_reload(
     _log_in(page, base)
     count = page.locator('[data-worklist="my-tasks"] .count')
     expect(count).to_have_text("۱")
-    page.wait_for_function("() => document.body.getAttribute('sse-connect') !== null")
+    page.wait_for_function("() => document.body.getAttribute('data-live-state') === 'open'")
     page.wait_for_timeout(500)  # let the event stream subscribe
     colleague = Actor.from_assignments("colleague", [("Caseworker", AGENCY)])
     take_transition(ui_app.unit_of_work(), colleague, "task", built.task_id, "complete")
@@ -248,7 +248,7 @@ def test_pages_work_under_the_content_security_policy(
 
     # Live refresh still runs, and still spares a comment being typed (no eval needed).
     page.goto(f"{base}/cases/{built.case_id}")
-    page.wait_for_function("() => document.body.getAttribute('sse-connect') !== null")
+    page.wait_for_function("() => document.body.getAttribute('data-live-state') === 'open'")
     page.wait_for_timeout(500)
     page.locator(f"#comment-{built.task_id}").fill("در حال نوشتن")
     colleague = Actor.from_assignments("colleague", [("Caseworker", AGENCY)])

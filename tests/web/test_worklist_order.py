@@ -50,6 +50,7 @@ def _expected(world: World, ids: list[int]) -> list[int]:
         late = task.due_at is not None and task.due_at < now and task.resolved_at is None
         rows.append(
             (
+                case.priority < 2,  # crisis work first, late or not
                 not late,
                 task.due_at is None,
                 task.due_at or now,
@@ -94,14 +95,21 @@ def test_pages_hold_every_task_once_most_urgent_first(
     assert all(len(page) == limit for page in pages[:-1])
 
 
-def test_overdue_first_then_due_time_then_priority(client: Client, crowded: World) -> None:
+def test_crisis_first_then_overdue_then_due_time_then_priority(
+    client: Client, crowded: World
+) -> None:
     items = client.get(
         "/api/worklists/my-tasks", params={"limit": 200}, headers=crowded.headers(HEADERS)
     ).json()["items"]
+    crisis = [item["case"]["priority"] == 2 for item in items]
+    assert crisis == sorted(crisis, reverse=True) and any(crisis)  # crisis work before the rest
+    crisis_overdue = [item["overdue"] for item in items if item["case"]["priority"] == 2]
+    assert crisis_overdue == sorted(crisis_overdue, reverse=True) and not all(crisis_overdue)
+    items = [item for item in items if item["case"]["priority"] != 2]
     overdue = [item["overdue"] for item in items]
     assert overdue == sorted(overdue, reverse=True)  # every overdue task before the rest
     dues = [item["due_at"] for item in items if not item["overdue"]]
-    assert dues[-8:] == [None] * 8  # no due time: last
+    assert dues[-6:] == [None] * 6  # no due time: last (two more are crisis work)
     timed = [d for d in dues if d is not None]
     assert timed == sorted(timed)
     same_due = [item for item in items if item["due_at"] == timed[0]]
@@ -143,7 +151,7 @@ def test_filters_narrow_the_list_and_keep_the_order(client: Client, crowded: Wor
 
     everything = ids()
     late = ids(overdue="true")
-    assert len(late) == 9 and late == everything[:9]  # 8 of the crowd and the pothole
+    assert len(late) == 9 and late == [i for i in everything if i in late]  # in the same order
     assert sorted(ids(overdue="false") + late) == sorted(everything)
     assert ids(service="municipality.pothole") == everything
     assert ids(service="library.visit") == []

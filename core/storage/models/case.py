@@ -23,6 +23,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_neighbourhood_id", "neighbourhood_id", "id"),
         Index("ix_case_due_at", "due_at"),
         Index("ix_case_workflow_version", "workflow_id", "workflow_version", "state"),
+        Index("ix_case_reporter_phone", "reporter_phone"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -51,6 +52,9 @@ class Case(SQLModel, table=True):
     duplicate_of_id: int | None = Field(default=None, foreign_key="case.id")
     reporter: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONType))
     """Contact details of a citizen reporter: stored, never shown outside the case's agency."""
+    reporter_phone: str | None = Field(default=None, max_length=16)
+    """The reporter's phone in its canonical form (`hamyar.core.text.phone_numbers.phone_key`),
+    indexed, so that those who may read the reporter find a case by phone without a scan."""
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_by: str | None = Field(default=None, max_length=150)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

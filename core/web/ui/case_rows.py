@@ -15,6 +15,7 @@ from hamyar.core.cases.status import is_overdue
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
+from hamyar.core.web.ui.due_times import due_label, hour_based, overdue_by
 from hamyar.core.workflow import State
 
 
@@ -33,6 +34,10 @@ class CaseRow:
     due_at: datetime | None
     overdue: bool
     priority: int
+    due_label: str = "—"
+    """The deadline, with its hour for hour-based services and when it is within a day."""
+    overdue_by: str = ""
+    """"Overdue by 3 hours" / "… 2 working days" when it is overdue."""
 
 
 def case_rows(
@@ -42,6 +47,7 @@ def case_rows(
     cases: Sequence[Case],
     *,
     tasks: Mapping[int, Task] | None = None,
+    locale: str = "fa",
 ) -> list[CaseRow]:
     """One row per case; with `tasks` (case id → task), a row shows that task's agency, state
     and deadline instead of the case's (a task worklist)."""
@@ -71,6 +77,13 @@ def case_rows(
             id=subject.state, title=subject.state, title_en=subject.state
         )
         terminal = bool(definition and subject.state in definition.terminal_states)
+        late = is_overdue(
+            subject.due_at,
+            subject.resolved_at,
+            now,
+            subject.state if isinstance(subject, Case) else "",
+        )
+        hours = hour_based(registry, subject.service_code)
         rows.append(
             CaseRow(
                 id=case.id,
@@ -83,13 +96,10 @@ def case_rows(
                 terminal=terminal,
                 created_at=case.created_at,
                 due_at=subject.due_at,
-                overdue=is_overdue(
-                    subject.due_at,
-                    subject.resolved_at,
-                    now,
-                    subject.state if isinstance(subject, Case) else "",
-                ),
+                overdue=late,
                 priority=case.priority,
+                due_label=due_label(subject.due_at, now, locale, hours=hours),
+                overdue_by=overdue_by(subject.due_at, now, locale, hours=hours) if late else "",
             )
         )
     return rows

@@ -1,10 +1,15 @@
 """Server-sent events: open worklists and case pages refresh themselves when a case moves.
 
 Every committed transition is published on the Redis channel `hamyar:events:<db>` (by whichever
-process committed it: a web request, a worker). Each open page holds one event stream; we pass
-on only *that something changed* — the case id — never its content, and the page asks for the
-fresh fragment through the ordinary, access-checked routes (htmx's SSE extension:
-`hx-trigger="sse:case-42"`, `hx-trigger="sse:worklists"`).
+process committed it: a web request, a worker). A browser holds ONE stream for all its tabs —
+a SharedWorker (`static/live-worker.js`), or a leader tab that relays over a BroadcastChannel
+(`static/live.js`) — because a stream per tab used up the browser's six connections per host
+and a seventh tab never loaded. We pass on only *that something changed*, never the content:
+each message is an unnamed event whose data is `{"events": ["case-42", "worklists"]}`, and
+live.js fires those names as htmx triggers (`hx-trigger="sse:case-42"`,
+`hx-trigger="sse:worklists"`), so the page asks for the fresh fragment through the ordinary,
+access-checked routes. (Unnamed, because an EventSource has no "every event name" listener,
+and the worker serves pages it does not know.)
 """
 
 from __future__ import annotations
@@ -50,7 +55,9 @@ async def _stream(actor: Actor) -> AsyncIterator[ServerSentEventMessage]:
     pubsub = client.pubsub()
     try:
         await pubsub.subscribe(events_channel())
-        yield ServerSentEventMessage(comment="connected")
+        # Subscribed: from here on no event is missed. The browser counts the stream as up from
+        # this message (not from the response headers, which come before the subscription).
+        yield ServerSentEventMessage(data=json.dumps({"events": [], "ready": True}))
         while True:
             message = await pubsub.get_message(
                 ignore_subscribe_messages=True, timeout=KEEPALIVE_SECONDS
@@ -65,8 +72,9 @@ async def _stream(actor: Actor) -> AsyncIterator[ServerSentEventMessage]:
                 continue
             if not isinstance(payload, dict):
                 continue
-            for name in event_names(payload, actor):
-                yield ServerSentEventMessage(event=name, data=str(payload["case_id"]))
+            names = event_names(payload, actor)
+            if names:
+                yield ServerSentEventMessage(data=json.dumps({"events": names}))
     finally:
         await pubsub.aclose()
         await client.aclose()
@@ -74,7 +82,8 @@ async def _stream(actor: Actor) -> AsyncIterator[ServerSentEventMessage]:
 
 @get("/events", name="ui:events", sync_to_thread=True)
 def events(db: DbDep, actor: ActorDep) -> ServerSentEvent:
-    """The signed-in person's event stream (`sse-connect="/events"` in base.html).
+    """The signed-in person's event stream (`data-live="/events"` in base.html, opened once per
+    browser by live.js).
 
     The request's database session is closed before streaming: a stream lives as long as the
     page, and must not hold a connection (on SQLite, a lock) all that time.

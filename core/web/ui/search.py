@@ -15,7 +15,7 @@ from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Neighbourhood
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.case_rows import case_rows
-from hamyar.core.web.ui.page import Message, plugins_of, render, t
+from hamyar.core.web.ui.page import Message, locale_of, plugins_of, render, t
 
 PAGE_SIZE = 25
 
@@ -50,7 +50,10 @@ def search_page(
     status = 200
     try:
         page = list_cases(db, actor, filters, limit=PAGE_SIZE, cursor=cursor or None)
-        rows, next_cursor = case_rows(db, registry, actor, page.items), page.next_cursor
+        rows, next_cursor = (
+            case_rows(db, registry, actor, page.items, locale=locale_of(request)),
+            page.next_cursor,
+        )
     except InvalidInput as exc:
         messages.append(Message(str(exc), "error"))
         status = 422

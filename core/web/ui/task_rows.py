@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,23 +15,11 @@ from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases import ownership as O
 from hamyar.core.cases.status import is_overdue
-from hamyar.core.i18n import format_date, format_datetime
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import Agency, Case, Neighbourhood, Task, utcnow
+from hamyar.core.web.ui.due_times import due_label, hour_based, overdue_by
 from hamyar.core.workflow import State
-
-CLOSE = timedelta(days=1)
-"""A deadline nearer than this (either side of now) is shown with its hour."""
-
-
-def due_label(due: datetime | None, now: datetime, locale: str) -> str:
-    """The deadline as a person needs it: the day, and the hour when it is within a day."""
-    if due is None:
-        return "—"
-    if abs(due - now) < CLOSE:
-        return format_datetime(due, locale)
-    return format_date(due, locale)
 
 
 @dataclass(frozen=True)
@@ -90,6 +78,8 @@ class TaskRow:
     overdue: bool
     priority: int
     owner: OwnershipView
+    overdue_by: str = ""
+    """"Overdue by 3 hours" / "… 2 working days" when it is overdue."""
 
 
 def task_rows(
@@ -127,6 +117,7 @@ def task_rows(
         state = (definition.states.get(task.state) if definition else None) or State(
             id=task.state, title=task.state, title_en=task.state
         )
+        late = is_overdue(task.due_at, task.resolved_at, now)
         rows.append(
             TaskRow(
                 id=task.id,
@@ -140,10 +131,19 @@ def task_rows(
                 state=state,
                 terminal=bool(definition and task.state in definition.terminal_states),
                 due_at=task.due_at,
-                due_label=due_label(task.due_at, now, locale),
-                overdue=is_overdue(task.due_at, task.resolved_at, now),
+                due_label=due_label(
+                    task.due_at, now, locale, hours=hour_based(registry, task.service_code)
+                ),
+                overdue=late,
                 priority=case.priority,
                 owner=owners[task.id],
+                overdue_by=(
+                    overdue_by(
+                        task.due_at, now, locale, hours=hour_based(registry, task.service_code)
+                    )
+                    if late
+                    else ""
+                ),
             )
         )
     return rows

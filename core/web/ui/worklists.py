@@ -149,7 +149,7 @@ def render_worklist(
     if spec.kind == "task":
         rows: list[Any] = task_rows(db, registry, actor, items, locale_of(request))
     else:
-        rows = case_rows(db, registry, actor, items)
+        rows = case_rows(db, registry, actor, items, locale=locale_of(request))
     here = f"/worklists/{worklist_id}"
     return render(
         request,
