@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from hamyar.core.plugin.declarations import (
         AgencySpec,
         PeriodicJob,
+        RoleSpec,
         ServiceSpec,
     )
     from hamyar.core.plugin.forms import (
@@ -198,6 +199,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Registry": ("hamyar.core.plugin.registry", "Registry"),
     "RouteProposal": ("hamyar.core.routing.proposals", "RouteProposal"),
     "RoutingContext": ("hamyar.core.engine.contexts", "RoutingContext"),
+    "RoleSpec": ("hamyar.core.plugin.declarations", "RoleSpec"),
     "ServiceSpec": ("hamyar.core.plugin.declarations", "ServiceSpec"),
     "Settings": ("hamyar.core.storage.settings", "Settings"),
     "StaleVersion": ("hamyar.core.exceptions", "StaleVersion"),
@@ -281,6 +283,7 @@ __all__ = [
     "Plugins",
     "Province",
     "Registry",
+    "RoleSpec",
     "RouteProposal",
     "RoutingContext",
     "ServiceSpec",

@@ -22,6 +22,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_service_id", "service_code", "id"),
         Index("ix_case_neighbourhood_id", "neighbourhood_id", "id"),
         Index("ix_case_due_at", "due_at"),
+        Index("ix_case_workflow_state", "workflow_id", "state"),  # permission maps
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,6 +67,8 @@ class Task(SQLModel, table=True):
         ),
         Index("ix_task_case_id", "case_id"),
         Index("ix_task_due_at", "due_at"),
+        # access: the tasks of a case held by the caller's agencies, with their state's map
+        Index("ix_task_case_agency_state", "case_id", "agency_code", "workflow_id", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
