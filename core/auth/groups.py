@@ -73,7 +73,7 @@ def remove_member(session: Session, user: User, group: UserGroup) -> None:
     assert user.id is not None and group.id is not None
     member = session.get(GroupMember, (group.id, user.id))
     if member is None:
-        raise NotFound(f"{user.username} is not in group {group.name}")
+        raise NotFound("the user is not in this group")
     session.delete(member)
     session.flush()
 
