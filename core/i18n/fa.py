@@ -407,4 +407,5 @@ MESSAGES: dict[str, str] = {
     "Role of its members": "نقش اعضا",
     "Caseworker and Supervisor need a group of one agency.": "کارشناس و سرپرست گروهی از یک دستگاه می‌خواهند.",
     "Add the group": "افزودن گروه",
+    "Add a group": "افزودن گروه تازه",
 }
