@@ -16,6 +16,7 @@ from hamyar.core.auth.actor import Actor
 from hamyar.core.routing import rules
 from hamyar.core.storage import workflow_store
 from hamyar.core.storage.models import CalendarOverride, RoutingRule, User, UserGroup
+from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
 from hamyar.core.time import overrides
 from hamyar.core.workflow import WorkflowDefinition
 
@@ -132,7 +133,11 @@ def import_workflow(uow: UnitOfWork, actor: Actor, xml: str | bytes) -> Workflow
     """Store a DCWorkflow `definition.xml` (replacing an earlier import of the same id)."""
     with uow:
         access.require_administrator(actor)
-        return workflow_store.import_workflow(uow.session, uow.registry, xml)
+        definition = workflow_store.import_workflow(uow.session, uow.registry, xml)
+        # Its permission maps join the access predicates at once, not at the next start-up.
+        sync_permission_maps(uow.session, [definition])
+        forget_grants(uow.session)
+        return definition
 
 
 def add_routing_rule(
