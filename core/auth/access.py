@@ -1,6 +1,9 @@
 """Who may see and change which cases: the one place that decides, for API, UI, search and reports.
 
-The rules, from the design:
+What decides is the permission map of the state the case and its tasks are in (Access contents
+information, View, Modify), with roles scoped to agencies (`hamyar.core.auth.permission_map`,
+docs/access.md). The shipped workflows declare the maps that give the rules below, from the
+design:
 
 - **Agency staff** (Caseworker, Supervisor within an agency) see every case their agency is
   involved in — it holds the case or one of its tasks — in full, and every other
