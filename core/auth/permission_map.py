@@ -161,6 +161,9 @@ def task_grants_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
 # -- Python --------------------------------------------------------------------------------------
 
 
+NO_GRANT = Grant(roles=frozenset(), acquired=False)
+
+
 @dataclass(frozen=True)
 class HeldTask:
     agency: str
@@ -177,7 +180,9 @@ class CaseGrants:
     grants: Mapping[Key, Grant] = field(default_factory=dict)
 
     def grant(self, workflow_id: str, state: str, permission: str) -> Grant:
-        return self.grants.get((workflow_id, state, permission), Grant())
+        """No rows means no role and nothing acquired, exactly as the SQL reads it (a state that
+        does not map a permission at all has its `(acquired)` row written by the sync)."""
+        return self.grants.get((workflow_id, state, permission), NO_GRANT)
 
     def holds(self, actor: Actor, case: Case, permission: str) -> bool:
         """Whether `actor` holds `permission` on `case` (the same rules as `holds_sql`)."""

@@ -23,6 +23,8 @@ from hamyar.core.workflow.builders import (
 CASE_WORKFLOW = "hamyar.case"
 TASK_WORKFLOW = "hamyar.task"
 REFERRAL_WORKFLOW = "hamyar.referral"
+NOTHING: frozenset[str] = frozenset()
+"""Acquired from nowhere: what a referral's state does not grant, its recipient does not hold."""
 CASE_MODIFIERS = (*R.WORKERS, *R.COORDINATORS)
 """Who notes and corrects a case, in every state: its agencies' staff and the coordinators."""
 
@@ -166,15 +168,30 @@ def referral_workflow() -> WorkflowDefinition:
                 ("accept", "reject", "revoke"),
                 view=(),
                 modify=(),
+                acquired=NOTHING,
             ),
             agency_state("accepted", "پذیرفته‌شده", "Accepted", ("complete",)),
             agency_state("done", "انجام‌شده", "Done", terminal=True),
             # Rejected or revoked: the recipient's staff hold nothing on the case any more.
             agency_state(
-                "rejected", "ردشده", "Rejected", access=(), view=(), modify=(), terminal=True
+                "rejected",
+                "ردشده",
+                "Rejected",
+                access=(),
+                view=(),
+                modify=(),
+                acquired=NOTHING,
+                terminal=True,
             ),
             agency_state(
-                "revoked", "لغو ارجاع", "Revoked", access=(), view=(), modify=(), terminal=True
+                "revoked",
+                "لغو ارجاع",
+                "Revoked",
+                access=(),
+                view=(),
+                modify=(),
+                acquired=NOTHING,
+                terminal=True,
             ),
         ],
         transitions=[
