@@ -89,6 +89,7 @@ if TYPE_CHECKING:
     from hamyar.core.plugin.declarations import (
         AgencySpec,
         PeriodicJob,
+        RoleSpec,
         ServiceSpec,
     )
     from hamyar.core.plugin.forms import (
@@ -231,6 +232,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Registry": ("hamyar.core.plugin.registry", "Registry"),
     "RouteProposal": ("hamyar.core.routing.proposals", "RouteProposal"),
     "RoutingContext": ("hamyar.core.engine.contexts", "RoutingContext"),
+    "RoleSpec": ("hamyar.core.plugin.declarations", "RoleSpec"),
     "ServiceSpec": ("hamyar.core.plugin.declarations", "ServiceSpec"),
     "Settings": ("hamyar.core.storage.settings", "Settings"),
     "StaleVersion": ("hamyar.core.exceptions", "StaleVersion"),
@@ -327,6 +329,7 @@ __all__ = [
     "Plugins",
     "Province",
     "Registry",
+    "RoleSpec",
     "RouteProposal",
     "RoutingContext",
     "ServiceSpec",

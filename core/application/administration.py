@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from hamyar.core.application.unit_of_work import UnitOfWork
-from hamyar.core.auth import access, users
+from hamyar.core.auth import access, groups, users
 from hamyar.core.auth.actor import Actor
 from hamyar.core.engine import migration
 from hamyar.core.engine.migration import MigrationPlan
 from hamyar.core.routing import rules
 from hamyar.core.storage import workflow_store
-from hamyar.core.storage.models import CalendarOverride, RoutingRule, User
+from hamyar.core.storage.models import CalendarOverride, RoutingRule, User, UserGroup
+from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
 from hamyar.core.time import overrides
 from hamyar.core.workflow import WorkflowDefinition
 from hamyar.core.workflow.role_map import RoleMap
@@ -32,12 +33,20 @@ def add_user(
     roles: Sequence[str],
     agency: str | None = None,
     full_name: str = "",
+    groups: Sequence[str] = (),
 ) -> User:
-    """A new active user holding `roles` (all within `agency`, or all global)."""
+    """A new active user holding `roles` (all within `agency`, or all global), in `groups`."""
     with uow:
         access.require_administrator(actor)
         return users.create_user(
-            uow.session, username, password, roles=roles, agency=agency, full_name=full_name
+            uow.session,
+            username,
+            password,
+            roles=roles,
+            agency=agency,
+            full_name=full_name,
+            registry=uow.registry,
+            groups=groups,
         )
 
 
@@ -53,7 +62,60 @@ def assign_role(
     """Give the user `role` (within `agency`); False when they held it already."""
     with uow:
         access.require_administrator(actor)
-        return users.assign_role(uow.session, users.get_user(uow.session, user_id), role, agency)
+        return users.assign_role(
+            uow.session, users.get_user(uow.session, user_id), role, agency, uow.registry
+        )
+
+
+def add_group(
+    uow: UnitOfWork,
+    actor: Actor,
+    name: str,
+    *,
+    agency: str | None = None,
+    roles: Sequence[str] = (),
+) -> UserGroup:
+    """A new group (within `agency`, or across agencies) whose members hold `roles`."""
+    with uow:
+        access.require_administrator(actor)
+        group = groups.create_group(uow.session, name, agency)
+        for role in roles:
+            groups.give_role(
+                uow.session,
+                group,
+                role,
+                agency_roles=uow.registry.agency_roles(),
+                known=uow.registry.assignable_roles(),
+            )
+        return group
+
+
+def give_group_role(uow: UnitOfWork, actor: Actor, name: str, role: str) -> bool:
+    """Every member of the group holds `role`; False when the group held it already."""
+    with uow:
+        access.require_administrator(actor)
+        return groups.give_role(
+            uow.session,
+            groups.get_group(uow.session, name),
+            role,
+            agency_roles=uow.registry.agency_roles(),
+            known=uow.registry.assignable_roles(),
+        )
+
+
+def add_to_group(uow: UnitOfWork, actor: Actor, user_id: int, name: str) -> bool:
+    """Put the user in the group; False when they were in it already."""
+    with uow:
+        access.require_administrator(actor)
+        user = users.get_user(uow.session, user_id)
+        return groups.add_member(uow.session, user, groups.get_group(uow.session, name))
+
+
+def remove_from_group(uow: UnitOfWork, actor: Actor, user_id: int, name: str) -> None:
+    with uow:
+        access.require_administrator(actor)
+        user = users.get_user(uow.session, user_id)
+        groups.remove_member(uow.session, user, groups.get_group(uow.session, name))
 
 
 def remove_role(uow: UnitOfWork, actor: Actor, user_id: int, assignment_id: int) -> None:
@@ -83,7 +145,7 @@ def import_workflow(
     roles neither known nor mapped are refused, listed (InvalidInput)."""
     with uow:
         access.require_administrator(actor)
-        return workflow_store.import_workflow(
+        definition = workflow_store.import_workflow(
             uow.session,
             uow.registry,
             xml,
@@ -92,6 +154,10 @@ def import_workflow(
             keep_unknown_roles=keep_unknown_roles,
             created_by=actor.username,
         )
+        # Its permission maps join the access predicates at once, not at the next start-up.
+        sync_permission_maps(uow.session, [definition])
+        forget_grants(uow.session)
+        return definition
 
 
 def set_service_workflow(

@@ -1,6 +1,9 @@
 """Who may see and change which cases: the one place that decides, for API, UI, search and reports.
 
-The rules, from the design:
+What decides is the permission map of the state the case and its tasks are in (Access contents
+information, View, Modify), with roles scoped to agencies (`hamyar.core.auth.permission_map`,
+docs/access.md). The shipped workflows declare the maps that give the rules below, from the
+design:
 
 - **Agency staff** (Caseworker, Supervisor within an agency) see every case their agency is
   involved in — it holds the case or one of its tasks — in full, and every other
@@ -51,8 +54,10 @@ from sqlalchemy import ColumnElement, exists, false, not_, or_, select, true
 from sqlmodel import Session, col
 
 from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.permission_map import CaseGrants, HeldTask, holds_sql, task_grants_sql
 from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.storage.permission_rows import load_grants
 from hamyar.core.text.input_limits import is_id
 from hamyar.core.workflow import roles as R
 
@@ -85,6 +90,8 @@ class CaseAccess:
     """A coordinator, manager or auditor: reads the routing reasons of every task."""
     system: bool = False
     """The engine itself: reads everything."""
+    modify: bool = False
+    """Reads the content and holds Modify on the case: may note and correct it."""
 
     def reads(self, task: Task | None) -> bool:
         """May read the text of `task` (its reason, its history comments), or of the case
@@ -100,72 +107,28 @@ class CaseAccess:
         return self.content
 
 
-@dataclass(frozen=True)
-class Involvement:
-    """The agencies holding a case's tasks, by how much that lets them read."""
-
-    agencies: frozenset[str] = frozenset()
-    """Hold a task (or an accepted or finished referral): the case in full."""
-    offered: frozenset[str] = frozenset()
-    """Hold only an offered referral: what they need to decide."""
-
-    @classmethod
-    def of(cls, tasks: Iterable[tuple[str, str, str]]) -> Involvement:
-        """From (agency, kind, state) rows of a case's tasks."""
-        agencies: set[str] = set()
-        offered: set[str] = set()
-        for agency, kind, state in tasks:
-            if kind == REFERRAL and state in ENDED_REFERRAL_STATES:
-                continue
-            if kind == REFERRAL and state in OFFERED_REFERRAL_STATES:
-                offered.add(agency)
-            else:
-                agencies.add(agency)
-        return cls(frozenset(agencies), frozenset(offered - agencies))
+Involvement = CaseGrants
+"""The tasks of a case (their agencies, workflows and states) and the grants of those states and
+of the case's own: what `case_access` judges by. Built by `task_agencies`."""
 
 
 def sees_everything(actor: Actor) -> bool:
     return bool(_SEE_ALL & actor.global_roles)
 
 
-def _involved(actor: Actor, *, offered: bool) -> ColumnElement[bool]:
-    """SQL: the actor's agency holds the case or one of its tasks, or the actor recorded it.
-
-    A rejected or revoked referral does not count; an offered one counts when `offered`.
-    """
-    conditions: list[ColumnElement[bool]] = [Case.created_by == actor.username]  # type: ignore[list-item]
-    agencies = sorted(actor.agencies)
-    if agencies:
-        ended = (
-            ENDED_REFERRAL_STATES if offered else ENDED_REFERRAL_STATES + OFFERED_REFERRAL_STATES
-        )
-        conditions.append(Case.agency_code.in_(agencies))  # type: ignore[union-attr]
-        conditions.append(
-            exists().where(
-                col(Task.case_id) == col(Case.id),
-                col(Task.agency_code).in_(agencies),
-                not_((col(Task.kind) == REFERRAL) & col(Task.state).in_(ended)),
-            )
-        )
-    return or_(*conditions)
-
-
 def visible_cases(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition on `Case`: the cases `actor` may know exist."""
-    if R.SYSTEM in actor.global_roles or sees_everything(actor):
+    """SQL condition on `Case`: the cases `actor` may know exist (Access contents information
+    in the state the case and its tasks are in)."""
+    if R.SYSTEM in actor.global_roles:
         return true()
-    if not actor.agencies and not actor.global_roles:
-        return Case.created_by == actor.username  # type: ignore[return-value]
-    return or_(not_(col(Case.confidential)), _involved(actor, offered=True))
+    return holds_sql(actor, R.ACCESS)
 
 
 def readable_cases(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition on `Case`: the cases whose content `actor` may read (and search)."""
+    """SQL condition on `Case`: the cases whose content `actor` may read (and search): View."""
     if R.SYSTEM in actor.global_roles:
         return true()
-    if not actor.agencies and not actor.global_roles:
-        return Case.created_by == actor.username  # type: ignore[return-value]
-    return or_(not_(col(Case.confidential)), _involved(actor, offered=False))
+    return holds_sql(actor, R.VIEW)
 
 
 def reporter_readable_cases(actor: Actor) -> ColumnElement[bool]:
@@ -193,36 +156,44 @@ def reporter_readable_cases(actor: Actor) -> ColumnElement[bool]:
 
 def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on `Task`: tasks of visible cases."""
-    if R.SYSTEM in actor.global_roles or sees_everything(actor):
+    if R.SYSTEM in actor.global_roles:
         return true()
     return exists().where(col(Case.id) == col(Task.case_id), visible_cases(actor))
 
 
+def visible_own_tasks(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `Task`, the same as `visible_tasks` but quicker for the actor's own
+    agencies' worklists: most rows pass on their own state's map, the rest by their case's."""
+    if R.SYSTEM in actor.global_roles:
+        return true()
+    return or_(task_grants_sql(actor, R.ACCESS), visible_tasks(actor))
+
+
 def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[str]) -> CaseAccess:
-    """How much of `case` the actor may see, given the agencies holding its tasks (plain
-    agency codes count as holding a task)."""
+    """How much of `case` the actor may see, from the permission maps of the states the case
+    and its tasks are in (`task_agencies(session, ids)` loads them)."""
     if R.SYSTEM in actor.global_roles:
         return CaseAccess(True, True, True, agency_staff=True, system=True)
     held = (
         task_agencies
-        if isinstance(task_agencies, Involvement)
-        else Involvement(frozenset(task_agencies))
+        if isinstance(task_agencies, CaseGrants)
+        else CaseGrants(
+            tasks=tuple(HeldTask(a, case.workflow_id, case.state) for a in task_agencies)
+        )
     )
-    involved_agencies = {a for a in (case.agency_code, *held.agencies) if a}
-    involved = bool(actor.agencies & involved_agencies) or case.created_by == actor.username
-    reporter = bool(actor.agencies & involved_agencies)
-    if not actor.agencies and not actor.global_roles:
-        return CaseAccess(visible=involved, content=involved, reporter=False)
-    content = involved or not case.confidential
-    offered = frozenset(actor.agencies & (held.offered - involved_agencies))
+    content = held.holds(actor, case, R.VIEW)
+    visible = content or held.holds(actor, case, R.ACCESS)
+    staff = held.agencies_granting(actor, case, R.VIEW)
+    offered = held.agencies_granting(actor, case, R.ACCESS) - staff
     return CaseAccess(
-        visible=content or bool(offered) or sees_everything(actor),
+        visible=visible,
         content=content,
-        reporter=reporter,
+        reporter=bool(staff),
         offered_to=offered,
-        agency_staff=reporter,
+        agency_staff=bool(staff),
         agencies=frozenset(actor.agencies),
         routes=sees_everything(actor),
+        modify=content and may_write(actor) and held.holds(actor, case, R.MODIFY),
     )
 
 
@@ -246,17 +217,30 @@ def may_read_comment(allowed: CaseAccess, action: str, task: Task | None = None)
 
 
 def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involvement]:
-    """case id → the agencies holding its tasks, by involvement (one query for a page)."""
+    """case id → its tasks and the grants of their states and of its own (two or three
+    queries for a page, whatever its length)."""
     ids = list(case_ids)
-    rows: dict[int, list[tuple[str, str, str]]] = {i: [] for i in ids}
+    held: dict[int, list[HeldTask]] = {i: [] for i in ids}
+    workflows: set[str] = set()
     if ids:
-        for case_id, agency, kind, state in session.execute(
-            select(col(Task.case_id), col(Task.agency_code), col(Task.kind), col(Task.state)).where(
-                col(Task.case_id).in_(ids)
-            )
+        for case_id, agency, workflow_id, state, assignee in session.execute(
+            select(
+                col(Task.case_id),
+                col(Task.agency_code),
+                col(Task.workflow_id),
+                col(Task.state),
+                col(Task.assignee),
+            ).where(col(Task.case_id).in_(ids))
         ):
-            rows[case_id].append((agency, kind, state))
-    return {i: Involvement.of(found) for i, found in rows.items()}
+            held[case_id].append(HeldTask(agency, workflow_id, state, assignee))
+            workflows.add(workflow_id)
+        workflows.update(
+            session.execute(select(col(Case.workflow_id)).where(col(Case.id).in_(ids)).distinct())
+            .scalars()
+            .all()
+        )
+    grants = load_grants(session, workflows)
+    return {i: CaseGrants(tasks=tuple(found), grants=grants) for i, found in held.items()}
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAccess]:
@@ -298,13 +282,12 @@ def require_writer(actor: Actor) -> None:
 
 
 def may_work_on(actor: Actor, allowed: CaseAccess) -> bool:
-    """Notes, corrections and retries on a case: its agencies' staff, and coordinators or
-    managers who read its content. Never an auditor, nor an uninvolved agency's caseworker."""
+    """Notes, corrections and retries on a case: whoever reads its content and holds Modify in
+    the state it (or the task that involves their agency) is in — with the shipped maps its
+    agencies' staff, and coordinators or managers. Never an auditor."""
     if not may_write(actor):
         return False
-    if R.SYSTEM in actor.global_roles or allowed.agency_staff:
-        return True
-    return bool({R.COORDINATOR, R.MANAGER} & actor.global_roles) and allowed.content
+    return allowed.system or allowed.modify
 
 
 def require_case_worker(actor: Actor, allowed: CaseAccess) -> None:

@@ -17,9 +17,14 @@ class Actor:
 
     @classmethod
     def from_assignments(
-        cls, username: str, assignments: Iterable[tuple[str, str | None]]
+        cls,
+        username: str,
+        assignments: Iterable[tuple[str, str | None]],
+        *,
+        groups: Iterable[str] = (),
     ) -> Actor:
-        """Build from (role, agency or None) pairs, as role assignments are stored."""
+        """Build from (role, agency or None) pairs, as role assignments are stored, and the
+        names of the groups the user is in."""
         global_roles: set[str] = set()
         local: dict[str, set[str]] = {}
         for role, agency in assignments:
@@ -31,6 +36,7 @@ class Actor:
             username=username,
             global_roles=frozenset(global_roles),
             agency_roles={a: frozenset(r) for a, r in local.items()},
+            groups=frozenset(groups),
         )
 
     def roles_in(self, agency: str | None) -> frozenset[str]:

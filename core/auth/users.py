@@ -1,11 +1,12 @@
 """People who log in: creating them, giving and taking roles, deactivating them.
 
 The one place these rules live, for `hamyar user add` and the managers' `/admin/users` page:
-a role is one of `hamyar.core.workflow.roles.ROLES`; Caseworker and Supervisor are held within an
-agency and
-every other role globally; a username is unique and has no spaces; only the password's argon2
-hash is stored. Errors are `InvalidInput` naming the field, so a form can show each beside its
-input and the CLI can print it. Nothing here commits: the caller owns the transaction.
+a role is one of the registry's assignable roles (the core's `hamyar.core.workflow.roles.ROLES`
+and the plugins' `register_roles`); agency roles (Caseworker, Supervisor, a plugin's) are held
+within an agency and every other role globally; a username is unique and has no spaces; only
+the password's argon2 hash is stored. Errors are `InvalidInput` naming the field, so a form can
+show each beside its input and the CLI can print it. Nothing here commits: the caller owns the
+transaction.
 
 Users are deactivated, never deleted: cases, history and tokens keep pointing at them, and a
 deactivated account can neither sign in nor use a token (`hamyar.core.web.auth`).
@@ -18,9 +19,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from hamyar.core.auth import groups as groups_module
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.auth.sessions import end_all_sessions
 from hamyar.core.exceptions import InvalidInput, NotFound
+from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Agency, RoleAssignment, User
 from hamyar.core.workflow import roles as R
 
@@ -49,13 +52,22 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_role(session: Session, role: str, agency: str | None) -> None:
-    """A known role, with an agency exactly when the role is held within one."""
-    if role not in R.ROLES:
+def check_role(
+    session: Session, role: str, agency: str | None, registry: Registry | None = None
+) -> None:
+    """A known role (the core's, or a plugin's when `registry` is given), with an agency exactly
+    when the role is held within one."""
+    assignable = registry.assignable_roles() if registry is not None else R.ROLES
+    within = registry.agency_roles() if registry is not None else frozenset(R.AGENCY_ROLES)
+    if role not in assignable:
         raise _invalid("role", "unknown role")
-    if role in R.AGENCY_ROLES and not agency:
-        raise _invalid("agency", "Caseworker and Supervisor are held within an agency: choose one")
-    if role not in R.AGENCY_ROLES and agency:
+    if role in within and not agency:
+        if role in R.AGENCY_ROLES:
+            raise _invalid(
+                "agency", "Caseworker and Supervisor are held within an agency: choose one"
+            )
+        raise _invalid("agency", "this role is held within an agency: choose one")
+    if role not in within and agency:
         raise _invalid("agency", "a global role is held without an agency: leave it empty")
     if agency and session.get(Agency, agency) is None:
         raise _invalid("agency", "unknown agency")
@@ -80,22 +92,28 @@ def create_user(
     roles: Sequence[str],
     agency: str | None = None,
     full_name: str = "",
+    registry: Registry | None = None,
+    groups: Sequence[str] = (),
 ) -> User:
-    """A new active user holding `roles` (all within `agency`, or all global)."""
+    """A new active user holding `roles` (all within `agency`, or all global) and in `groups`
+    (a user in a group needs no role of their own: the group's count)."""
     name = check_username(username)
     if find_user(session, name) is not None:
         raise _invalid("username", "this username is taken")
     if not password:
         raise _invalid("password", "a new user needs a password")
-    if not roles:
+    if not roles and not groups:
         raise _invalid("role", "choose a role")
     for role in roles:
-        check_role(session, role, agency)
+        check_role(session, role, agency, registry)
+    found = [groups_module.get_group(session, g) for g in groups]
     user = User(username=name, full_name=full_name.strip(), password_hash=hash_password(password))
     session.add(user)
     session.flush()
     for role in roles:
-        assign_role(session, user, role, agency)
+        assign_role(session, user, role, agency, registry)
+    for group in found:
+        groups_module.add_member(session, user, group)
     return user
 
 
@@ -108,9 +126,15 @@ def set_password(session: Session, user: User, password: str) -> None:
         end_all_sessions(session, user.id)  # whoever held the old password is signed out
 
 
-def assign_role(session: Session, user: User, role: str, agency: str | None = None) -> bool:
+def assign_role(
+    session: Session,
+    user: User,
+    role: str,
+    agency: str | None = None,
+    registry: Registry | None = None,
+) -> bool:
     """Give `user` the role (within `agency`); False when they already held it."""
-    check_role(session, role, agency)
+    check_role(session, role, agency, registry)
     assert user.id is not None
     held = session.exec(
         select(RoleAssignment).where(

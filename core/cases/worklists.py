@@ -19,7 +19,12 @@ from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from hamyar.core.auth.access import sees_everything, visible_cases, visible_tasks
+from hamyar.core.auth.access import (
+    sees_everything,
+    visible_cases,
+    visible_own_tasks,
+    visible_tasks,
+)
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases import worklist_order as order
 from hamyar.core.cases.listing import MAX_LIMIT
@@ -45,8 +50,8 @@ class WorklistSpec:
     condition: Callable[[], ColumnElement[bool]]
     """SQL condition on the table."""
     implies_visible: bool = False
-    """Every item the condition selects is visible to the actor (their own agency's tasks),
-    so the visibility test — a correlated subquery per row — can be left out."""
+    """The condition selects the actor's own agencies' tasks: most pass on their own state's
+    permission map (`access.visible_own_tasks`), so the case's test is run for the rest only."""
     team: frozenset[str] = frozenset()
     """For a supervisor's team list: the agencies whose people it counts tasks per person of
     (`by_person`)."""
@@ -243,8 +248,11 @@ def worklists_for(actor: Actor, registry: Registry) -> list[WorklistSpec]:
 
 
 def _where(spec: WorklistSpec, actor: Actor) -> ColumnElement[bool]:
-    if spec.implies_visible:
+    if spec.implies_visible and spec.kind == "case":
         return spec.condition()
+    if spec.implies_visible:
+        # The agency's own tasks: visible unless their state's map hides them from the actor.
+        return spec.condition() & visible_own_tasks(actor)
     visibility = visible_cases(actor) if spec.kind == "case" else visible_tasks(actor)
     return spec.condition() & visibility
 

@@ -1,4 +1,4 @@
-"""`hamyar user add NAME --role ROLE [--agency CODE] --password-stdin`."""
+"""`hamyar user add NAME --role ROLE [--agency CODE] [--group NAME] --password-stdin`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ _FLAGS = {
     "role": "--role",
     "agency": "--agency",
     "password": "--password-stdin",
+    "group": "--group",
 }
 """Which option to name when `hamyar.core.auth.users` refuses a field."""
 
@@ -23,7 +24,12 @@ user_app = typer.Typer(help="People who log in, and their roles.", no_args_is_he
 @user_app.command("add")
 def add(
     name: str = typer.Argument(..., help="The login name."),
-    role: list[str] = typer.Option(..., "--role", help=f"One of {', '.join(R.ROLES)}; repeatable."),
+    role: list[str] = typer.Option(
+        [], "--role", help=f"One of {', '.join(R.ROLES)} or a plugin's role; repeatable."
+    ),
+    group: list[str] = typer.Option(
+        [], "--group", help="A group (`hamyar group add`) to put the user in; repeatable."
+    ),
     agency: str | None = typer.Option(
         None, "--agency", help="Agency code, for Caseworker and Supervisor."
     ),
@@ -56,18 +62,32 @@ def add(
             user = find_user(uow.session, name)
             if user is None or user.id is None:
                 admin.add_user(
-                    uow, OPERATOR, name, password, roles=role, agency=agency, full_name=full_name
+                    uow,
+                    OPERATOR,
+                    name,
+                    password,
+                    roles=role,
+                    agency=agency,
+                    full_name=full_name,
+                    groups=group,
                 )
             else:
+                if not (role or group or password):
+                    raise fail("--role or --group: say what to give the existing user")
                 if password:
                     admin.set_password(uow, OPERATOR, user.id, password)
                 for r in role:
                     admin.assign_role(uow, OPERATOR, user.id, r, agency)
+                for g in group:
+                    admin.add_to_group(uow, OPERATOR, user.id, g)
     except InvalidInput as exc:
         error = exc.errors[0] if exc.errors else {"field": "", "message": str(exc)}
         raise fail(f"{_FLAGS.get(error['field'], error['field'])}: {error['message']}") from None
-    where = f" in {agency}" if agency else ""
-    typer.echo(f"user {name}: {', '.join(role)}{where}")
+    where = f" in {agency}" if agency and role else ""
+    held = ", ".join(role) + where
+    if group:
+        held = ", ".join(x for x in (held, "groups " + ", ".join(group)) if x)
+    typer.echo(f"user {name}: {held}")
 
 
 def register(app: typer.Typer) -> None:

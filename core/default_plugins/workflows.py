@@ -23,6 +23,10 @@ from hamyar.core.workflow.builders import (
 CASE_WORKFLOW = "hamyar.case"
 TASK_WORKFLOW = "hamyar.task"
 REFERRAL_WORKFLOW = "hamyar.referral"
+NOTHING: frozenset[str] = frozenset()
+"""Acquired from nowhere: what a referral's state does not grant, its recipient does not hold."""
+CASE_MODIFIERS = (*R.WORKERS, *R.COORDINATORS)
+"""Who notes and corrects a case, in every state: its agencies' staff and the coordinators."""
 
 
 def case_workflow() -> WorkflowDefinition:
@@ -40,35 +44,35 @@ def case_workflow() -> WorkflowDefinition:
                 "ثبت‌شده",
                 "New",
                 ("routed", "to_triage", "mark_duplicate", "reject"),
-                modify=R.COORDINATORS,
+                modify=CASE_MODIFIERS,
             ),
             agency_state(
                 "triage",
                 "در انتظار تعیین مسئول",
                 "Triage",
                 ("assign", "mark_duplicate", "reject"),
-                modify=R.COORDINATORS,
+                modify=CASE_MODIFIERS,
             ),
             agency_state(
                 "in_progress",
                 "در دست اقدام",
                 "In progress",
                 ("resolve", "back_to_triage", "cancel"),
-                modify=R.COORDINATORS,
+                modify=CASE_MODIFIERS,
             ),
             agency_state(
-                "resolved", "رسیدگی‌شده", "Resolved", ("close", "reopen"), modify=R.COORDINATORS
+                "resolved", "رسیدگی‌شده", "Resolved", ("close", "reopen"), modify=CASE_MODIFIERS
             ),
-            agency_state("closed", "بسته‌شده", "Closed", terminal=True),
+            agency_state("closed", "بسته‌شده", "Closed", modify=CASE_MODIFIERS, terminal=True),
             agency_state(
                 "duplicate",
                 "تکراری",
                 "Duplicate",
                 ("not_duplicate",),
-                modify=R.COORDINATORS,
+                modify=CASE_MODIFIERS,
                 terminal=True,
             ),
-            agency_state("rejected", "ردشده", "Rejected", terminal=True),
+            agency_state("rejected", "ردشده", "Rejected", modify=CASE_MODIFIERS, terminal=True),
         ],
         transitions=[
             user_transition("routed", "ارجاع خودکار", "Routed", "in_progress", system),
@@ -156,11 +160,39 @@ def referral_workflow() -> WorkflowDefinition:
         state_variable="state",
         initial_state="offered",
         states=[
-            agency_state("offered", "پیشنهادشده", "Offered", ("accept", "reject", "revoke")),
+            # Offered: the recipient knows of the case and decides, without reading the file.
+            agency_state(
+                "offered",
+                "پیشنهادشده",
+                "Offered",
+                ("accept", "reject", "revoke"),
+                view=(),
+                modify=(),
+                acquired=NOTHING,
+            ),
             agency_state("accepted", "پذیرفته‌شده", "Accepted", ("complete",)),
             agency_state("done", "انجام‌شده", "Done", done=True),
-            agency_state("rejected", "ردشده", "Rejected", terminal=True),
-            agency_state("revoked", "لغو ارجاع", "Revoked", terminal=True),
+            # Rejected or revoked: the recipient's staff hold nothing on the case any more.
+            agency_state(
+                "rejected",
+                "ردشده",
+                "Rejected",
+                access=(),
+                view=(),
+                modify=(),
+                acquired=NOTHING,
+                terminal=True,
+            ),
+            agency_state(
+                "revoked",
+                "لغو ارجاع",
+                "Revoked",
+                access=(),
+                view=(),
+                modify=(),
+                acquired=NOTHING,
+                terminal=True,
+            ),
         ],
         transitions=[
             user_transition("accept", "پذیرش ارجاع", "Accept", "accepted", R.WORKERS),

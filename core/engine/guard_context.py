@@ -20,6 +20,7 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Task
 from hamyar.core.storage.workflow_versions import workflow_of
 from hamyar.core.workflow import WorkflowDefinition, WorkflowError
+from hamyar.core.workflow import roles as R
 
 Target = Case | Task
 
@@ -115,6 +116,21 @@ class CaseHead:
 
 def agency_of(target: Target | CaseHead) -> str | None:
     return target.agency_code
+
+
+def roles_on(actor: Actor, target: Target | CaseHead) -> frozenset[str]:
+    """The roles that count for `actor` in a guard on `target`: global ones, those held in
+    the object's agency, and Plone's implicit ones — Owner when they opened the case or hold
+    (claimed or were assigned) the task, Authenticated when signed in, Anonymous always."""
+    roles = set(actor.roles_in(agency_of(target))) | {R.ANONYMOUS}
+    if actor.username:
+        roles.add(R.AUTHENTICATED)
+        owner = getattr(target, "assignee", None) if isinstance(target, Task) else None
+        if isinstance(target, Case):
+            owner = target.created_by
+        if owner is not None and owner == actor.username:
+            roles.add(R.OWNER)
+    return frozenset(roles)
 
 
 _TASKS = Task.__table__.c  # type: ignore[attr-defined]

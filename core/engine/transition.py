@@ -23,6 +23,7 @@ from hamyar.core.engine.guard_context import (
     GuardNames,
     Target,
     agency_of,
+    roles_on,
     tally,
 )
 from hamyar.core.engine.outbox import RUN_HANDLER
@@ -48,7 +49,7 @@ def available_transitions(
     definition = workflow_of(session, registry, target)
     state = definition.state(target.state)
     names = GuardNames(session, target, actor, registry)
-    roles = actor.roles_in(agency_of(target))
+    roles = roles_on(actor, target)
     return [
         t
         for t in definition.exits(target.state, Trigger.USER)
@@ -89,7 +90,7 @@ def apply_transition(
     if transition.trigger != Trigger.USER:
         raise TransitionNotAvailable(f"transition {transition_id!r} is automatic")
     names = GuardNames(session, target, actor, registry)
-    roles = actor.roles_in(agency_of(target))
+    roles = roles_on(actor, target)
     if not guard_allows(
         transition.guard,
         workflow=definition,
@@ -163,7 +164,7 @@ def _passes(
         transition.guard,
         workflow=definition,
         state=definition.state(target.state),
-        roles=actor.roles_in(agency_of(target)),
+        roles=roles_on(actor, target),
         groups=actor.groups,
         names=names,
     )

@@ -24,6 +24,20 @@ class AgencySpec:
 
 
 @dataclass(frozen=True)
+class RoleSpec:
+    """A role a plugin adds (`register(RoleSpec("Nurse", "پرستار", "Nurse", agency=True))`).
+
+    Usable in permission maps, guards and role assignments like the core's roles.
+    """
+
+    name: str
+    title_fa: str
+    title_en: str
+    agency: bool = True
+    """Held within one agency (as Caseworker is) rather than globally (as Coordinator is)."""
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """A service an agency offers; cases are opened against a service."""
 

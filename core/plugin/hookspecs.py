@@ -30,6 +30,17 @@ def register_agencies(register: Any) -> None:
 
 
 @hookspec
+def register_roles(register: Any) -> None:
+    """Register the roles this plugin adds: `register(RoleSpec("Nurse", "پرستار", "Nurse"))`.
+
+    A role has a Persian and an English title and is held within an agency (the default) or
+    globally; once registered it may be assigned to users and groups and named in permission
+    maps and guards. The core's roles (Manager, Coordinator, Auditor, Supervisor, Caseworker and
+    the implicit Owner, Authenticated, Anonymous) cannot be registered again.
+    """
+
+
+@hookspec
 def register_services(register: Any) -> None:
     """Register each service the agency offers: `register(ServiceSpec(…))`.
 

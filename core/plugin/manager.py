@@ -82,6 +82,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
         registry.fail(name, "import", error)
 
     adders: dict[str, Any] = {
+        "register_roles": registry.add_role,
         "register_agencies": registry.add_agency,
         "register_services": registry.add_service,
         "register_workflows": registry.add_workflow,
@@ -91,7 +92,13 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
         "register_commands": registry.add_command,
     }
     # Workflows first: services name them, and the order of plugins must not matter.
-    order = ["register_workflows", "register_agencies", "register_handlers", *adders]
+    order = [
+        "register_roles",
+        "register_workflows",
+        "register_agencies",
+        "register_handlers",
+        *adders,
+    ]
     for hook_name in dict.fromkeys(order):
         hook = getattr(pm.hook, hook_name)
         for impl in reversed(hook.get_hookimpls()):

@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hamyar.core.plugin.declarations import AgencySpec, HandlerSpec, PeriodicJob, ServiceSpec
+from hamyar.core.plugin.declarations import (
+    AgencySpec,
+    HandlerSpec,
+    PeriodicJob,
+    RoleSpec,
+    ServiceSpec,
+)
 from hamyar.core.workflow import WorkflowDefinition, WorkflowError
+from hamyar.core.workflow import roles as R
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,14 @@ class PluginFailure:
     error: str
 
 
+def core_roles() -> dict[str, RoleSpec]:
+    """The core's roles, assignable ones and the implicit Owner, Authenticated and Anonymous."""
+    return {
+        name: RoleSpec(name, fa, en, agency=name in R.AGENCY_ROLES)
+        for name, (fa, en) in R.CORE_TITLES.items()
+    }
+
+
 @dataclass
 class Registry:
     agencies: dict[str, AgencySpec] = field(default_factory=dict)
@@ -49,6 +64,8 @@ class Registry:
     routes: list[Any] = field(default_factory=list)
     template_dirs: list[Path] = field(default_factory=list)
     commands: list[PluginCommand] = field(default_factory=list)
+    roles: dict[str, RoleSpec] = field(default_factory=core_roles)
+    """Every role known to the system: the core's plus the plugins' (`register_roles`)."""
     owners: dict[str, str] = field(default_factory=dict)
     """"kind:name" → the plugin that registered it."""
     failures: list[PluginFailure] = field(default_factory=list)
@@ -79,6 +96,24 @@ class Registry:
     def owner(self, kind: str, name: str) -> str:
         return self.owners.get(f"{kind}:{name}", "")
 
+    def known_roles(self) -> frozenset[str]:
+        """Every role a permission map, a guard or an import may name."""
+        return frozenset(self.roles)
+
+    def assignable_roles(self) -> tuple[str, ...]:
+        """The roles a user or a group may be given (not Owner, Authenticated, Anonymous)."""
+        return tuple(r for r in self.roles if r not in R.IMPLICIT_ROLES)
+
+    def agency_roles(self) -> frozenset[str]:
+        """The assignable roles held within one agency (Caseworker, Supervisor, …)."""
+        return frozenset(r for r in self.assignable_roles() if self.roles[r].agency)
+
+    def role_title(self, name: str, locale: str = "fa") -> str:
+        spec = self.roles.get(name)
+        if spec is None:
+            return name
+        return spec.title_en if locale == "en" else spec.title_fa
+
     # -- registration --------------------------------------------------------------------------
 
     def _claim(self, kind: str, name: str, plugin: str, existing: dict[str, Any]) -> None:
@@ -88,6 +123,18 @@ class Registry:
             other = self.owner(kind, name)
             raise RegistrationError(f"{kind} {name!r} is already registered by plugin {other!r}")
         self.owners[f"{kind}:{name}"] = plugin
+
+    def add_role(self, spec: RoleSpec, plugin: str) -> None:
+        if not isinstance(spec, RoleSpec):
+            raise RegistrationError(f"register_roles takes a RoleSpec, not {spec!r}")
+        if not spec.name.strip() or any(c.isspace() for c in spec.name):
+            raise RegistrationError(f"role {spec.name!r}: a role name has no spaces")
+        if not (spec.title_fa.strip() and spec.title_en.strip()):
+            raise RegistrationError(f"role {spec.name!r} needs both a Persian and an English title")
+        if spec.name in self.roles and not self.owner("role", spec.name):
+            raise RegistrationError(f"role {spec.name!r} is one of the core's roles")
+        self._claim("role", spec.name, plugin, self.roles)
+        self.roles[spec.name] = spec
 
     def add_agency(self, spec: AgencySpec, plugin: str) -> None:
         self._claim("agency", spec.code, plugin, self.agencies)

@@ -1,4 +1,4 @@
-"""Mirror the plugin registry into the agency and service tables.
+"""Mirror the plugin registry into the agency, service and state permission tables.
 
 Run on migrate, on demo start and when a web app or worker starts: cheap, idempotent, and the
 only writer of those rows, so a plugin upgrade changes them in one place. The plugins' workflows
@@ -10,8 +10,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Agency, Service
+from hamyar.core.storage.models import Agency, Service, WorkflowRecord
+from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
 from hamyar.core.storage.workflow_versions import sync_workflow_versions
+from hamyar.core.workflow.dcworkflow import parse_definition
 
 
 def sync_registry(session: Session, registry: Registry) -> None:
@@ -52,3 +54,18 @@ def sync_registry(session: Session, registry: Registry) -> None:
             session.add(stale)
     session.flush()
     sync_workflow_versions(session, registry)
+    sync_workflow_maps(session, registry)
+
+
+def sync_workflow_maps(session: Session, registry: Registry) -> None:
+    """The permission maps of every workflow, the plugins' and the imported ones, as rows the
+    access predicates join (`hamyar.core.auth.permission_map`)."""
+    definitions = dict(registry.workflows)
+    for record in session.exec(select(WorkflowRecord)).all():
+        if record.id not in definitions:
+            try:
+                definitions[record.id] = parse_definition(record.xml)
+            except Exception:  # an unreadable import grants nothing rather than stop start-up
+                continue
+    sync_permission_maps(session, definitions.values())
+    forget_grants(session)

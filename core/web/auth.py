@@ -20,16 +20,17 @@ from litestar.di import NamedDependency
 from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.params import SkipValidation
 from litestar.types import Empty, Message, Scope
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from hamyar.core.application import accounts
 from hamyar.core.application.accounts import user_for_token
 from hamyar.core.application.context import Application
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.groups import actor_of
 from hamyar.core.auth.sessions import SESSION_TTL, session_user
 from hamyar.core.exceptions import NotAuthenticated
-from hamyar.core.storage.models import RoleAssignment, User, utcnow
+from hamyar.core.storage.models import User, utcnow
 
 SESSION_COOKIE = "hamyar_session"
 SESSION_MAX_AGE = int(SESSION_TTL.total_seconds())
@@ -40,13 +41,9 @@ SESSION_MAX_AGE = int(SESSION_TTL.total_seconds())
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    """The user's roles, global and per agency, as the engine's Actor."""
-    rows = session.exec(
-        select(RoleAssignment.role, RoleAssignment.agency_code).where(
-            RoleAssignment.user_id == user.id
-        )
-    ).all()
-    return Actor.from_assignments(user.username, [(role, agency) for role, agency in rows])
+    """The user's roles (their own and their groups'), global and per agency, and their groups,
+    as the engine's Actor."""
+    return actor_of(session, user)
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

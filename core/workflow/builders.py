@@ -1,10 +1,14 @@
 """Short constructors for the states and transitions Hamyar's workflows are made of.
 
 Every workflow the core and the agency plugins ship follows the same conventions: a Persian
-title with an English one beside it, every reader may view an object in any state, a state's
-modifiers are named once, and a terminal state grants nobody Modify because nothing is left to
-change. Writing them through these helpers keeps the conventions in one place, so a workflow
-module reads as its states and transitions and nothing else. A definition that needs something
+title with an English one beside it, and one permission map per state that `hamyar.core.auth.
+access` reads (docs/access.md): everyone who reads cases may know the object exists (Access
+contents information), the staff of the object's agency and its Owner read it (View), both
+also acquired from the case's service (so a non-confidential service shares it with every
+member of staff), and `modify` may change it (notes, corrections) in every state, terminal ones
+included, since a closed case still takes a note. Writing them through these helpers keeps the
+conventions in one place, so a workflow module reads as its states and transitions and nothing
+else. A definition that needs something
 else (a guard mixing roles and an expression, worklists) builds `State` and `Transition` directly.
 """
 
@@ -31,10 +35,15 @@ def agency_state(
     exits: tuple[str, ...] = (),
     *,
     modify: tuple[str, ...] = R.WORKERS,
+    view: tuple[str, ...] = (*R.WORKERS, R.OWNER),
+    access: tuple[str, ...] = (*R.READERS, R.OWNER),
+    acquired: frozenset[str] = frozenset({R.ACCESS, R.VIEW}),
     terminal: bool = False,
     done: bool = False,
 ) -> State:
-    """A state every reader may view and `modify` may change (the agency's workers by default).
+    """A state whose map grants Access contents information to `access`, View to `view` and
+    Modify to `modify` (by default the agency's workers), `acquired` permissions also coming
+    from the case's service.
 
     `exits` are the transitions leaving it, in the order automatic ones are tried. `done` marks
     the state that finishes the work (a task there counts as done, and its case may resolve); a
@@ -46,7 +55,8 @@ def agency_state(
         title=fa,
         title_en=en,
         transitions=exits,
-        permission_roles={R.VIEW: R.READERS, R.MODIFY: () if terminal else modify},
+        permission_roles={R.ACCESS: access, R.VIEW: view, R.MODIFY: modify},
+        acquired_permissions=acquired,
         terminal=terminal,
         done=done,
     )

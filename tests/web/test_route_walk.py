@@ -183,6 +183,9 @@ ROUTES: dict[str, Route] = {
     "POST /admin/users/{user_id:int}/deactivate": Route(ADMIN_WRITE, {}),
     # -- the library plugin's timetable (a periodic plan page) -------------------------------
     "GET /library/timetable": Route(READ),
+    "POST /admin/groups": Route(ADMIN_WRITE, {}),
+    "POST /admin/users/{user_id:int}/groups": Route(ADMIN_WRITE, {}),
+    "POST /admin/users/{user_id:int}/groups/remove": Route(ADMIN_WRITE, {}),
     # -- Open311 (municipality plugin): citizen apps, no login --------------------------------
     "GET /open311/v2/{name:str}": Route(
         PUBLIC, params={"name": ["discovery.json", "services.json", "requests.json"]}

@@ -4,9 +4,11 @@ from hamyar.core.storage.models.agency import Agency, Service
 from hamyar.core.storage.models.auth import ApiToken, LoginAttempt, UiSession
 from hamyar.core.storage.models.calendar import CalendarOverride
 from hamyar.core.storage.models.case import Case, HistoryEntry, Task
+from hamyar.core.storage.models.group import GroupMember, GroupRole, UserGroup
 from hamyar.core.storage.models.idempotency import IdempotencyKey
 from hamyar.core.storage.models.note import CaseNote
 from hamyar.core.storage.models.outbox import Incident, OutboxMessage
+from hamyar.core.storage.models.permission import StatePermission
 from hamyar.core.storage.models.place import County, Neighbourhood, Province
 from hamyar.core.storage.models.referral import ReferralConsent
 from hamyar.core.storage.models.routing import RoutingRule
@@ -22,6 +24,8 @@ __all__ = [
     "Case",
     "CaseNote",
     "County",
+    "GroupMember",
+    "GroupRole",
     "HistoryEntry",
     "IdempotencyKey",
     "Incident",
@@ -34,9 +38,11 @@ __all__ = [
     "RoutingRule",
     "Service",
     "ServiceWorkflow",
+    "StatePermission",
     "Task",
     "UiSession",
     "User",
+    "UserGroup",
     "WorkflowRecord",
     "WorkflowVersion",
     "utcnow",

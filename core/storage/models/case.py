@@ -24,6 +24,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_due_at", "due_at"),
         Index("ix_case_workflow_version", "workflow_id", "workflow_version", "state"),
         Index("ix_case_reporter_phone", "reporter_phone"),
+        Index("ix_case_workflow_state", "workflow_id", "state"),  # permission maps
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -75,6 +76,8 @@ class Task(SQLModel, table=True):
         Index("ix_task_case_id", "case_id"),
         Index("ix_task_due_at", "due_at"),
         Index("ix_task_workflow_version", "workflow_id", "workflow_version", "state"),
+        # access: the tasks of a case held by the caller's agencies, with their state's map
+        Index("ix_task_case_agency_state", "case_id", "agency_code", "workflow_id", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -21,6 +21,7 @@ def ui_router() -> Router:
     from hamyar.core.web.ui import (
         admin,
         admin_calendar,
+        admin_groups,
         admin_rules,
         admin_users,
         admin_workflows,
@@ -79,6 +80,9 @@ def ui_router() -> Router:
         admin_users.add_role_submit,
         admin_users.remove_role_submit,
         admin_users.deactivate_submit,
+        admin_groups.add_group_submit,
+        admin_groups.add_member_submit,
+        admin_groups.remove_member_submit,
     ]
     return Router(
         path="/",

@@ -16,8 +16,10 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from hamyar.core.application import administration as admin
+from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.groups import list_groups
 from hamyar.core.auth.users import (
     list_users,
 )
@@ -30,11 +32,11 @@ from hamyar.core.web.ui.page import (
     correction_banner,
     form_errors,
     form_value,
+    locale_of,
     plugins_of,
     render,
     t,
 )
-from hamyar.core.workflow import roles as R
 
 PATH = "/admin/users"
 FIELDS = ("username", "full_name", "role", "agency")
@@ -49,11 +51,17 @@ def _page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     role_errors: dict[int, dict[str, str]] | None = None,
+    member_errors: dict[int, dict[str, str]] | None = None,
+    group_values: dict[str, str] | None = None,
+    group_errors: dict[str, str] | None = None,
     messages: list[Message] | None = None,
     status_code: int = 200,
 ) -> Template:
     if not messages:
-        messages = correction_banner(request, errors or role_errors)
+        refused = errors or role_errors or member_errors or group_errors
+        messages = correction_banner(request, refused)
+    groups = list_groups(db)
+    locale = locale_of(request)
     return render(
         request,
         "admin/users.html",
@@ -61,8 +69,18 @@ def _page(
         status_code=status_code,
         page_title=t(request, "Users"),
         users=list_users(db),
-        roles=R.ROLES,
-        agency_roles=R.AGENCY_ROLES,
+        roles=registry.assignable_roles(),
+        agency_roles=registry.agency_roles(),
+        role_titles={r: registry.role_title(r, locale) for r in registry.known_roles()},
+        groups=groups,
+        groups_of={
+            member: [g.group.name for g in groups if member in g.members]
+            for g in groups
+            for member in g.members
+        },
+        member_errors=member_errors or {},
+        group_values=group_values or {},
+        group_errors=group_errors or {},
         agencies=list(registry.agencies.values()),
         agency_specs=registry.agencies,
         may_edit=access.may_administer(actor),
@@ -71,6 +89,13 @@ def _page(
         role_errors=role_errors or {},
         messages=messages or [],
     )
+
+
+def render_page(
+    request: Request[Any, Any, Any], uow: UnitOfWork, actor: Actor, **fields: Any
+) -> Template:
+    """The page again, with a refused form's values and errors (`admin_groups` uses it)."""
+    return _page(request, uow.session, uow.registry, actor, **fields)
 
 
 @get(PATH, name="ui:admin-users", sync_to_thread=True)

@@ -1,7 +1,7 @@
 """immutable workflow versions, the version each case and task runs on, service bindings
 
-Revision ID: 0009_workflow_versions
-Revises: 0007
+Revision ID: 0011_workflow_versions
+Revises: 0010_groups
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import hamyar.core.storage.models.types
 
-revision: str = "0009_workflow_versions"
-down_revision: str | None = "0007"
+revision: str = "0011_workflow_versions"
+down_revision: str | None = "0010_groups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

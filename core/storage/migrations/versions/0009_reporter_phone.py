@@ -1,7 +1,7 @@
 """the reporter's phone, canonical and indexed, for the phone search
 
-Revision ID: ui_live_0008
-Revises: 0007
+Revision ID: 0009_reporter_phone
+Revises: 0008_history_params
 Create Date: 2026-12-02 05:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from hamyar.core.text.phone_numbers import phone_key
 
-revision: str = "ui_live_0008"
-down_revision: str | None = "0007"
+revision: str = "0009_reporter_phone"
+down_revision: str | None = "0008_history_params"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
