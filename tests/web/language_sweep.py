@@ -41,22 +41,6 @@ LATIN_ALLOWED = {
 """Latin words a Persian page may show: names of standards and formats, which Persian text
 writes in Latin letters too."""
 
-# removed when ui-forms lands: the service forms' enum values get fa/en labels there.
-PENDING_FORM_WORDS = {
-    "addiction_in_family", "addiction_prevention", "anxiety_depression", "begging",
-    "carpet_weaving", "child_behaviour", "child_growth", "children", "creative_writing",
-    "crisis_preparedness", "cultural_centre", "diabetes_blood_pressure", "elderly", "families",
-    "family_conflict", "fathers", "food_processing", "grief", "growth_monitoring",
-    "hairdressing", "handicrafts", "health", "health_post", "life_skills", "mothers",
-    "municipality", "neighbourhood", "nutrition", "oral_health", "other", "parenting",
-    "parents", "poetry", "postnatal_care", "prenatal_care", "preschool", "primary", "reading",
-    "school", "secondary", "sewing", "social_resilience", "storytelling", "street_vending",
-    "teenagers", "vaccination", "vision_hearing", "waste_collection", "welfare", "women",
-    "workshop",
-}  # fmt: skip
-"""Words that come only from service forms' fields: the enum values of every plugin form
-schema, which the case page shows as stored (ui-forms gives them labels)."""
-
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_'’\-]*")
 _LATIN_DIGITS = re.compile(r"(?<![A-Za-z0-9_\-])[0-9]+(?![A-Za-z_\-])")
 _PERSIAN = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
@@ -123,7 +107,7 @@ def foreign_words(html: str, locale: str, allowed: set[str] = frozenset()) -> se
     for text in readable_text(html, locale):
         text = _URL.sub(" ", text)
         if locale == "fa":
-            words = set(_LATIN.findall(text)) - LATIN_ALLOWED - PENDING_FORM_WORDS
+            words = set(_LATIN.findall(text)) - LATIN_ALLOWED
             words |= set(_LATIN_DIGITS.findall(text))  # a Persian page writes ۱۴۰۲, not 1402
         else:
             words = set(_PERSIAN.findall(text))

@@ -119,15 +119,6 @@ def _is_choice(node: dict[str, Any]) -> bool:
     return any("enum" in p or "$ref" in p or "const" in p for p in parts if isinstance(p, dict))
 
 
-def _category(registry: Registry, case: Case, locale: str) -> str:
-    spec = registry.services.get(case.service_code)
-    labels = spec.category_titles if spec else {}
-    category = case.category or ""
-    if category in labels:
-        return localized(locale, *labels[category])
-    return gettext(locale, category)
-
-
 def _data_rows(registry: Registry, case: Case, locale: str) -> list[tuple[str, str, bool]]:
     """The service form's answers, labelled with the form's own titles and choice labels."""
     spec = registry.services.get(case.service_code)
@@ -171,7 +162,6 @@ def build_view(
             else []
         ),
         data_rows=_data_rows(registry, case, locale) if allowed.content else [],
-        category=_category(registry, case, locale),
     )
     now = utcnow()
     tasks = _tasks(db, case)

@@ -8,7 +8,6 @@ Create Date: 2026-12-02 04:50:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "library_0002"
@@ -21,10 +20,10 @@ def upgrade() -> None:
     op.create_table(
         "library_partner",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("title_fa", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("title_en", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("title_fa", sa.String(length=200), nullable=False),
+        sa.Column("title_en", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
     )
