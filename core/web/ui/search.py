@@ -12,10 +12,13 @@ from sqlmodel import select
 
 from hamyar.core.cases.listing import CaseFilters, list_cases
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.i18n import localized
 from hamyar.core.storage.models import Neighbourhood
+from hamyar.core.text.collation import sorted_by_name
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.case_rows import case_rows
 from hamyar.core.web.ui.page import Message, locale_of, plugins_of, render, t
+from hamyar.core.web.ui.pickers import services_in_order
 
 PAGE_SIZE = 25
 
@@ -35,6 +38,7 @@ def search_page(
 ) -> Template:
     plugins = plugins_of(request)
     registry = plugins.registry
+    locale = locale_of(request)
     state = state_filter
     filters = CaseFilters(
         state=state or None,
@@ -86,7 +90,11 @@ def search_page(
         filters=query,
         messages=messages,
         states=list(states.values()),
-        agencies=list(registry.agencies.values()),
-        services=sorted(registry.services.values(), key=lambda s: s.code),
-        neighbourhoods=db.exec(select(Neighbourhood).order_by(Neighbourhood.name_fa)).all(),
+        agencies=sorted_by_name(
+            registry.agencies.values(), lambda a: localized(locale, a.title_fa, a.title_en)
+        ),
+        services=services_in_order(registry, locale),
+        neighbourhoods=sorted_by_name(
+            db.exec(select(Neighbourhood)).all(), lambda n: localized(locale, n.name_fa, n.name_en)
+        ),
     )

@@ -17,14 +17,16 @@ from urllib.parse import urlencode
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases import worklists as W
 from hamyar.core.cases.worklist_order import SORTS, UNASSIGNED, URGENCY
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.i18n import localized
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Neighbourhood
+from hamyar.core.text.collation import sorted_by_name
 from hamyar.core.web.dependencies import ActorDep, DbDep
 from hamyar.core.web.ui.case_rows import case_rows
 from hamyar.core.web.ui.page import Message, locale_of, plugins_of, render, t
@@ -167,7 +169,10 @@ def render_worklist(
         next_url=f"{here}?{urlencode({**kept, 'cursor': next_cursor})}" if next_cursor else None,
         services=_services(registry, actor, spec),
         states=_states(registry, spec),
-        neighbourhoods=db.exec(select(Neighbourhood).order_by(col(Neighbourhood.name_fa))).all(),
+        neighbourhoods=sorted_by_name(
+            db.exec(select(Neighbourhood)).all(),
+            lambda n: localized(locale_of(request), n.name_fa, n.name_en),
+        ),
         people=W.by_person(db, spec),
         messages=messages,
         page_title=spec.title,
