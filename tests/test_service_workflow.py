@@ -91,7 +91,7 @@ def test_a_workflow_that_cannot_run_is_refused_with_every_problem(engine: Engine
             app.unit_of_work(), OPERATOR, "library.mobile_visit", "simple_publication_workflow"
         )
     message = str(refused.value)
-    assert "roles not known here: Anonymous, Contributor, Editor, Reader, Reviewer" in message
+    assert "roles not known here: Contributor, Editor, Reader, Reviewer" in message
     assert "Site Administrator" in message
     assert "transitions nobody may take" in message and "publish (from pending" in message
     assert new_task_workflow(app) == ("library.visit", "open")
@@ -112,7 +112,7 @@ def test_the_cli_imports_with_a_role_map_binds_and_lists_versions(db_url: str) -
     unmapped = hamyar("workflow", "import", str(SIMPLE), db_url=db_url)
     assert unmapped.returncode == 2 and "Traceback" not in unmapped.stderr
     assert unmapped.stderr.count("\n") == 1
-    assert "roles neither known here nor mapped: Anonymous, Contributor, Editor" in unmapped.stderr
+    assert "roles neither known here nor mapped: Contributor, Editor" in unmapped.stderr
 
     grants = ["--site-permission=Review portal content=Supervisor"]
     grants += ["--site-permission=Request review=Caseworker"]

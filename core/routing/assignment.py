@@ -87,7 +87,10 @@ def service_choices(
     """Every service, those whose routing covers the case first (best proposal first)."""
     reasons: dict[str, str] = {}
     for proposal in proposals_for(session, case, registry, pm):
-        reasons.setdefault(proposal.service, proposal.reason)
+        # The router's fallback to the case's own service says nothing about the region: a
+        # coordinator picking for a case in triage wants what plugins and rules propose.
+        if proposal.source != "default":
+            reasons.setdefault(proposal.service, proposal.reason)
     for rule in _regional_rules(session, case):
         if rule.service_code in registry.services:
             reasons.setdefault(rule.service_code, rule.note)

@@ -155,7 +155,9 @@ def test_a_new_case_form_shows_the_error_beside_its_field(
     page.fill("#field-household_size", "چند نفر")
     page.get_by_role("button", name="ثبت پرونده").click()
     field = page.locator('[data-field="household_size"]')
-    expect(field.locator(".field-error")).to_have_text("باید یک عدد صحیح باشد")
+    expect(field.locator(".field-error")).to_have_text(
+        "«تعداد اعضای خانوار» را با یک عدد صحیح بنویسید، مانند ۱۲."
+    )
     expect(field).to_have_class(re.compile(r"\binvalid\b"))
     expect(page.locator("#title")).to_have_value("بازدید دوم")  # nothing typed is lost
     _shot(page, "4-form-error")

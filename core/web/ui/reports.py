@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 from hamyar.core.cases import reports
 from hamyar.core.cases.report_period import Period, jalali_years_until, resolve_period
 from hamyar.core.exceptions import InvalidInput
-from hamyar.core.i18n import format_date, format_number, localized
+from hamyar.core.i18n import format_date, format_number, gettext, localized
 from hamyar.core.storage.models import County, Province, utcnow
 from hamyar.core.time.jalali import EN_MONTHS, FA_MONTHS, to_tehran
 from hamyar.core.web.dependencies import ActorDep, DbDep
@@ -37,6 +37,15 @@ STACK = (
 )
 """The chart's stacked series (they add up to the row's cases) and their catalogue entries."""
 CHART_ROWS = 30
+DATE_HELP = "Not a date: type it like 1402/07/03 (Jalali) or 2023-09-25."
+
+
+def _worded(field: str, message: str) -> str:
+    """The catalogue's sentence for a refused field: a date parser's own detail (in English,
+    echoing the input) gives way to what to type, in the page's language."""
+    if field in ("from", "to") and gettext("fa", message) == message:
+        return DATE_HELP
+    return message
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,7 @@ def _report(
         scope = reports.Scope(province=params["province"] or None, county=params["county"] or None)
         rows = reports.summary(db, actor, registry, group_by=group_by, period=period, scope=scope)
     except InvalidInput as exc:
-        errors = {e["field"]: t(request, e["message"]) for e in exc.errors}
+        errors = {e["field"]: t(request, _worded(e["field"], e["message"])) for e in exc.errors}
         shown = {"period", "from", "to"}
         other = [text for field, text in errors.items() if field not in shown]
         messages.append(
