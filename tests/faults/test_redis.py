@@ -80,7 +80,10 @@ def test_a_frozen_redis_holds_up_no_transition_and_no_read(
     print("Redis frozen: transitions", figures(moved[:8]), "| reads", figures(moved[8:16]))
     print("Redis frozen: new cases", figures(moved[16:]), "| reads after", figures(again))
     assert [r.status for r in moved] == [200] * 16 + [201] * 8, web.output()
-    assert max(r.seconds for r in moved) < 1.0, figures(moved)
+    # The first wave may each spend one quick timeout (0.5 s) before the breaker opens, and 24
+    # requests land at once on a server the rest of the suite is loading too; a request that
+    # waited on the frozen server itself would hang far longer.
+    assert max(r.seconds for r in moved) < 2.0, figures(moved)
     assert max(r.seconds for r in again) < 1.0, figures(again)
     assert all(_state(faults, c["id"]) == "rejected" for c in cases)
 
