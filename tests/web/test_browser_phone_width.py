@@ -1,4 +1,4 @@
-"""No page is wider than a phone: every UI page, as every demo role, in fa and en, at 360×740.
+"""No page is wider than a phone: every UI page, as every demo role, in fa (and en), at 360×740.
 
 The pages are the UI routes of the app's own route table (so a page added tomorrow is walked
 too), with real ids from the access world, as tests/web/test_route_walk.py walks them; a route
@@ -42,6 +42,10 @@ USERS = [
 """One login per demo role (manager, coordinator, auditor, caseworker, supervisor), the
 caseworker and supervisor of agencies whose pages differ (health's confidential cases, the
 municipality's crisis service, the library's programmes)."""
+ENGLISH_TOO = {None, "coordinator", "health.caseworker", "admin"}
+"""Who also walks in English: every page kind once left-to-right with English's longer words
+(the visitor's sign-in, a coordinator's lists and reports, a caseworker's case pages, the
+administration). The other logins differ by role, not by language, so Persian covers them."""
 NOT_PAGES = ("/api/", "/open311/", "/schema", "/static/", "/health", "/metrics", "/events")
 """Routes that are not UI pages (JSON, the API viewers, files, probes, the event stream)."""
 
@@ -170,10 +174,11 @@ def test_no_page_is_wider_than_a_phone(
     page = context.new_page()
     problems: list[str] = []
     walked = 0
+    locales = ("fa", "en") if username in ENGLISH_TOO else ("fa",)
     try:
         if username is not None:
             _sign_in(page, base, username)
-        for locale in ("fa", "en"):
+        for locale in locales:
             page.goto(f"{base}/locale/{locale}?next=/")
             for path in ui_pages(app, world, signed_in=username is not None):
                 found = _overflows(page, base + path)
@@ -182,5 +187,5 @@ def test_no_page_is_wider_than_a_phone(
                     problems.append(f"{username or 'anonymous'} {locale} {path}: {found}")
     finally:
         context.close()
-    assert walked >= (2 if username is None else 20), walked
+    assert walked >= (1 if username is None else 10) * len(locales), walked
     assert not problems, "\n".join(problems)
