@@ -25,11 +25,11 @@ from hamyar.core.storage.models import County, Task, User
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.time.deadlines import working_calendar
 from hamyar.core.time.jalali import format_date
-from hamyar.core.web.app import create_app
 from hamyar.plugins.library.demo import add_partners, add_route_stops
 from hamyar.plugins.library.models import Partner, RouteStop, VisitBooking, VisitPartner
 from hamyar.plugins.library.timetable import week_start
 from tests.test_routing import new_case
+from tests.web.apps import shared_app
 
 CULTURE = "سازمان فرهنگی، اجتماعی و ورزشی شهرداری"
 MOWASAT = "تشکل مواسات مادرانه"
@@ -107,7 +107,7 @@ def timetable(engine: Engine, redis_url: str) -> Iterator[Timetable]:
         tokens["nobody"] = new_token(session, nobody, name="test")[0]
         session.commit()
         code = case.tracking_code
-    with TestClient(create_app(application=app)) as client:
+    with TestClient(shared_app(app)) as client:
         yield Timetable(client, tokens, case.id, code, monday)
 
 

@@ -16,13 +16,11 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
-from litestar.stores.registry import StoreRegistry
 from litestar.testing import TestClient
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hamyar.core.application.context import Application
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.auth.passwords import hash_password
 from hamyar.core.auth.tokens import new_token
@@ -42,10 +40,9 @@ from hamyar.core.storage.models import (
 )
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.storage.settings import get_settings
-from hamyar.core.web.app import create_app
 from hamyar.core.workflow import Guard, State, Transition, WorkflowDefinition, Worklist
 from hamyar.core.workflow import roles as R
-from hamyar.workers.runtime import dispatch_soon
+from tests.web.apps import app_for
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
@@ -300,29 +297,9 @@ def world(
     return world
 
 
-_APPS: dict[tuple[str, tuple[str, ...]], Litestar] = {}
-"""One Litestar app per test process and shape. Building one (registering every route,
-modelling every handler's signature) costs over a second, most of a web test's setup; a
-real server, too, serves every request with one app. Each test still gets its own
-`Application` (plugins, engine, settings) in `app.state` and fresh stores (rate limits)."""
-
-
 @pytest.fixture
 def app(world: World, engine: Engine) -> Litestar:
-    settings = get_settings()
-    application = Application.build(
-        settings, plugins=world.plugins, engine=engine, dispatch=dispatch_soon
-    )
-    # What shapes the routes or the middleware is in the key: the settings (but the test's own
-    # database and Redis, which the app reads from its `Application`) and the plugins.
-    shape = settings.model_dump_json(exclude={"database_url", "redis_url"})
-    key = (shape, tuple(sorted(world.plugins.registry.services)))
-    cached = _APPS.get(key)
-    if cached is None:
-        cached = _APPS[key] = create_app(application=application)
-    cached.state["app"] = application
-    cached.stores = StoreRegistry()
-    return cached
+    return app_for(plugins=world.plugins, engine=engine)
 
 
 @pytest.fixture

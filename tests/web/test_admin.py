@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from hamyar.core.auth.passwords import verify_password
 from hamyar.core.auth.users import create_user
 from hamyar.core.storage.models import CalendarOverride, RoleAssignment, RoutingRule, User
-from hamyar.core.web.app import create_app
+from tests.web.apps import app_for
 from tests.web.test_ui import TOKEN, log_in
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, World, build_world, ui_plugins
 
@@ -32,7 +32,7 @@ def site(engine: Engine) -> Iterator[tuple[TestClient, World]]:  # type: ignore[
         world = build_world(session, plugins)
         create_user(session, "manager", PASSWORD, roles=["Manager"], full_name="مدیر")
         session.commit()
-    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=plugins, engine=engine)) as client:
         yield client, world
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from hamyar.core.auth.groups import actor_of
 from hamyar.core.auth.users import create_user, find_user
 from hamyar.core.storage.models import GroupMember, UserGroup
-from hamyar.core.web.app import create_app
+from tests.web.apps import app_for
 from tests.web.test_ui import log_in
 from tests.web.ui_world import AGENCY, PASSWORD, World, build_world, ui_plugins
 
@@ -24,7 +24,7 @@ def site(engine: Engine) -> Iterator[tuple[TestClient, World]]:  # type: ignore[
         world = build_world(session, plugins)
         create_user(session, "manager", PASSWORD, roles=["Manager"], full_name="مدیر")
         session.commit()
-    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=plugins, engine=engine)) as client:
         yield client, world
 
 

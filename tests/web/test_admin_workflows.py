@@ -17,8 +17,8 @@ from hamyar.core.application.context import Application
 from hamyar.core.auth.actor import OPERATOR
 from hamyar.core.auth.users import create_user
 from hamyar.core.storage.workflow_store import bindings
-from hamyar.core.web.app import create_app
 from hamyar.core.workflow import roles as R
+from tests.web.apps import app_for
 from tests.web.test_ui import TOKEN, log_in
 from tests.web.ui_world import PASSWORD, SERVICE, build_world, ui_plugins
 
@@ -48,7 +48,7 @@ def site(engine: Engine) -> Iterator[TestClient]:  # type: ignore[type-arg]
     admin.import_workflow(
         app.unit_of_work(), OPERATOR, SIMPLE.read_bytes(), keep_unknown_roles=True
     )
-    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=plugins, engine=engine)) as client:
         yield client
 
 

@@ -24,7 +24,7 @@ from hamyar.core.demo_data import add_users, load_places
 from hamyar.core.plugin.manager import build_plugins
 from hamyar.core.storage.models import Case, User
 from hamyar.core.storage.registry_mirror import sync_registry
-from hamyar.core.web.app import create_app
+from tests.web.apps import shared_app
 
 Client = TestClient[Litestar]
 
@@ -38,7 +38,7 @@ def api(engine: Engine, redis_url: str) -> Iterator[tuple[Client, dict[str, str]
         add_users(uow.session, app.registry)
         user = uow.session.exec(select(User).where(User.username == "library.caseworker")).one()
         token = new_token(uow.session, user, name="test")[0]
-    with TestClient(create_app(application=app)) as client:
+    with TestClient(shared_app(app)) as client:
         yield client, {"Authorization": f"Bearer {token}"}, app
 
 

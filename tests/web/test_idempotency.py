@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hamyar.core.storage.models import Case, IdempotencyKey, utcnow
-from hamyar.core.web.app import create_app
+from tests.web.apps import app_for
 from tests.web.conftest import World
 from tests.web.test_ui import log_in
 from tests.web.ui_world import SERVICE, build_world, ui_plugins
@@ -109,7 +109,7 @@ def site(engine: Engine) -> Iterator[tuple[TestClient, UiWorld]]:  # type: ignor
     plugins = ui_plugins()
     with Session(engine, expire_on_commit=False) as session:
         world = build_world(session, plugins)
-    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=plugins, engine=engine)) as client:
         yield client, world
 
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from hamyar.core.storage import broker
 from hamyar.core.storage.models import Incident, OutboxMessage
-from hamyar.core.web.app import create_app
+from tests.web.apps import app_for
 from tests.web.conftest import World
 
 Client = TestClient[Litestar]
@@ -64,7 +64,7 @@ def test_metrics_are_behind_a_token_or_a_managers_login(
 
     monkeypatch.setenv("HAMYAR_METRICS_TOKEN", "scrape-me-7f3a")
     get_settings.cache_clear()
-    with TestClient(create_app(plugins=world.plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=world.plugins, engine=engine)) as client:
         assert client.get("/metrics").status_code == 401
         wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"})
         assert wrong.status_code == 401

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from hamyar.core.auth.actor import Actor
 from hamyar.core.engine.transition import apply_transition
 from hamyar.core.storage.models import Case, Task
-from hamyar.core.web.app import create_app
+from tests.web.apps import app_for
 from tests.web.test_ui import log_in
 from tests.web.ui_world import AGENCY, World, _user, build_world, ui_plugins
 
@@ -29,7 +29,7 @@ def site(engine: Engine) -> Iterator[tuple[TestClient, World, Engine]]:  # type:
         world = build_world(session, plugins)
         _user(session, "welfare.caseworker", [("Caseworker", "welfare")])
         session.commit()
-    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=plugins, engine=engine)) as client:
         yield client, world, engine
 
 

@@ -15,11 +15,11 @@ from hamyar.core.auth.actor import Actor
 from hamyar.core.i18n import format_number, gettext
 from hamyar.core.i18n.fa import MESSAGES
 from hamyar.core.text.folding import to_persian_digits
-from hamyar.core.web.app import create_app
 from hamyar.core.web.ui.charts import Bar, Series, bar_chart
 from hamyar.core.web.ui.live import event_names
 from hamyar.core.web.ui.locale import safe_next
 from hamyar.core.web.ui.schema_form import data_from_form, fields_for
+from tests.web.apps import app_for
 from tests.web.ui_world import AGENCY, PASSWORD, SERVICE, VisitForm, World, build_world, ui_plugins
 
 WEB = Path(__file__).resolve().parents[2] / "core" / "web"
@@ -31,7 +31,7 @@ def site(engine: Engine) -> Iterator[tuple[TestClient, World]]:  # type: ignore[
     plugins = ui_plugins()
     with Session(engine, expire_on_commit=False) as session:
         world = build_world(session, plugins)
-    with TestClient(create_app(plugins=plugins, engine=engine)) as client:
+    with TestClient(app_for(plugins=plugins, engine=engine)) as client:
         yield client, world
 
 
