@@ -8,16 +8,19 @@ a case routed there walks from the initial state along every transition a mapped
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from hamyar.core.application import administration as admin
 from hamyar.core.application.context import Application
 from hamyar.core.application.setup import prepare_database
+from hamyar.core.auth.access import task_agencies
 from hamyar.core.auth.actor import OPERATOR, Actor
+from hamyar.core.auth.permission_map import CaseGrants, HeldTask, task_grants_sql
 from hamyar.core.cases.intake import open_case
 from hamyar.core.engine.transition import apply_transition, available_transitions
 from hamyar.core.exceptions import InvalidInput
@@ -57,6 +60,14 @@ PEOPLE = [
     Actor.from_assignments("coordinator", [(R.COORDINATOR, None)]),
     Actor.from_assignments("admin", [(R.MANAGER, None)]),
 ]
+ONLOOKERS = [
+    *PEOPLE,
+    Actor.from_assignments("municipality.auditor", [(R.AUDITOR, "municipality")]),
+    Actor.from_assignments("health.caseworker", [(R.CASEWORKER, "health")]),
+    Actor.from_assignments("auditor", [(R.AUDITOR, None)]),
+]
+"""Whose sight of a task the state's View map decides: the people who walk, a reader of the
+task's agency, a caseworker of another agency and a global auditor."""
 
 
 def test_the_fixtures_are_every_workflow_plone_6_ships() -> None:
@@ -132,8 +143,18 @@ def test_a_plone_workflow_imports_binds_and_a_case_walks_every_transition(
         assert (task.workflow_id, task.state) == (definition.id, definition.initial_state)
         assert task.workflow_version == 1
         case_id = case.id
+        sight: dict[str, dict[str, bool]] = {task.state: seen(uow.session, task)}
 
-    taken = walk(app, case_id, definition)
+    original = parse_definition(fixture.read_bytes())
+    taken = walk(app, case_id, definition, lambda s, t: sight.update({t.state: seen(s, t)}))
+    assert sight.keys() == reached(definition, taken)
+    for state, seers in sight.items():
+        expected = {p.username: p.username in view_map_grants(original, state) for p in ONLOOKERS}
+        assert seers == expected, f"{fixture.stem}: who sees a task in {state!r}"
+    # the map decides, not a constant: where two states map View differently, sight differs
+    maps = {state: view_map_grants(original, state) for state in sight}
+    if len(set(maps.values())) > 1:
+        assert len({tuple(sorted(s.items())) for s in sight.values()}) > 1
     user_exits = {
         (s.id, t.id)
         for s in definition.states.values()
@@ -141,6 +162,59 @@ def test_a_plone_workflow_imports_binds_and_a_case_walks_every_transition(
     }
     assert taken == user_exits  # every transition of every state, each by a mapped person
     assert {target for _, _, target in _edges(definition)} <= reached(definition, taken)
+
+
+def view_map_grants(original: WorkflowDefinition, state: str) -> frozenset[str]:
+    """Who of ONLOOKERS the state's View map in Plone's own file lets read a task of the
+    municipality in that state, worked out from the XML and the role map alone: a Plone role
+    they hold in the task's agency, or, where the state acquires View, a role the case's state
+    grants there (the case workflow gives its staff View: caseworkers and supervisors)."""
+    spec = original.states[state]
+    mapped = {r for plone in spec.roles_with(R.VIEW) for r in ROLE_MAP.get(plone, (plone,))}
+    acquired = R.VIEW in spec.acquired_permissions or R.VIEW not in spec.permission_roles
+    case_state_grants = {R.CASEWORKER, R.SUPERVISOR}
+    found = set()
+    for person in ONLOOKERS:
+        roles = person.agency_roles.get("municipality", frozenset())
+        if roles & mapped or (acquired and roles & case_state_grants):
+            found.add(person.username)
+    return frozenset(found)
+
+
+def seen(session: Session, task: Task) -> dict[str, bool]:
+    """Who of ONLOOKERS reads `task` by the access function, on a case of its own that gives
+    nobody anything through the case itself (confidential, of no agency, recorded by nobody of
+    them): what remains is the task's state's map. The worklist's SQL condition must agree."""
+    case = session.get(Case, task.case_id)
+    assert case is not None
+    alone = Case(
+        tracking_code="0",
+        service_code=case.service_code,
+        workflow_id=case.workflow_id,
+        workflow_version=case.workflow_version,
+        state=case.state,
+        title="",
+        confidential=True,
+        agency_code=None,
+        created_by="",
+    )
+    held = HeldTask(task.agency_code, task.workflow_id, task.state, task.assignee)
+    grants = CaseGrants(tasks=(held,), grants=task_agencies(session, [case.id])[case.id].grants)
+    found = {}
+    for person in ONLOOKERS:
+        reads = grants.holds(person, alone, R.VIEW)
+        if person.global_roles & grants.grant(case.workflow_id, case.state, R.VIEW).roles:
+            reads = False  # a global role the case's state grants: the task's map is not asked
+        found[person.username] = reads
+        in_sql = session.exec(
+            select(Task.id).where(Task.id == task.id, task_grants_sql(person, R.VIEW))
+        ).first()
+        direct = bool(
+            person.agency_roles.get(task.agency_code, frozenset())
+            & grants.grant(task.workflow_id, task.state, R.VIEW).roles
+        )
+        assert (in_sql is not None) == direct, (person.username, task.state)
+    return found
 
 
 def original_roles(definition: WorkflowDefinition) -> set[str]:
@@ -164,9 +238,15 @@ def reached(definition: WorkflowDefinition, taken: set[tuple[str, str]]) -> set[
     return states
 
 
-def walk(app: Application, case_id: int, definition: WorkflowDefinition) -> set[tuple[str, str]]:
+def walk(
+    app: Application,
+    case_id: int,
+    definition: WorkflowDefinition,
+    look: Callable[[Session, Task], None],
+) -> set[tuple[str, str]]:
     """Breadth first from the initial state: for each state reached, a fresh task of the case is
-    brought there along the path found, and each exit is taken by the first person offered it."""
+    brought there along the path found, and each exit is taken by the first person offered it;
+    `look` is shown the task in every state it reaches."""
     paths: dict[str, list[tuple[str, Actor]]] = {definition.initial_state: []}
     queue = deque([definition.initial_state])
     taken: set[tuple[str, str]] = set()
@@ -180,6 +260,7 @@ def walk(app: Application, case_id: int, definition: WorkflowDefinition) -> set[
                 for step, person in paths[state]:
                     apply_transition(uow.session, task, step, person, uow.registry)
                 assert task.state == state
+                look(uow.session, task)
                 person = next(
                     (
                         p
@@ -193,6 +274,8 @@ def walk(app: Application, case_id: int, definition: WorkflowDefinition) -> set[
                 apply_transition(uow.session, task, exit_.id, person, uow.registry)
                 target = definition.target(exit_, state)
                 assert task.state == target and task.workflow_version == 1
+                uow.session.flush()
+                look(uow.session, task)
             taken.add((state, exit_.id))
             if target not in paths:
                 paths[target] = [*paths[state], (exit_.id, person)]
