@@ -198,12 +198,17 @@ def seen(session: Session, task: Task) -> dict[str, bool]:
         agency_code=None,
         created_by="",
     )
-    held = HeldTask(task.agency_code, task.workflow_id, task.state, task.assignee)
+    held = HeldTask(
+        task.agency_code, task.workflow_id, task.state, task.assignee, task.workflow_version
+    )
     grants = CaseGrants(tasks=(held,), grants=task_agencies(session, [case.id])[case.id].grants)
     found = {}
     for person in ONLOOKERS:
         reads = grants.holds(person, alone, R.VIEW)
-        if person.global_roles & grants.grant(case.workflow_id, case.state, R.VIEW).roles:
+        if (
+            person.global_roles
+            & grants.grant(case.workflow_id, case.workflow_version, case.state, R.VIEW).roles
+        ):
             reads = False  # a global role the case's state grants: the task's map is not asked
         found[person.username] = reads
         in_sql = session.exec(
@@ -211,7 +216,7 @@ def seen(session: Session, task: Task) -> dict[str, bool]:
         ).first()
         direct = bool(
             person.agency_roles.get(task.agency_code, frozenset())
-            & grants.grant(task.workflow_id, task.state, R.VIEW).roles
+            & grants.grant(task.workflow_id, task.workflow_version, task.state, R.VIEW).roles
         )
         assert (in_sql is not None) == direct, (person.username, task.state)
     return found

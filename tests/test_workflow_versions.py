@@ -13,7 +13,7 @@ from hamyar import AgencySpec, ServiceSpec, hookimpl
 from hamyar.core.application import administration as admin
 from hamyar.core.application.context import Application
 from hamyar.core.application.setup import prepare_database
-from hamyar.core.auth import access
+from hamyar.core.auth import access, permission_map
 from hamyar.core.auth.actor import OPERATOR, Actor
 from hamyar.core.cases.intake import open_case
 from hamyar.core.engine.migration import MIGRATE_ACTION, MigrationRefused
@@ -251,3 +251,62 @@ def test_cases_opened_before_versions_existed_get_the_version_of_the_day(engine:
     with Session(engine) as session:
         assert session.get(Task, task_id).workflow_version == 1  # type: ignore[union-attr]
         assert session.get(Case, case_id).workflow_version == 1  # type: ignore[union-attr]
+
+
+def test_a_task_on_an_old_version_is_judged_by_that_versions_map(engine: Engine) -> None:
+    """Version 2 keeps the state names but gives View and Modify of `working` to supervisors
+    only: the caseworker keeps reading the task they started on version 1, not one on 2."""
+    v1 = start(engine, pilot_workflow())
+    _, old = open_pilot_task(v1)
+    take(v1, old, "start")
+
+    narrowed = pilot_workflow()
+    working = narrowed.states["working"]
+    narrowed = WorkflowDefinition.build(
+        PILOT,
+        title=narrowed.title,
+        initial_state="open",
+        states=[
+            narrowed.states["open"],
+            agency_state(
+                "working",
+                working.title,
+                working.title_en,
+                ("finish",),
+                view=(R.SUPERVISOR,),
+                modify=(R.SUPERVISOR,),
+                acquired=frozenset(),
+            ),
+            narrowed.states["done"],
+        ],
+        transitions=list(narrowed.transitions.values()),
+    )
+    v2 = start(engine, narrowed)
+    _, new = open_pilot_task(v2)
+    take(v2, new, "start")
+    supervisor = Actor.from_assignments("pilot.supervisor", [(R.SUPERVISOR, "pilot")])
+
+    def direct(actor: Actor, permission: str) -> set[int]:
+        with Session(engine) as session:
+            ids = session.exec(
+                select(Task.id).where(
+                    col(Task.id).in_([old, new]),
+                    permission_map.task_grants_sql(actor, permission),
+                )
+            ).all()
+            return {i for i in ids if i is not None}
+
+    with Session(engine) as session:
+        versions = {t.id: t.workflow_version for t in session.exec(select(Task)).all()}
+    assert (versions[old], versions[new]) == (1, 2)
+    for permission in (R.VIEW, R.MODIFY):
+        assert direct(WORKER, permission) == {old}
+        assert direct(supervisor, permission) == {old, new}
+    with Session(engine) as session:
+        task = session.get(Task, old)
+        assert task is not None
+        held = access.task_agencies(session, [task.case_id])[task.case_id]
+        (mine,) = [t for t in held.tasks if t.workflow_version == 1]
+        assert held.grant(PILOT, 1, "working", R.VIEW).roles >= {R.CASEWORKER}
+        assert R.CASEWORKER not in held.grant(PILOT, 2, "working", R.VIEW).roles
+        assert mine.state == "working"

@@ -18,7 +18,6 @@ from hamyar.core.engine.migration import MigrationPlan
 from hamyar.core.routing import rules
 from hamyar.core.storage import workflow_store
 from hamyar.core.storage.models import CalendarOverride, RoutingRule, User, UserGroup
-from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
 from hamyar.core.time import overrides
 from hamyar.core.workflow import WorkflowDefinition
 from hamyar.core.workflow.role_map import RoleMap
@@ -154,9 +153,6 @@ def import_workflow(
             keep_unknown_roles=keep_unknown_roles,
             created_by=actor.username,
         )
-        # Its permission maps join the access predicates at once, not at the next start-up.
-        sync_permission_maps(uow.session, [definition])
-        forget_grants(uow.session)
         return definition
 
 

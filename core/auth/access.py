@@ -178,7 +178,10 @@ def case_access(actor: Actor, case: Case, task_agencies: Involvement | Iterable[
         task_agencies
         if isinstance(task_agencies, CaseGrants)
         else CaseGrants(
-            tasks=tuple(HeldTask(a, case.workflow_id, case.state) for a in task_agencies)
+            tasks=tuple(
+                HeldTask(a, case.workflow_id, case.state, workflow_version=case.workflow_version)
+                for a in task_agencies
+            )
         )
     )
     content = held.holds(actor, case, R.VIEW)
@@ -221,23 +224,27 @@ def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involv
     queries for a page, whatever its length)."""
     ids = list(case_ids)
     held: dict[int, list[HeldTask]] = {i: [] for i in ids}
-    workflows: set[str] = set()
+    workflows: set[tuple[str, int | None]] = set()
     if ids:
-        for case_id, agency, workflow_id, state, assignee in session.execute(
+        for case_id, agency, workflow_id, state, assignee, version in session.execute(
             select(
                 col(Task.case_id),
                 col(Task.agency_code),
                 col(Task.workflow_id),
                 col(Task.state),
                 col(Task.assignee),
+                col(Task.workflow_version),
             ).where(col(Task.case_id).in_(ids))
         ):
-            held[case_id].append(HeldTask(agency, workflow_id, state, assignee))
-            workflows.add(workflow_id)
+            held[case_id].append(HeldTask(agency, workflow_id, state, assignee, version))
+            workflows.add((workflow_id, version))
         workflows.update(
-            session.execute(select(col(Case.workflow_id)).where(col(Case.id).in_(ids)).distinct())
-            .scalars()
-            .all()
+            (workflow_id, version)
+            for workflow_id, version in session.execute(
+                select(col(Case.workflow_id), col(Case.workflow_version))
+                .where(col(Case.id).in_(ids))
+                .distinct()
+            )
         )
     grants = load_grants(session, workflows)
     return {i: CaseGrants(tasks=tuple(found), grants=grants) for i, found in held.items()}

@@ -73,6 +73,7 @@ def holds_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
             exists()
             .where(
                 col(sp.workflow_id) == col(Case.workflow_id),
+                col(sp.workflow_version) == col(Case.workflow_version),
                 col(sp.state) == col(Case.state),
                 col(sp.permission) == permission,
                 col(sp.role).in_(sorted(roles)),
@@ -88,6 +89,7 @@ def holds_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
             exists()
             .where(
                 col(sp.workflow_id) == col(task.workflow_id),
+                col(sp.workflow_version) == col(task.workflow_version),
                 col(sp.state) == col(task.state),
                 col(sp.permission) == permission,
                 col(sp.role).in_(sorted(roles)),
@@ -99,6 +101,7 @@ def holds_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
             exists()
             .where(
                 col(up.workflow_id) == col(task.workflow_id),
+                col(up.workflow_version) == col(task.workflow_version),
                 col(up.state) == col(task.state),
                 col(up.permission) == permission,
                 col(up.role) == ACQUIRED,
@@ -148,6 +151,7 @@ def task_grants_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
                 exists()
                 .where(
                     col(sp.workflow_id) == col(Task.workflow_id),
+                    col(sp.workflow_version) == col(Task.workflow_version),
                     col(sp.state) == col(Task.state),
                     col(sp.permission) == permission,
                     col(sp.role).in_(sorted(roles)),
@@ -170,6 +174,8 @@ class HeldTask:
     workflow_id: str
     state: str
     assignee: str | None = None
+    workflow_version: int | None = None
+    """The version the task runs on: its map is that version's."""
 
 
 @dataclass(frozen=True)
@@ -179,14 +185,17 @@ class CaseGrants:
     tasks: tuple[HeldTask, ...] = ()
     grants: Mapping[Key, Grant] = field(default_factory=dict)
 
-    def grant(self, workflow_id: str, state: str, permission: str) -> Grant:
+    def grant(self, workflow_id: str, version: int | None, state: str, permission: str) -> Grant:
         """No rows means no role and nothing acquired, exactly as the SQL reads it (a state that
-        does not map a permission at all has its `(acquired)` row written by the sync)."""
-        return self.grants.get((workflow_id, state, permission), NO_GRANT)
+        does not map a permission at all has its `(acquired)` row written by the sync; an item
+        of no version, never mirrored, matches no row)."""
+        if version is None:
+            return NO_GRANT
+        return self.grants.get((workflow_id, version, state, permission), NO_GRANT)
 
     def holds(self, actor: Actor, case: Case, permission: str) -> bool:
         """Whether `actor` holds `permission` on `case` (the same rules as `holds_sql`)."""
-        own = self.grant(case.workflow_id, case.state, permission)
+        own = self.grant(case.workflow_id, case.workflow_version, case.state, permission)
         if own.roles & global_roles(actor):
             return True
         if R.OWNER in own.roles and actor.username and case.created_by == actor.username:
@@ -206,7 +215,7 @@ class CaseGrants:
     def agencies_granting(self, actor: Actor, case: Case, permission: str) -> frozenset[str]:
         """The actor's agencies whose roles give them `permission` on the case (through the
         case's own agency or one of its tasks)."""
-        own = self.grant(case.workflow_id, case.state, permission)
+        own = self.grant(case.workflow_id, case.workflow_version, case.state, permission)
         found: set[str] = set()
         if case.agency_code and own.roles & actor.agency_roles.get(case.agency_code, frozenset()):
             found.add(case.agency_code)
@@ -223,5 +232,5 @@ class CaseGrants:
     def _task_grants(
         self, task: HeldTask, permission: str, roles: frozenset[str], own: Grant
     ) -> bool:
-        grant = self.grant(task.workflow_id, task.state, permission)
+        grant = self.grant(task.workflow_id, task.workflow_version, task.state, permission)
         return bool(grant.roles & roles) or (grant.acquired and bool(own.roles & roles))

@@ -1,9 +1,12 @@
 """The workflow states' permission maps as `state_permission` rows, written and read.
 
 The definitions are plain Python data in each process; listings filter in the database, so
-`sync_permission_maps` (called by the registry mirror at start-up) copies every map into rows
-the access predicates of `hamyar.core.auth.permission_map` join, and `load_grants` reads them
-back for judging one object in Python, so a list and a detail page never disagree.
+`sync_permission_maps` (called by the registry mirror at start-up and by an import) copies the
+map of every stored version into rows the access predicates of `hamyar.core.auth.permission_map`
+join, and `load_grants` reads them back for judging one object in Python, so a list and a
+detail page never disagree. Rows are keyed by version because a case keeps the version it
+started on: renaming a state or narrowing its View map in a new version must not change who
+reads the cases still running on the old one.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ PERMISSIONS = (R.ACCESS, R.VIEW, R.MODIFY)
 ALIASES = {R.MODIFY: ("Modify portal content",)}
 """Plone's names for our permissions, read when a map (an imported one) lacks ours."""
 
-Key = tuple[str, str, str]
-"""(workflow id, state id, permission)."""
+Key = tuple[str, int, str, str]
+"""(workflow id, version number, state id, permission)."""
+Version = tuple[str, int]
+"""(workflow id, version number): what a case or task runs on."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,8 @@ class Grant:
     acquired, as in DCWorkflow, where an unmanaged permission keeps the container's setting."""
 
 
-def grants_of(definition: WorkflowDefinition) -> dict[Key, Grant]:
-    """Every state's grant of the three permissions, as the definition declares them."""
+def grants_of(definition: WorkflowDefinition, number: int) -> dict[Key, Grant]:
+    """Every state's grant of the three permissions, as version `number` declares them."""
     found: dict[Key, Grant] = {}
     for state in definition.states.values():
         for permission in PERMISSIONS:
@@ -49,71 +54,89 @@ def grants_of(definition: WorkflowDefinition) -> dict[Key, Grant]:
                 None,
             )
             if name is None:
-                found[(definition.id, state.id, permission)] = Grant()
+                found[(definition.id, number, state.id, permission)] = Grant()
                 continue
-            found[(definition.id, state.id, permission)] = Grant(
+            found[(definition.id, number, state.id, permission)] = Grant(
                 roles=frozenset(state.roles_with(name)),
                 acquired=name in state.acquired_permissions,
             )
     return found
 
 
-def sync_permission_maps(session: Session, definitions: Iterable[WorkflowDefinition]) -> None:
-    """Make the `state_permission` rows of these workflows say what their maps say.
+def sync_permission_maps(
+    session: Session, versions: Iterable[tuple[WorkflowDefinition, int]]
+) -> None:
+    """Make the `state_permission` rows of these (definition, version number) pairs say what
+    their maps say.
 
     Idempotent: rows already right are left alone, so processes starting together do not fight.
     """
-    wanted: set[tuple[str, str, str, str]] = set()
+    wanted: set[tuple[str, int, str, str, str]] = set()
     ids: set[str] = set()
-    for definition in definitions:
+    numbers: set[Version] = set()
+    for definition, number in versions:
         ids.add(definition.id)
-        for (workflow, state, permission), grant in grants_of(definition).items():
-            wanted.update((workflow, state, permission, role) for role in grant.roles)
+        numbers.add((definition.id, number))
+        for (workflow, version, state, permission), grant in grants_of(definition, number).items():
+            wanted.update((workflow, version, state, permission, role) for role in grant.roles)
             if grant.acquired:
-                wanted.add((workflow, state, permission, ACQUIRED))
+                wanted.add((workflow, version, state, permission, ACQUIRED))
     if not ids:
         return
     present = {
-        (row.workflow_id, row.state, row.permission, row.role): row
+        (row.workflow_id, row.workflow_version, row.state, row.permission, row.role): row
         for row in session.exec(
             select(StatePermission).where(col(StatePermission.workflow_id).in_(sorted(ids)))
         ).all()
+        if (row.workflow_id, row.workflow_version) in numbers
     }
     for key, row in present.items():
         if key not in wanted:
             session.delete(row)
-    for workflow, state, permission, role in sorted(wanted - present.keys()):
+    for workflow, version, state, permission, role in sorted(wanted - present.keys()):
         session.add(
-            StatePermission(workflow_id=workflow, state=state, permission=permission, role=role)
+            StatePermission(
+                workflow_id=workflow,
+                workflow_version=version,
+                state=state,
+                permission=permission,
+                role=role,
+            )
         )
     session.flush()
 
 
-def load_grants(session: Session, workflow_ids: Iterable[str]) -> dict[Key, Grant]:
-    """The grants of every state of these workflows, from the rows (cached in the session)."""
-    cache: dict[str, dict[Key, Grant]] = session.info.setdefault("hamyar.grants", {})
-    missing = sorted(set(workflow_ids) - cache.keys())
+def load_grants(
+    session: Session, versions: Iterable[Version | tuple[str, None]]
+) -> dict[Key, Grant]:
+    """The grants of every state of these workflow versions, from the rows (cached in the
+    session). A version of None (a row from a database never mirrored) has no rows."""
+    cache: dict[Version, dict[Key, Grant]] = session.info.setdefault("hamyar.grants", {})
+    asked = {(w, n) for w, n in versions if n is not None}
+    missing = sorted(asked - cache.keys())
     if missing:
-        rows: dict[str, dict[tuple[str, str], set[str]]] = {w: {} for w in missing}
-        for wf, state, permission, role in session.execute(
+        rows: dict[Version, dict[tuple[str, str], set[str]]] = {v: {} for v in missing}
+        for wf, number, state, permission, role in session.execute(
             select(
                 col(StatePermission.workflow_id),
+                col(StatePermission.workflow_version),
                 col(StatePermission.state),
                 col(StatePermission.permission),
                 col(StatePermission.role),
-            ).where(col(StatePermission.workflow_id).in_(missing))
+            ).where(col(StatePermission.workflow_id).in_(sorted({w for w, _ in missing})))
         ):
-            rows[wf].setdefault((state, permission), set()).add(role)
-        for wf, by_key in rows.items():
-            cache[wf] = {
-                (wf, state, permission): Grant(
+            if (wf, number) in rows:
+                rows[(wf, number)].setdefault((state, permission), set()).add(role)
+        for (wf, number), by_key in rows.items():
+            cache[(wf, number)] = {
+                (wf, number, state, permission): Grant(
                     roles=frozenset(roles - {ACQUIRED}), acquired=ACQUIRED in roles
                 )
                 for (state, permission), roles in by_key.items()
             }
     found: dict[Key, Grant] = {}
-    for wf in set(workflow_ids):
-        found.update(cache.get(wf, {}))
+    for version in asked:
+        found.update(cache.get(version, {}))
     return found
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Agency, Service, WorkflowRecord
+from hamyar.core.storage.models import Agency, Service, WorkflowVersion
 from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
-from hamyar.core.storage.workflow_versions import sync_workflow_versions
-from hamyar.core.workflow.dcworkflow import parse_definition
+from hamyar.core.storage.workflow_versions import definition_at, sync_workflow_versions
+from hamyar.core.workflow.definition import WorkflowDefinition
 
 
 def sync_registry(session: Session, registry: Registry) -> None:
@@ -58,14 +58,15 @@ def sync_registry(session: Session, registry: Registry) -> None:
 
 
 def sync_workflow_maps(session: Session, registry: Registry) -> None:
-    """The permission maps of every workflow, the plugins' and the imported ones, as rows the
-    access predicates join (`hamyar.core.auth.permission_map`)."""
-    definitions = dict(registry.workflows)
-    for record in session.exec(select(WorkflowRecord)).all():
-        if record.id not in definitions:
-            try:
-                definitions[record.id] = parse_definition(record.xml)
-            except Exception:  # an unreadable import grants nothing rather than stop start-up
-                continue
-    sync_permission_maps(session, definitions.values())
+    """The permission maps of every stored version of every workflow, the plugins' and the
+    imported ones, as rows the access predicates join (`hamyar.core.auth.permission_map`):
+    a case still running on an old version is judged by that version's map."""
+    versions: list[tuple[WorkflowDefinition, int]] = []
+    for row in session.exec(select(WorkflowVersion)).all():
+        try:
+            definition = definition_at(session, registry, row.workflow_id, row.number)
+        except Exception:  # an unreadable version grants nothing rather than stop start-up
+            continue
+        versions.append((definition, row.number))
+    sync_permission_maps(session, versions)
     forget_grants(session)

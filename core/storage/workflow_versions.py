@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, ServiceWorkflow, Task, WorkflowVersion
+from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
 from hamyar.core.workflow.dcworkflow import dump_definition, parse_definition
 from hamyar.core.workflow.definition import WorkflowDefinition, WorkflowError
 
@@ -78,6 +79,9 @@ def record_version(
                 session.add(row)
         except IntegrityError:
             continue
+        # Its permission maps join the access predicates at once, not at the next start-up.
+        sync_permission_maps(session, [(definition, row.number)])
+        forget_grants(session)
         return row
     raise WorkflowError(f"workflow {definition.id!r}: could not store a new version; try again")
 

@@ -2,7 +2,8 @@
 
 The permission maps live in the workflow definitions (plain Python data); listings must filter
 in the database, so `hamyar.core.storage.registry_mirror` copies every map here: one row per
-(workflow, state, permission, role), and a row whose role is `ACQUIRED` when the state also
+(workflow, version, state, permission, role), since a case on an old version is judged by the
+map of the version it runs on, and a row whose role is `ACQUIRED` when the state also
 acquires the permission from the container (DCWorkflow's `acquired="True"`). The primary key
 is the index every access predicate uses.
 """
@@ -19,6 +20,8 @@ class StatePermission(SQLModel, table=True):
     __tablename__ = "state_permission"
 
     workflow_id: str = Field(primary_key=True, max_length=128)
+    workflow_version: int = Field(primary_key=True)
+    """The version's number (`WorkflowVersion.number`), as cases and tasks carry it."""
     state: str = Field(primary_key=True, max_length=64)
     permission: str = Field(primary_key=True, max_length=128)
     role: str = Field(primary_key=True, max_length=64)
