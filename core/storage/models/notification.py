@@ -49,13 +49,15 @@ class Notification(SQLModel, table=True):
 
 
 class NotificationOptOut(SQLModel, table=True):
-    """An address (email, or canonical phone) and the token of its opt-out link."""
+    """An address (email, or canonical phone) that asked for no more messages.
+
+    The opt-out link in an email carries a signed notification id (no row is needed before
+    someone uses it); an SMS reply of "لغو" opts the phone out."""
 
     __tablename__ = "notification_opt_out"
 
     id: int | None = Field(default=None, primary_key=True)
     contact: str = Field(unique=True, max_length=254)
-    token: str = Field(unique=True, max_length=64)
     opted_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

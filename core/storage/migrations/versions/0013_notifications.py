@@ -54,12 +54,10 @@ def upgrade() -> None:
         "notification_opt_out",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contact", AutoString(length=254), nullable=False),
-        sa.Column("token", AutoString(length=64), nullable=False),
         sa.Column("opted_out_at", UTCDateTime(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("contact"),
-        sa.UniqueConstraint("token"),
     )
     op.create_table(
         "inbound_sms",
