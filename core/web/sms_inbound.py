@@ -31,7 +31,9 @@ def _fields(request: Request[Any, Any, Any], body: bytes) -> dict[str, str]:
         try:
             data = json.loads(body)
         except ValueError:
-            raise InvalidInput("the body is not JSON", [{"field": "body", "message": "JSON"}])
+            raise InvalidInput(
+                "the body is not JSON", [{"field": "body", "message": "JSON"}]
+            ) from None
         if not isinstance(data, dict):
             raise InvalidInput("the body is not a JSON object", [])
         fields.update({k: str(v) for k, v in data.items() if v is not None})
