@@ -39,7 +39,7 @@ class Mailbox:
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:  # noqa: N802
+    ) -> str:
         if self.stall_rcpt:
             import asyncio
 
@@ -47,7 +47,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
@@ -87,7 +87,7 @@ class Kavenegar:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 status, body = gateway.answer(self.path, form)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from hamyar.core.application import notifications
@@ -19,7 +20,7 @@ from hamyar.core.web.ui.page import FormData, render, t
 
 
 @get("/notifications/opt-out/{token:str}", name="ui:opt-out", sync_to_thread=True)
-def opt_out_page(request: Request[Any, Any, Any], uow: UowDep, token: str) -> Template:
+def opt_out_page(request: Request[Any, Any, Any], uow: UowDep, token: FromPath[str]) -> Template:
     try:
         address = notifications.address_of_token(uow, token)
     except NotFound:
@@ -41,7 +42,7 @@ def opt_out_page(request: Request[Any, Any, Any], uow: UowDep, token: str) -> Te
     status_code=200,
 )
 def opt_out_submit(
-    request: Request[Any, Any, Any], uow: UowDep, token: str, data: FormData
+    request: Request[Any, Any, Any], uow: UowDep, token: FromPath[str], data: FormData
 ) -> Template:
     try:
         address = notifications.opt_out(uow, token)
