@@ -108,6 +108,11 @@ if TYPE_CHECKING:
     from hamyar.core.plugin.registry import (
         Registry,
     )
+    from hamyar.core.plugin.sms import (
+        SmsMessage,
+        SmsSender,
+        SmsSendError,
+    )
     from hamyar.core.routing.proposals import (
         DIRECT_SCORE,
         JOINT_PROGRAMME,
@@ -235,6 +240,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "RoleSpec": ("hamyar.core.plugin.declarations", "RoleSpec"),
     "ServiceSpec": ("hamyar.core.plugin.declarations", "ServiceSpec"),
     "Settings": ("hamyar.core.storage.settings", "Settings"),
+    "SmsMessage": ("hamyar.core.plugin.sms", "SmsMessage"),
+    "SmsSendError": ("hamyar.core.plugin.sms", "SmsSendError"),
+    "SmsSender": ("hamyar.core.plugin.sms", "SmsSender"),
     "StaleVersion": ("hamyar.core.exceptions", "StaleVersion"),
     "State": ("hamyar.core.workflow", "State"),
     "TASK_WORKFLOW": ("hamyar.core.default_plugins.workflows", "TASK_WORKFLOW"),
@@ -334,6 +342,9 @@ __all__ = [
     "RoutingContext",
     "ServiceSpec",
     "Settings",
+    "SmsMessage",
+    "SmsSendError",
+    "SmsSender",
     "StaleVersion",
     "State",
     "Task",

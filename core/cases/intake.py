@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
-from hamyar.core.engine import history
+from hamyar.core.engine import history, notifications
 from hamyar.core.engine.outbox import ROUTE_CASE
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.i18n import form_errors, form_schema
@@ -142,6 +142,7 @@ def open_case(
         params={"channel": channel},
     )
     session.add(ROUTE_CASE.message({"case_id": case.id}, priority=case.priority, case_id=case.id))
+    notifications.case_received(session, case)
     return case
 
 

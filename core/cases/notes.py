@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import Actor
+from hamyar.core.engine import notifications
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, CaseNote, Task
 from hamyar.core.storage.models.note import NOTE_VISIBILITIES
@@ -64,6 +65,9 @@ def add_note(
     )
     session.add(note)
     session.flush()
+    if visibility == "public":  # the reporter is told, in this same transaction
+        assert note.id is not None
+        notifications.note_published(session, case, note.id, text)
     return note
 
 

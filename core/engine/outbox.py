@@ -68,7 +68,13 @@ PERIODIC = StepKind(
     "periodic", "periodic:{name}:{slot}", "hamyar.workers.jobs.run_periodic", queue="bulk"
 )
 
-STEP_KINDS = {kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC)}
+SEND_NOTIFICATION = StepKind(
+    "send_notification", "notify:{notification}", "hamyar.workers.notify.send_notification"
+)
+"""One email or SMS to a case's reporter (`hamyar.core.engine.notifications`); `notification`
+is the notification row's key, so the step and the message are one and the same."""
+
+STEP_KINDS = {kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC, SEND_NOTIFICATION)}
 """Every kind of step; a row of any other kind ends in an incident saying so."""
 
 

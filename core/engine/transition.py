@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from hamyar.core.auth.actor import SYSTEM, Actor
-from hamyar.core.engine import history
+from hamyar.core.engine import history, notifications
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.guard_context import (
     HEAD_AND_COUNTS,
@@ -280,6 +280,8 @@ def _move(
             automatic=automatic,
             at=now,
         )
+    if isinstance(target, Case):  # the reporter hears of it in this same transaction
+        notifications.case_moved(session, target, transition.id, to_state)
     if transition.handler:
         session.add(
             RUN_HANDLER.message(

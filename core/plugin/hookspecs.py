@@ -109,6 +109,18 @@ def register_migrations(register: Any) -> None:
 
 
 @hookspec
+def register_sms_senders(register: Any) -> None:
+    """Register SMS senders by URL scheme: `register("mygateway", factory)`.
+
+    `HAMYAR_SMS_URL=mygateway://…` then makes workers send reporters' text messages through
+    `factory(url, timeout=seconds)`, an object with `send(SmsMessage) -> str` (the gateway's
+    message id) that raises `SmsSendError` when the gateway does not take the message. The core
+    ships `kavenegar` and the webhook sender (`https`, `http`); a plugin may not take a scheme
+    another already holds.
+    """
+
+
+@hookspec
 def propose_routes(context: RoutingContext) -> list[RouteProposal] | None:
     """Say which agency services should act on a new case, with a reason and a score.
 

@@ -23,7 +23,11 @@ from hamyar.core.workflow import WorkflowError
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "hamyar"
-DEFAULT_PLUGINS = ("hamyar.core.default_plugins.workflows", "hamyar.core.default_plugins.events")
+DEFAULT_PLUGINS = (
+    "hamyar.core.default_plugins.workflows",
+    "hamyar.core.default_plugins.events",
+    "hamyar.core.default_plugins.sms",
+)
 
 
 def make_plugin_manager(
@@ -90,6 +94,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
         "register_routes": lambda route, plugin: registry.routes.append(route),
         "register_templates": lambda path, plugin: registry.template_dirs.append(Path(path)),
         "register_commands": registry.add_command,
+        "register_sms_senders": registry.add_sms_sender,
     }
     # Workflows first: services name them, and the order of plugins must not matter.
     order = [

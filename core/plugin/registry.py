@@ -64,6 +64,8 @@ class Registry:
     routes: list[Any] = field(default_factory=list)
     template_dirs: list[Path] = field(default_factory=list)
     commands: list[PluginCommand] = field(default_factory=list)
+    sms_senders: dict[str, Any] = field(default_factory=dict)
+    """URL scheme → SMS sender factory (`hamyar.core.plugin.sms`)."""
     roles: dict[str, RoleSpec] = field(default_factory=core_roles)
     """Every role known to the system: the core's plus the plugins' (`register_roles`)."""
     owners: dict[str, str] = field(default_factory=dict)
@@ -175,6 +177,15 @@ class Registry:
         name = name or getattr(command, "__name__", "").replace("_", "-")
         self._claim("command", name, plugin, {c.name: c for c in self.commands})
         self.commands.append(PluginCommand(command=command, name=name, plugin=plugin))
+
+    def add_sms_sender(self, scheme: str, factory: Any, *, plugin: str) -> None:
+        if not callable(factory):
+            raise RegistrationError(f"SMS sender {scheme!r} is not callable")
+        scheme = (scheme or "").lower()
+        if not scheme.replace("+", "").replace("-", "").isalnum():
+            raise RegistrationError(f"SMS sender scheme {scheme!r} is not a URL scheme")
+        self._claim("SMS sender", scheme, plugin, self.sms_senders)
+        self.sms_senders[scheme] = factory
 
     def check_references(self) -> None:
         """After all plugins registered: every reference must resolve, or the owner is told."""

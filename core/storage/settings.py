@@ -37,6 +37,26 @@ class Settings(BaseSettings):
     """Mark cookies Secure always (behind an HTTPS proxy not listed in trusted_proxies); they
     are Secure on every request that came over HTTPS anyway."""
 
+    public_url: str = "http://localhost:8000"
+    """The address citizens reach this site at, for the status and opt-out links in messages."""
+    smtp_url: str = ""
+    """Email to reporters: `smtp://user:pass@host:587?starttls=true`, `smtps://…:465`;
+    empty = no email."""
+    mail_from: str = ""
+    """The From address of email to reporters (`همیار <no-reply@137.example.ir>`)."""
+    sms_url: str = ""
+    """The SMS sender: `kavenegar://API-KEY@api.kavenegar.com?sender=10004346`, a webhook
+    `https://…` (or `webhook+https://…`), or a plugin's scheme; empty = no SMS."""
+    sms_timeout: float = 10.0
+    """Seconds to wait for the SMS gateway or the SMTP server before a try counts as failed."""
+    sms_inbound_secret: str = ""
+    """The shared secret the SMS gateway's inbound webhook carries (`?secret=` or the
+    `X-Hamyar-Secret` header); empty = the webhook answers 403 to everyone."""
+    sms_intake_service: str = "municipality.report"
+    """The service an SMS report opens a case of (it lands in the coordinators' triage)."""
+    sms_rating_days: int = 14
+    """A digit 1-5 from a phone whose case was resolved this many days ago or less rates it."""
+
     @field_validator("locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:

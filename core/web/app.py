@@ -33,6 +33,7 @@ from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
 from hamyar.core.web.openapi import document_routes, openapi_config
 from hamyar.core.web.probes import health_handler
 from hamyar.core.web.security_headers import SecurityHeadersMiddleware
+from hamyar.core.web.sms_inbound import sms_inbound_get, sms_inbound_post
 from hamyar.core.web.ui import ui_router
 from hamyar.core.web.ui.templating import template_config
 
@@ -96,6 +97,8 @@ def create_app(
         metrics_handler,
         static,
         ui_router(),
+        sms_inbound_post,
+        sms_inbound_get,
         *registry.routes,
         *route_handlers,
     ]

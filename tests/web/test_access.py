@@ -261,3 +261,18 @@ def test_every_api_route_requires_credentials(client: Client, app: Litestar) -> 
         for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
             response = client.request(method, path, json={})
             assert response.status_code == 401, (method, path, response.text)
+
+
+@pytest.mark.parametrize("user", [None, "admin", "coordinator", "auditor", "health.caseworker"])
+def test_the_citizen_routes_grant_nothing_to_a_login(
+    client: Client, world: World, user: str | None
+) -> None:
+    """The SMS webhook answers to its shared secret alone, and an opt-out link to its token
+    alone: a staff login (a manager's included) opens neither, and nobody is told more."""
+    headers = world.headers(user) if user else {}
+    form = {"from": "09121234567", "message": "چراغ خاموش", "messageid": f"a-{user}"}
+    assert client.post("/sms/inbound", data=form, headers=headers).status_code == 403
+    assert client.get("/sms/inbound", params=form, headers=headers).status_code == 403
+    page = client.get(f"/notifications/opt-out/{world.cases['health']}.0", headers=headers)
+    assert page.status_code == 404
+    assert "غربالگری" not in page.text

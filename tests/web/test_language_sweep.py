@@ -27,7 +27,8 @@ from sqlmodel import Session, col, select
 
 from hamyar.core.application.context import Application
 from hamyar.core.demo_data import load_demo_data
-from hamyar.core.storage.models import Case
+from hamyar.core.engine.notifications import opt_out_token
+from hamyar.core.storage.models import Case, Notification
 from hamyar.core.web.app import create_app
 from hamyar.core.web.csrf import CSRF_COOKIE
 from hamyar.core.web.ui.page import LOCALE_COOKIE
@@ -43,7 +44,16 @@ LOGINS = (
     "welfare.caseworker",
     "welfare.supervisor",
 )
-NOT_PAGES = ("/api/", "/schema", "/open311/", "/static/", "/events", "/health", "/metrics")
+NOT_PAGES = (
+    "/api/",
+    "/schema",
+    "/open311/",
+    "/static/",
+    "/events",
+    "/health",
+    "/metrics",
+    "/sms/",
+)
 """GET routes that are not pages a person reads (JSON, files, streams, probes)."""
 SPECIAL = ("/locale/{language:str}", "/login")
 """Pages asked for apart: the switch redirects; the login page is read signed out."""
@@ -87,6 +97,28 @@ def _case_ids(application: Application) -> list[int]:
     return sorted(chosen.values())
 
 
+def _opt_out_token(application: Application, case_id: int) -> str:
+    """The token of an email's opt-out link, for a notification written here (the demo sends
+    none: it configures no SMTP server)."""
+    key = f"{case_id}:received:email:sweep"
+    with Session(application.engine) as session:
+        found = session.exec(select(Notification).where(Notification.key == key)).first()
+        if found is not None and found.id is not None:
+            return opt_out_token(found.id)
+        row = Notification(
+            key=key,
+            case_id=case_id,
+            event="received",
+            channel="email",
+            ref="sweep",
+            recipient="citizen@example.ir",
+        )
+        session.add(row)
+        session.commit()
+        assert row.id is not None
+        return opt_out_token(row.id)
+
+
 def _pages(app: Litestar, application: Application, client: TestClient[Litestar]) -> list[str]:
     paths: list[str] = []
     workflows = sorted(application.registry.workflows)
@@ -102,6 +134,9 @@ def _pages(app: Litestar, application: Application, client: TestClient[Litestar]
             paths += [path.replace("{worklist_id:str}", w) for w in worklists]
         elif "{case_id" in path:
             paths += [path.replace("{case_id:int}", str(c)) for c in cases]
+        elif "{token" in path:  # the opt-out link of an email, and a forged one
+            tokens = [_opt_out_token(application, cases[0]), "1.forged"]
+            paths += [path.replace("{token:str}", t) for t in tokens]
         else:
             assert "{" not in path, f"the sweep has no ids for {path}: add them"
             paths.append(path)

@@ -201,6 +201,13 @@ ROUTES: dict[str, Route] = {
     "GET /open311/v2/requests": Route(PUBLIC),
     "GET /open311/v2/tokens": Route(PUBLIC),
     "GET /open311/v2/services": Route(PUBLIC),
+    # -- the citizen's messages: the SMS gateway's webhook, the opt-out link --------------------
+    # No login: a shared secret (absent here: 403 for everyone) and a signed token (a forged
+    # one here: 404); tests/web/test_sms_inbound.py covers the good secret and a real token.
+    "POST /sms/inbound": Route(PUBLIC, {"from": "09121234567", "message": "x", "messageid": "w"}),
+    "GET /sms/inbound": Route(PUBLIC),
+    "GET /notifications/opt-out/{token:str}": Route(PUBLIC),
+    "POST /notifications/opt-out/{token:str}": Route(PUBLIC, {}),
     # -- the OpenAPI document -----------------------------------------------------------------
     "GET /schema": Route(PUBLIC),
     "GET /schema/{path:str}": Route(PUBLIC, params={"path": ["openapi.json"]}),
@@ -224,6 +231,7 @@ PARAMS: dict[str, list[str]] = {
     "rule_id": ["@rule"],
     "override_id": ["@override"],
     "worklist_id": ["@worklists"],
+    "token": ["1.forged"],
 }
 UNCOUNTED_TABLES = {"login_attempt", "api_token", "ui_session"}
 """What signing in and out writes, for anyone: not a change the auditor makes to the data."""

@@ -7,6 +7,11 @@ from hamyar.core.storage.models.case import Case, HistoryEntry, Task
 from hamyar.core.storage.models.group import GroupMember, GroupRole, UserGroup
 from hamyar.core.storage.models.idempotency import IdempotencyKey
 from hamyar.core.storage.models.note import CaseNote
+from hamyar.core.storage.models.notification import (
+    InboundSms,
+    Notification,
+    NotificationOptOut,
+)
 from hamyar.core.storage.models.outbox import Incident, OutboxMessage
 from hamyar.core.storage.models.permission import StatePermission
 from hamyar.core.storage.models.place import County, Neighbourhood, Province
@@ -28,9 +33,12 @@ __all__ = [
     "GroupRole",
     "HistoryEntry",
     "IdempotencyKey",
+    "InboundSms",
     "Incident",
     "LoginAttempt",
     "Neighbourhood",
+    "Notification",
+    "NotificationOptOut",
     "OutboxMessage",
     "Province",
     "ReferralConsent",
