@@ -1,7 +1,7 @@
 """notifications to reporters, opt-outs, inbound SMS
 
 Revision ID: 0013_notifications
-Revises: 0011_workflow_versions
+Revises: 0012_permission_versions
 Create Date: 2026-12-02 15:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import hamyar.core.storage.models.types
 
 revision: str = "0013_notifications"
-down_revision: str | None = "0011_workflow_versions"
+down_revision: str | None = "0012_permission_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
