@@ -47,6 +47,12 @@ def engine_comment(locale: str, action: str, params: Mapping[str, Any]) -> str:
         return gettext(
             locale, "Overdue by {hours} hours; supervisors notified", hours=int(params["hours"])
         )
+    if action in ("attach", "publish_attachment", "unpublish_attachment") and "filename" in params:
+        return gettext(locale, "File: {filename}", filename=str(params["filename"]))
+    if action == "media_fetch_failed" and "reason" in params:
+        return gettext(
+            locale, "The photo at media_url could not be fetched: {reason}", reason=params["reason"]
+        )
     return ""
 
 
