@@ -62,6 +62,7 @@ def attach(
             [{"field": "source", "message": "unknown source"}],
         )
     with uow:
+        access.require_writer(actor)
         case, allowed = access.get_case(uow.session, actor, case_id)
         access.require_case_worker(actor, allowed)
         return _store(uow, actor, case, filename=filename, data=data, source=source)
@@ -131,6 +132,7 @@ def set_public(uow: UnitOfWork, actor: Actor, attachment_id: int, *, public: boo
     404 unseen; 403 for anyone but staff of an involved agency who may work on the case;
     422 on a confidential case, which shows nothing publicly."""
     with uow:
+        access.require_writer(actor)
         row, case, allowed = get_attachment(uow.session, actor, attachment_id)
         access.require_case_worker(actor, allowed)
         if case.confidential:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Response
+from litestar import Request, Response
 from litestar.datastructures import UploadFile
+from litestar.exceptions import ClientException
 
 from hamyar.core.application.attachments import Content
 from hamyar.core.cases import media
@@ -21,6 +22,24 @@ UPLOAD_BODY_BYTES = 64 * 1024 * 1024
 """The most a multipart upload request may carry, whatever the size cap (HAMYAR_MEDIA_MAX_BYTES,
 checked on the file itself with a clear 413); beyond it the server stops reading."""
 NO_FILE = "Choose a file to attach."
+
+
+async def posted_form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The request's form, multipart or urlencoded, read only once the caller is known (so
+    an anonymous or read-only caller is refused before their body is looked at); a body that
+    is not a form is an empty one, and the handler names the missing field (422)."""
+    try:
+        form = await request.form()
+    except (ClientException, ValueError):
+        return {}
+    found: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if key in found:
+            previous = found[key]
+            found[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            found[key] = value
+    return found
 
 
 def uploaded(form: dict[str, Any], name: str = "file") -> UploadFile | None:

@@ -7,12 +7,12 @@ answer is cut to what the caller may read of the case (`hamyar.core.auth.access`
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
+import anyio.to_thread
 import msgspec
-from litestar import Controller, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import Session
 
@@ -23,13 +23,12 @@ from hamyar.core.storage.models import Attachment, Case
 from hamyar.core.web.attachment_files import (
     UPLOAD_BODY_BYTES,
     file_response,
+    posted_form,
     read_upload,
     require_upload,
 )
 from hamyar.core.web.dependencies import ActorDep, AppDep, DbDep, UowDep
 from hamyar.core.web.limits import Id
-
-Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 class PublicRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -72,21 +71,29 @@ class AttachmentController(Controller):
     @post(
         "/cases/{case_id:int}/attachments",
         status_code=HTTP_201_CREATED,
-        sync_to_thread=True,
         request_max_body_size=UPLOAD_BODY_BYTES,
     )
-    def upload(
-        self, case_id: FromPath[Id], data: Multipart, uow: UowDep, actor: ActorDep, app: AppDep
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[Id],
+        uow: UowDep,
+        actor: ActorDep,
+        app: AppDep,
     ) -> dict[str, Any]:
         """Attach a photo (JPEG, PNG, WebP) or a PDF, sent as the multipart field `file`.
         413 over the size cap; 415 for any other content, whatever its name says; 403 for
         those who may not work on the case."""
-        upload = require_upload(data)
-        body = read_upload(upload, app.settings.media_max_bytes)
-        row = attachments.attach(
-            uow, actor, case_id, filename=upload.filename or "", data=body, source="api"
-        )
-        return attachment_view(row)
+        access.require_writer(actor)
+        upload = require_upload(await posted_form(request))
+
+        def attach() -> Attachment:
+            body = read_upload(upload, app.settings.media_max_bytes)
+            return attachments.attach(
+                uow, actor, case_id, filename=upload.filename or "", data=body, source="api"
+            )
+
+        return attachment_view(await anyio.to_thread.run_sync(attach))
 
     @get("/cases/{case_id:int}/attachments", sync_to_thread=True)
     def list_for_case(

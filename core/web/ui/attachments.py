@@ -8,18 +8,20 @@ what a caseworker marked public of a case the public may read — never of a con
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
+import anyio.to_thread
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from hamyar.core.application import attachments
+from hamyar.core.auth import access
 from hamyar.core.exceptions import HamyarError
 from hamyar.core.web.attachment_files import (
     UPLOAD_BODY_BYTES,
     file_response,
+    posted_form,
     read_upload,
     require_upload,
 )
@@ -28,25 +30,23 @@ from hamyar.core.web.limits import Id, Line
 from hamyar.core.web.ui.casework import run_case_command
 from hamyar.core.web.ui.page import FormData, form_value
 
-MultipartForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-
 
 @post(
     "/cases/{case_id:int}/attachments",
     name="ui:case-attach",
-    sync_to_thread=True,
     status_code=303,
     request_max_body_size=UPLOAD_BODY_BYTES,
 )
-def attach(
+async def attach(
     request: Request[Any, Any, Any],
     uow: UowDep,
     actor: ActorDep,
     app: AppDep,
     case_id: FromPath[Id],
-    data: MultipartForm,
 ) -> Template | Redirect:
     """Attach the chosen photo or PDF; the page again with the reason when it is refused."""
+    access.require_writer(actor)
+    data = await posted_form(request)
 
     def command() -> object:
         upload = require_upload(data)
@@ -55,7 +55,9 @@ def attach(
             uow, actor, case_id, filename=upload.filename or "", data=body, source="web"
         )
 
-    return run_case_command(request, uow, actor, case_id, command, "The file was attached.")
+    return await anyio.to_thread.run_sync(
+        lambda: run_case_command(request, uow, actor, case_id, command, "The file was attached.")
+    )
 
 
 @post(

@@ -9,12 +9,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session, select
 
 from hamyar.core.application import attachments, commands, idempotency
+from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import CHANNELS
@@ -24,9 +27,13 @@ from hamyar.core.plugin.declarations import ServiceSpec
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood
 from hamyar.core.text.collation import sorted_by_name
-from hamyar.core.web.attachment_files import UPLOAD_BODY_BYTES, read_upload, uploaded
+from hamyar.core.web.attachment_files import (
+    UPLOAD_BODY_BYTES,
+    posted_form,
+    read_upload,
+    uploaded,
+)
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
-from hamyar.core.web.ui.attachments import MultipartForm
 from hamyar.core.web.ui.page import (
     Message,
     correction_banner,
@@ -137,17 +144,29 @@ def new_case_form(
 @post(
     "/cases/new",
     name="ui:new-case-submit",
-    sync_to_thread=True,
     status_code=303,
     request_max_body_size=UPLOAD_BODY_BYTES,
 )
-def new_case_submit(
-    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, data: MultipartForm
+async def new_case_submit(
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep
 ) -> Template | Redirect:
     """Open the case, with its photo or document if one was chosen: a file refused by its
     content or size keeps the case from opening, and the form says why beside the field."""
-    photo = uploaded(data, "photo")
-    data = _text_fields(data)
+    access.require_writer(actor)
+    posted = await posted_form(request)
+    photo = uploaded(posted, "photo")
+    return await anyio.to_thread.run_sync(
+        lambda: _submit(request, uow, actor, _text_fields(posted), photo)
+    )
+
+
+def _submit(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    actor: Actor,
+    data: dict[str, Any],
+    photo: UploadFile | None,
+) -> Template | Redirect:
     plugins = plugins_of(request)
     db = uow.session
     access.require_writer(actor)
