@@ -9,6 +9,7 @@ fails they are removed again, so no row ever names bytes that are not there.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -17,10 +18,17 @@ from sqlmodel import Session, col, select
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
-from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases import media
 from hamyar.core.engine import history
-from hamyar.core.exceptions import GuardRefused, InvalidInput, NotFound
+from hamyar.core.engine.outbox import FETCH_MEDIA
+from hamyar.core.exceptions import (
+    GuardRefused,
+    InvalidInput,
+    MediaTooLarge,
+    NotFound,
+    UnsupportedMedia,
+)
 
 __all__ = ["NotFound"]
 from hamyar.core.storage.media_store import MediaStore, open_store
@@ -111,6 +119,62 @@ def attach_as_system(
     opened in it, or the worker's step runs as the engine."""
     with uow:
         return _store(uow, actor, case, filename=filename, data=data, source=source)
+
+
+FETCH_FAILED = "media_fetch_failed"
+
+
+def request_fetch(uow: UnitOfWork, case: Case, url: str) -> str:
+    """Ask a worker to fetch the photo at `url` for `case` (Open311 `media_url`), in the
+    caller's unit of work: the step lands with the case, or not at all. Returns its key."""
+    assert case.id is not None
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    step = FETCH_MEDIA.message(
+        {"case_id": case.id, "url": url, "digest": digest}, priority=case.priority, case_id=case.id
+    )
+    with uow:
+        uow.session.add(step)
+        uow.dispatch([step.key])
+    return step.key
+
+
+def store_fetched(
+    uow: UnitOfWork, case_id: int, *, url: str, data: bytes | None, refusal: str = ""
+) -> Attachment | None:
+    """`refusal`: why there is no data — "too_large" or "http_status" (`FETCH_REASONS`)."""
+    """A worker's fetched `media_url`: attached as the engine, or — when the server sent
+    something that is no photo, or too much — a history entry saying so, so the step ends with
+    a clear status instead of retrying what will never succeed."""
+    with uow:
+        case = uow.session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"no case {case_id}")
+        reason = refusal
+        if data is not None:
+            try:  # the content is checked before anything is written
+                return _store(
+                    uow, SYSTEM, case, filename=_url_name(url), data=data, source="open311"
+                )
+            except MediaTooLarge:
+                reason = "too_large"
+            except UnsupportedMedia:
+                reason = "wrong_type"
+        history.record(
+            uow.session,
+            case_id=case_id,
+            action=FETCH_FAILED,
+            actor=SYSTEM.username,
+            version=case.version,
+            automatic=True,
+            params={"url": url[:500], "reason": reason[:64]},
+        )
+        return None
+
+
+def _url_name(url: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "media"
 
 
 def _record(session: Session, case: Case, actor: Actor, action: str, row: Attachment) -> None:

@@ -68,7 +68,10 @@ PERIODIC = StepKind(
     "periodic", "periodic:{name}:{slot}", "hamyar.workers.jobs.run_periodic", queue="bulk"
 )
 
-STEP_KINDS = {kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC)}
+FETCH_MEDIA = StepKind("fetch_media", "media:{case_id}:{digest}", "hamyar.workers.jobs.fetch_media")
+"""Fetch a photo a citizen's app named by URL (Open311 `media_url`) and attach it."""
+
+STEP_KINDS = {kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC, FETCH_MEDIA)}
 """Every kind of step; a row of any other kind ends in an incident saying so."""
 
 

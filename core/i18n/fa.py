@@ -575,6 +575,8 @@ MESSAGES: dict[str, str] = {
     "Attachment added": "پیوست افزوده شد",
     "Attachment made public": "پیوست عمومی شد",
     "Attachment no longer public": "پیوست از حالت عمومی خارج شد",
+    "It could not be read.": "خوانده نشد.",
+    "The server did not give the file.": "سرور فایل را نداد.",
     "Photo not fetched": "عکس دریافت نشد",
     "File: {filename}": "فایل: {filename}",
     "Photos and documents": "عکس‌ها و اسناد",
