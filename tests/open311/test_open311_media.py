@@ -189,7 +189,7 @@ def test_a_slow_server_fails_into_an_incident_not_a_hang(
     step = _fetch_step(session, case.id or 0)
     for _ in range(get_worker_settings().max_tries):
         started = time.monotonic()
-        with pytest.raises(Exception, match="(?i)timed out|took longer"):
+        with pytest.raises(Exception, match=r"(?i)timed out|took longer"):
             _run(step)
         assert time.monotonic() - started < 2.5  # gave up at the timeout (1 s)
     incident = session.exec(select(Incident).where(Incident.case_id == case.id)).one()
