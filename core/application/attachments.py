@@ -29,8 +29,6 @@ from hamyar.core.exceptions import (
     NotFound,
     UnsupportedMedia,
 )
-
-__all__ = ["NotFound"]
 from hamyar.core.storage.media_store import MediaStore, open_store
 from hamyar.core.storage.models import Attachment, Case, utcnow
 from hamyar.core.storage.models.attachment import ATTACHMENT_SOURCES

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from hamyar.core.application import attachments
 from hamyar.core.auth import access
-from hamyar.core.exceptions import HamyarError
+from hamyar.core.exceptions import NotFound
 from hamyar.core.web.attachment_files import (
     UPLOAD_BODY_BYTES,
     file_response,
@@ -80,7 +80,7 @@ def set_public(
     def command() -> object:
         row, _case, _allowed = attachments.get_attachment(uow.session, actor, attachment_id)
         if row.case_id != case_id:
-            raise attachments.NotFound(f"no attachment {attachment_id}")
+            raise NotFound(f"no attachment {attachment_id}")
         return attachments.set_public(uow, actor, attachment_id, public=public)
 
     done = (
@@ -122,4 +122,4 @@ def public_thumbnail(
 
 
 HANDLERS = [attach, set_public, public_file, public_thumbnail]
-__all__ = ["HANDLERS", "HamyarError"]
+__all__ = ["HANDLERS"]
