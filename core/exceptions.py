@@ -63,3 +63,15 @@ class TooManyAttempts(HamyarError):
     def __init__(self, message: str, retry_after: int = 1) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class UnsupportedMedia(InvalidInput):
+    """An upload that is not, by its content, a photo or a PDF document."""
+
+    status_code = 415
+
+
+class MediaTooLarge(InvalidInput):
+    """An upload larger than the configured cap (HAMYAR_MEDIA_MAX_BYTES)."""
+
+    status_code = 413

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hamyar.core.application import (
+        attachments,
         commands,
         idempotency,
     )
@@ -264,6 +265,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "automatic_transition": ("hamyar.core.workflow.builders", "automatic_transition"),
     "build_plugins": ("hamyar.core.plugin.manager", "build_plugins"),
     "cli_application": ("hamyar.core.cli._context", "cli_application"),
+    "attachments": ("hamyar.core.application", "attachments"),
     "commands": ("hamyar.core.application", "commands"),
     "direct_request": ("hamyar.core.routing.proposals", "direct_request"),
     "district_title": ("hamyar.core.geo", "district_title"),
@@ -362,6 +364,7 @@ __all__ = [
     "Worklist",
     "agency_state",
     "application_of",
+    "attachments",
     "automatic_transition",
     "build_plugins",
     "cli_application",

@@ -109,13 +109,17 @@ def db_url(database_url: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def engine(db_url: str, redis_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def engine(
+    db_url: str, redis_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Engine]:
     """The engine the application itself will use (settings point at the test database).
 
     Redis is pointed at the test server too, so nothing a test runs ever starts an embedded
-    server in the working directory.
+    server in the working directory; photos go to the test's own folder (on PostgreSQL the
+    default would be the working directory).
     """
     monkeypatch.setenv("HAMYAR_DATABASE_URL", db_url)
+    monkeypatch.setenv("HAMYAR_MEDIA_URL", (tmp_path / "media").as_uri())
     monkeypatch.setenv("HAMYAR_REDIS_URL", redis_server)
     get_settings.cache_clear()
     engine = make_engine(db_url)

@@ -13,8 +13,8 @@ import logging
 from importlib import import_module
 from typing import Any
 
-from hamyar.core.application import steps
-from hamyar.core.engine.outbox import PERIODIC, ROUTE_CASE, RUN_HANDLER, STEP_KINDS
+from hamyar.core.application import attachments, steps
+from hamyar.core.engine.outbox import FETCH_MEDIA, PERIODIC, ROUTE_CASE, RUN_HANDLER, STEP_KINDS
 from hamyar.workers.runtime import application
 from hamyar.workers.steps import run_step
 
@@ -61,6 +61,39 @@ def run_periodic(name: str, slot: str, key: str | None = None) -> str:
         PERIODIC.name,
         lambda uow: steps.run_periodic_job(uow, name, slot),
         payload=payload,
+    )
+
+
+def fetch_media(case_id: int, url: str, digest: str, key: str | None = None) -> str:
+    """Fetch the photo a citizen's app named (Open311 `media_url`) and attach it to the case.
+
+    The fetch runs before the step's transaction (a slow server holds no database lock); a
+    timeout or broken connection fails the step, which is retried and then becomes an
+    incident; a server that sends too much or no photo ends it with a history entry."""
+    from hamyar.workers.media_fetch import Refused, fetch
+
+    payload = {"case_id": case_id, "url": url, "digest": digest}
+    settings = application().settings
+    data: bytes | None = None
+    refusal, failure = "", None
+    try:
+        data = fetch(url, max_bytes=settings.media_max_bytes, timeout=settings.media_fetch_timeout)
+    except Refused as exc:
+        refusal = exc.code
+    except Exception as exc:  # a network failure: the step fails, to be retried
+        failure = exc
+
+    def effect(uow: Any) -> object:
+        if failure is not None:
+            raise failure
+        return attachments.store_fetched(uow, case_id, url=url, data=data, refusal=refusal)
+
+    return run_step(
+        key or FETCH_MEDIA.key(**payload),
+        FETCH_MEDIA.name,
+        effect,
+        payload=payload,
+        case_id=case_id,
     )
 
 

@@ -46,6 +46,7 @@ class UnitOfWork:
         self._spoilt = False
         self._events: list[TransitionEvent] = []
         self._after: list[Callable[[], object]] = []
+        self._undo: list[Callable[[], object]] = []
         self._dispatch: list[str] = []
         self._turn: AbstractContextManager[None] | None = None
 
@@ -92,15 +93,20 @@ class UnitOfWork:
             return  # an outer unit commits or rolls back for both
         session, spoilt = self.session, self._spoilt
         events, after, dispatch = self._forget()
+        undo, self._undo = self._undo, []
+        committed = False
         try:
             if exc_type is None and not spoilt:
                 session.commit()
+                committed = True
             else:
                 session.rollback()
         except BaseException:
             session.rollback()
             raise
         finally:
+            if not committed:
+                _undo_outside(undo)
             turn, self._turn = self._turn, None
             if turn is not None:
                 turn.__exit__(None, None, None)  # the next writer's turn, before announcing
@@ -121,6 +127,11 @@ class UnitOfWork:
     def after_commit(self, callback: Callable[[], object]) -> None:
         """Run `callback` once the unit has committed (never if it rolls back)."""
         self._after.append(callback)
+
+    def on_rollback(self, callback: Callable[[], object]) -> None:
+        """Run `callback` if the unit rolls back: undo what it did outside the database (the
+        bytes of an attachment written to the media store)."""
+        self._undo.append(callback)
 
     def dispatch(self, keys: Sequence[str]) -> None:
         """Send these outbox rows to the queue right after the commit, if the application can."""
@@ -153,6 +164,14 @@ class UnitOfWork:
         taken = (self._events, self._after, self._dispatch)
         self._events, self._after, self._dispatch, self._spoilt = [], [], [], False
         return taken
+
+
+def _undo_outside(callbacks: list[Callable[[], object]]) -> None:
+    for callback in reversed(callbacks):
+        try:
+            callback()
+        except Exception:
+            log.exception("could not undo a step outside the database after a rollback")
 
 
 def notify_observers(pm: Any, events: Sequence[TransitionEvent]) -> None:

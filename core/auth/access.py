@@ -381,3 +381,22 @@ def require_metrics_access(actor: Actor) -> None:
     holding HAMYAR_METRICS_TOKEN, which `hamyar.core.web.metrics` checks)."""
     if not actor.is_manager:
         raise GuardRefused("metrics are for Managers, or a scraper with HAMYAR_METRICS_TOKEN")
+
+
+def may_read_attachments(allowed: CaseAccess) -> bool:
+    """Photos and documents are the case's content: read by whoever reads its content."""
+    return allowed.system or allowed.content
+
+
+def may_publish_attachment(actor: Actor, allowed: CaseAccess, case: Case) -> bool:
+    """Marking a photo public (for the citizen's status page) is for staff of an agency
+    involved in the case who may work on it; a confidential case shows nothing publicly."""
+    if case.confidential:
+        return False
+    return may_work_on(actor, allowed) and (allowed.agency_staff or allowed.system)
+
+
+def publicly_readable(case: Case | None) -> bool:
+    """Whether anyone without a login may learn of the case (the public status page): never a
+    confidential one, which answers "not found" to them."""
+    return case is not None and not case.confidential

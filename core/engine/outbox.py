@@ -74,7 +74,12 @@ SEND_NOTIFICATION = StepKind(
 """One email or SMS to a case's reporter (`hamyar.core.engine.notifications`); `notification`
 is the notification row's key, so the step and the message are one and the same."""
 
-STEP_KINDS = {kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC, SEND_NOTIFICATION)}
+FETCH_MEDIA = StepKind("fetch_media", "media:{case_id}:{digest}", "hamyar.workers.jobs.fetch_media")
+"""Fetch a photo a citizen's app named by URL (Open311 `media_url`) and attach it."""
+
+STEP_KINDS = {
+    kind.name: kind for kind in (ROUTE_CASE, RUN_HANDLER, PERIODIC, SEND_NOTIFICATION, FETCH_MEDIA)
+}
 """Every kind of step; a row of any other kind ends in an incident saying so."""
 
 

@@ -22,6 +22,14 @@ _LEGACY: dict[str, tuple[re.Pattern[str], str]] = {
 """The sentences older rows hold instead of parameters: action → (pattern, parameter)."""
 
 
+FETCH_REASONS = {
+    "too_large": "The file is too large.",
+    "wrong_type": "This kind of file cannot be attached.",
+    "http_status": "The server did not give the file.",
+}
+"""Why a worker could not attach a `media_url`, by the code its history entry keeps."""
+
+
 def parameters(action: str, comment: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
     """The entry's parameters, read back from an older row's comment where it has none."""
     if params:
@@ -46,6 +54,13 @@ def engine_comment(locale: str, action: str, params: Mapping[str, Any]) -> str:
     if action == "escalate" and "hours" in params:
         return gettext(
             locale, "Overdue by {hours} hours; supervisors notified", hours=int(params["hours"])
+        )
+    if action in ("attach", "publish_attachment", "unpublish_attachment") and "filename" in params:
+        return gettext(locale, "File: {filename}", filename=str(params["filename"]))
+    if action == "media_fetch_failed" and "reason" in params:
+        reason = gettext(locale, FETCH_REASONS.get(str(params["reason"]), "It could not be read."))
+        return gettext(
+            locale, "The photo at media_url could not be fetched: {reason}", reason=reason
         )
     return ""
 

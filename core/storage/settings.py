@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     """Mark cookies Secure always (behind an HTTPS proxy not listed in trusted_proxies); they
     are Secure on every request that came over HTTPS anyway."""
+    media_url: str = ""
+    """Where photos and documents of cases are kept: `file:///path` (a folder) or
+    `s3://bucket/prefix?endpoint=http://host:9000&region=…` (S3-compatible object storage).
+    Empty means a `media` folder in the data directory, beside the SQLite file."""
+    media_max_bytes: int = 10 * 1024 * 1024
+    """The largest photo or document a case may carry (413 above it)."""
+    media_fetch_timeout: float = 10.0
+    """Seconds a worker waits for a `media_url` (Open311) before giving up on it."""
 
     public_url: str = "http://localhost:8000"
     """The address citizens reach this site at, for the status and opt-out links in messages."""
@@ -98,6 +106,11 @@ class Settings(BaseSettings):
             if path and path != ":memory:":
                 return Path(path).resolve().parent
         return Path.cwd()
+
+    @property
+    def effective_media_url(self) -> str:
+        """The configured media store, or the `media` folder in the data directory."""
+        return self.media_url or (self.data_dir / "media").as_uri()
 
     def effective_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data directory.

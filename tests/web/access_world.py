@@ -9,17 +9,22 @@ substring search of any response body, JSON, HTML or CSV alike:
   health and welfare tasks carry `HEALTH_TASK` / `WELFARE_TASK` in their reason and in a
   comment of their history;
 - incidents whose error text quotes `HEALTH_INCIDENT`: one on the health case, one on the
-  joint programme's health task.
+  joint programme's health task;
+- a photo on the health case named after `HEALTH_CASE`, and a public photo on the joint
+  programme (the status page's public copy must serve it, and nothing of the health case).
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from PIL import Image
 from sqlmodel import Session, select
 
+from hamyar.core.application import attachments
 from hamyar.core.application.context import Application
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.cases.intake import open_case
@@ -86,6 +91,12 @@ def _incident(session: Session, key: str, case_id: int, task_id: int | None) -> 
     return incident.id
 
 
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (24, 16), (90, 160, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
 def build_access_world(app: Application) -> AccessWorld:
     registry, pm = app.registry, app.pm
     world = AccessWorld(app=app, usernames=[u.username for u in demo_users(registry)])
@@ -144,6 +155,14 @@ def build_access_world(app: Application) -> AccessWorld:
                 version=task.version,
             )
         (health_task,) = session.exec(select(Task).where(Task.case_id == health.id)).all()
+        secret_photo = attachments.attach_as_system(
+            uow, SYSTEM, health, filename=f"{HEALTH_CASE}.png", data=_photo(), source="web"
+        )
+        joint_photo = attachments.attach_as_system(
+            uow, SYSTEM, joint, filename="joint-programme.png", data=_photo(), source="web"
+        )
+        joint_photo.public = True
+        session.add(joint_photo)
         world.ids.update(
             health_case=health.id,
             health_tracking=health.tracking_code,
@@ -155,6 +174,8 @@ def build_access_world(app: Application) -> AccessWorld:
             neighbourhood=nb.id,
             health_incident=_incident(session, "walk:health-case", health.id, health_task.id),
             joint_incident=_incident(session, "walk:joint-task", joint.id, tasks["health"].id),
+            health_attachment=secret_photo.id,
+            joint_attachment=joint_photo.id,
         )
         # Throwaway objects for the destructive admin routes to act on.
         victim = User(username="walk.victim", password_hash="!")

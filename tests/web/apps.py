@@ -25,7 +25,7 @@ _APPS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Litestar] = {}
 def shared_app(application: Application) -> Litestar:
     """The process's app of this application's shape, now serving `application`."""
     settings, registry = application.settings, application.registry
-    shape = settings.model_dump_json(exclude={"database_url", "redis_url"})
+    shape = settings.model_dump_json(exclude={"database_url", "redis_url", "media_url"})
     key = (shape, tuple(sorted(registry.services)), tuple(map(str, registry.template_dirs)))
     app = _APPS.get(key)
     if app is None:

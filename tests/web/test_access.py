@@ -254,6 +254,7 @@ def test_every_api_route_requires_credentials(client: Client, app: Litestar) -> 
             route.path.replace("{case_id:int}", "1")
             .replace("{task_id:int}", "1")
             .replace("{incident_id:int}", "1")
+            .replace("{attachment_id:int}", "1")
             .replace("{code:str}", "x")
             .replace("{workflow_id:str}", "hamyar.case")
             .replace("{worklist_id:str}", "x")

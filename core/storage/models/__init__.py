@@ -1,6 +1,7 @@
 """The database tables. Importing this package registers every table on SQLModel.metadata."""
 
 from hamyar.core.storage.models.agency import Agency, Service
+from hamyar.core.storage.models.attachment import Attachment
 from hamyar.core.storage.models.auth import ApiToken, LoginAttempt, UiSession
 from hamyar.core.storage.models.calendar import CalendarOverride
 from hamyar.core.storage.models.case import Case, HistoryEntry, Task
@@ -25,6 +26,7 @@ from hamyar.core.storage.models.workflow_version import ServiceWorkflow, Workflo
 __all__ = [
     "Agency",
     "ApiToken",
+    "Attachment",
     "CalendarOverride",
     "Case",
     "CaseNote",

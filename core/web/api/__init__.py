@@ -9,6 +9,7 @@ from typing import Any
 def api_handlers() -> list[Any]:
     from hamyar.core.web.api.agencies import AgencyController
     from hamyar.core.web.api.assignment import ASSIGNMENT_ROUTES
+    from hamyar.core.web.api.attachments import AttachmentController
     from hamyar.core.web.api.auth import AuthController
     from hamyar.core.web.api.cases import CaseController
     from hamyar.core.web.api.edits import CaseEditController
@@ -28,6 +29,7 @@ def api_handlers() -> list[Any]:
         neighbourhoods,
         CaseController,
         NoteController,
+        AttachmentController,
         CaseEditController,
         TaskController,
         OwnershipController,

@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
-from hamyar.core.application import commands
+from hamyar.core.application import attachments, commands
 from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import Actor
@@ -259,6 +259,16 @@ def _page(
         edit_errors=edit_errors,
     )
     title = case.title if allowed.content else t(request, "Confidential case")
+    extra.setdefault(
+        "files",
+        {
+            "rows": attachments.attachments_of(db, allowed, case),
+            "readable": access.may_read_attachments(allowed),
+            "may_attach": access.may_work_on(actor, allowed),
+            "may_publish": access.may_publish_attachment(actor, allowed, case),
+            "max_mb": max(1, round(request.app.state["app"].settings.media_max_bytes / 2**20)),
+        },
+    )
     return render(
         request,
         "case.html",

@@ -57,6 +57,10 @@ ENGINE_ACTIONS = {
     "consent_refused": "Refusal of consent recorded",
     "consent_override": "Referred without consent (supervisor)",
     "migrate_workflow": "Moved to another workflow version",
+    "attach": "Attachment added",
+    "publish_attachment": "Attachment made public",
+    "unpublish_attachment": "Attachment no longer public",
+    "media_fetch_failed": "Photo not fetched",
 }
 """History entries the engine writes outside a transition, by the message id that names them."""
 

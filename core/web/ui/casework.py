@@ -286,3 +286,8 @@ def retry_incident(
         retry,
         "The step was queued again; the incident closes when it succeeds.",
     )
+
+
+run_case_command = _run
+"""Run a casework command from a case-page form and answer as the other casework forms do
+(the page with a banner on refusal, a redirect or the refreshed case on success)."""

@@ -17,6 +17,10 @@ from hamyar.core.text.folding import to_persian_digits
 
 _WITH_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^no case (?P<id>\d+)$"), "There is no case {id}, or it is not one you may see."),
+    (
+        re.compile(r"^no attachment (?P<id>\d+)$"),
+        "There is no attachment {id}, or it is not one you may see.",
+    ),
     (re.compile(r"^no task (?P<id>\d+)$"), "There is no task {id}, or it is not one you may see."),
     (re.compile(r"^case (?P<case>\d+) has no task (?P<id>\d+)$"), "Case {case} has no task {id}."),
     (re.compile(r"^no incident (?P<id>\d+)$"), "There is no failed step {id} you may see."),
@@ -32,6 +36,8 @@ _GENERAL = {
     403: "Your roles do not allow this.",
     404: "There is nothing here, or nothing you may see.",
     409: "Someone else changed it first; reload the page and try again.",
+    413: "The file is too large.",
+    415: "This kind of file cannot be attached.",
     422: "This could not be done as asked; go back and check what you entered.",
     429: "Too many attempts; wait a few minutes and try again.",
 }

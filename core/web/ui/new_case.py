@@ -9,12 +9,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session, select
 
-from hamyar.core.application import commands, idempotency
+from hamyar.core.application import attachments, commands, idempotency
+from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor
 from hamyar.core.cases.intake import CHANNELS
@@ -24,9 +27,14 @@ from hamyar.core.plugin.declarations import ServiceSpec
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood
 from hamyar.core.text.collation import sorted_by_name
+from hamyar.core.web.attachment_files import (
+    UPLOAD_BODY_BYTES,
+    posted_form,
+    read_upload,
+    uploaded,
+)
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
 from hamyar.core.web.ui.page import (
-    FormData,
     Message,
     correction_banner,
     field_errors,
@@ -72,7 +80,16 @@ def _one(values: dict[str, Any], name: str) -> str:
     value = values.get(name, "")
     if isinstance(value, list):
         value = value[-1] if value else ""
-    return str(value).strip()
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _text_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's text fields (a multipart post also carries the photo, kept apart)."""
+    return {
+        k: v if isinstance(v, str) else [i for i in v if isinstance(i, str)]
+        for k, v in data.items()
+        if isinstance(v, str) or (isinstance(v, list) and any(isinstance(i, str) for i in v))
+    }
 
 
 def _form_page(
@@ -109,6 +126,7 @@ def _form_page(
         idempotency_key=_one(values, KEY_FIELD) or uuid.uuid4().hex,
         errors=errors,
         messages=messages or [],
+        media_max_mb=max(1, round(request.app.state["app"].settings.media_max_bytes / 2**20)),
     )
 
 
@@ -123,9 +141,31 @@ def new_case_form(
     )
 
 
-@post("/cases/new", name="ui:new-case-submit", sync_to_thread=True, status_code=303)
-def new_case_submit(
-    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep, data: FormData
+@post(
+    "/cases/new",
+    name="ui:new-case-submit",
+    status_code=303,
+    request_max_body_size=UPLOAD_BODY_BYTES,
+)
+async def new_case_submit(
+    request: Request[Any, Any, Any], uow: UowDep, actor: ActorDep
+) -> Template | Redirect:
+    """Open the case, with its photo or document if one was chosen: a file refused by its
+    content or size keeps the case from opening, and the form says why beside the field."""
+    access.require_writer(actor)
+    posted = await posted_form(request)
+    photo = uploaded(posted, "photo")
+    return await anyio.to_thread.run_sync(
+        lambda: _submit(request, uow, actor, _text_fields(posted), photo)
+    )
+
+
+def _submit(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    actor: Actor,
+    data: dict[str, Any],
+    photo: UploadFile | None,
 ) -> Template | Redirect:
     plugins = plugins_of(request)
     db = uow.session
@@ -147,6 +187,10 @@ def new_case_submit(
     neighbourhood = _one(data, "neighbourhood")
 
     def open_it() -> dict[str, Any]:
+        with uow:  # the case and its photo land together, or neither does
+            return _open_with_photo()
+
+    def _open_with_photo() -> dict[str, Any]:
         case = commands.open_case(
             uow,
             actor,
@@ -158,6 +202,11 @@ def new_case_submit(
             channel=_one(data, "channel") or "caseworker",
             category=_one(data, "category") or None,
         )
+        if photo is not None:
+            body = read_upload(photo, uow.app.settings.media_max_bytes)
+            attachments.attach_as_system(
+                uow, actor, case, filename=photo.filename or "", data=body, source="web"
+            )
         return {"location": f"/cases/{case.id}"}
 
     try:

@@ -22,6 +22,7 @@ from hamyar import (
     InvalidInput,
     Registry,
     UnitOfWork,
+    attachments,
     commands,
     idempotency,
     intake_actor,
@@ -52,6 +53,8 @@ class Submission:
 
     fields: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    media: tuple[str, bytes] | None = None
+    """A photo uploaded as the multipart field `media`: (its name, its bytes)."""
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, Any]]) -> Submission:
@@ -59,7 +62,10 @@ class Submission:
         Control characters are stripped from every field (`characters.clean`)."""
         parsed = cls()
         for raw_key, raw_value in pairs:
-            if not isinstance(raw_value, str):  # an uploaded file: Open311 only takes media_url
+            if not isinstance(raw_value, str):  # an uploaded file: the photo, as `media`
+                if raw_key == "media" and hasattr(raw_value, "file"):
+                    raw_value.file.seek(0)
+                    parsed.media = (str(raw_value.filename or "media"), raw_value.file.read())
                 continue
             key, value = clean(raw_key), clean(raw_value)
             match = ATTRIBUTE.match(key)
@@ -227,6 +233,17 @@ def _submit(uow: UnitOfWork, registry: Registry, sub: Submission, locale: str) -
         )
     )
     session.flush()
+    actor = intake_actor(f"open311:{client.name}")
+    if sub.media is not None:
+        name, body = sub.media
+        try:
+            attachments.attach_as_system(
+                uow, actor, case, filename=name, data=body, source="open311"
+            )
+        except InvalidInput as exc:
+            raise BadRequest(f"media: {exc}") from None
+    elif media_url is not None:
+        attachments.request_fetch(uow, case, media_url)
     answer: dict[str, Any] = (
         {"token": token} if client.queued else {"service_request_id": case.tracking_code}
     )

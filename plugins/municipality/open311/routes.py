@@ -103,7 +103,8 @@ def collection(name: FromPath[str], request: Request[Any, Any, Any]) -> Response
                 k: request.query_params.get(k)
                 for k in ("service_request_id", "service_code", "start_date", "end_date", "status")
             }
-            return status.query(session, registry, params, locale), "service_requests"
+            base = str(request.base_url).rstrip("/")
+            return status.query(session, registry, params, locale, base), "service_requests"
         raise NotFound(f"no resource {stem!r}; try discovery, services or requests")
 
     return _answer(name, request, build)
@@ -156,7 +157,8 @@ def service_request(name: FromPath[str], request: Request[Any, Any, Any]) -> Res
         case = status.find_case(session, registry, request_id)
         if case is None:
             raise NotFound(f"service_request_id {request_id!r} was not found")
-        return status.views(session, registry, [case], locale), "service_requests"
+        base = str(request.base_url).rstrip("/")
+        return status.views(session, registry, [case], locale, base), "service_requests"
 
     return _answer(name, request, build)
 
@@ -186,7 +188,12 @@ async def _read_submission(request: Request[Any, Any, Any]) -> Submission:
     return Submission.from_pairs([*request.query_params.multi_items(), *form.multi_items()])
 
 
-@post("/{name:str}", include_in_schema=False)
+MAX_UPLOAD_BODY = 64 * 1024 * 1024
+"""A POST with a `media` photo may be larger than other bodies; the photo's own size cap
+(HAMYAR_MEDIA_MAX_BYTES) is checked on the file, with a clear error."""
+
+
+@post("/{name:str}", include_in_schema=False, request_max_body_size=MAX_UPLOAD_BODY)
 async def create_request(name: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
     """POST requests: form fields as the specification says, JSON accepted too; an
     `Idempotency-Key` header makes a retry answer as the first submission did."""

@@ -23,6 +23,7 @@ from hamyar import (
     HistoryEntry,
     Neighbourhood,
     Registry,
+    attachments,
     get_settings,
     utcnow,
 )
@@ -113,9 +114,16 @@ def _history(session: Session, case_ids: Iterable[int]) -> dict[int, list[Histor
 
 
 def views(
-    session: Session, registry: Registry, cases: Sequence[Case], locale: str
+    session: Session,
+    registry: Registry,
+    cases: Sequence[Case],
+    locale: str,
+    base_url: str = "",
 ) -> list[dict[str, Any]]:
-    """The GET requests items for `cases`, loading what they share in a few queries."""
+    """The GET requests items for `cases`, loading what they share in a few queries.
+
+    `media_url` is the case's first public photo on this server (`base_url` + the status
+    page's public copy) once a caseworker marked one public, else the URL the client sent."""
     closed = closed_states(registry)
     ids = [c.id for c in cases if c.id is not None]
     submissions = {
@@ -183,10 +191,19 @@ def views(
                 "zipcode": None,
                 "lat": lat,
                 "long": lon,
-                "media_url": submission.media_url if submission else None,
+                "media_url": _media_url(session, case, submission, base_url),
             }
         )
     return items
+
+
+def _media_url(
+    session: Session, case: Case, submission: Open311Submission | None, base_url: str
+) -> str | None:
+    shown = attachments.public_attachments(session, case)
+    if shown and base_url:
+        return f"{base_url}/status/{case.tracking_code}/attachments/{shown[0].id}"
+    return submission.media_url if submission else None
 
 
 def _service_name(case: Case, registry: Registry, locale: str) -> str | None:
@@ -250,7 +267,11 @@ def _split(value: str | None) -> list[str]:
 
 
 def query(
-    session: Session, registry: Registry, params: dict[str, str | None], locale: str
+    session: Session,
+    registry: Registry,
+    params: dict[str, str | None],
+    locale: str,
+    base_url: str = "",
 ) -> list[dict[str, Any]]:
     """GET requests with the specification's filters; a bad filter is a 400, never ignored."""
     statement = select(Case).where(_visible(registry))
@@ -284,7 +305,7 @@ def query(
         statement = statement.where(Case.created_at >= start, Case.created_at <= end)
     statement = statement.order_by(col(Case.created_at).desc(), col(Case.id).desc())
     cases = session.exec(statement.limit(MAX_RESULTS)).all()
-    return views(session, registry, cases, locale)
+    return views(session, registry, cases, locale, base_url)
 
 
 def _window(start_text: str | None, end_text: str | None) -> tuple[datetime, datetime]:
