@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hamyar.core.storage.models import StatePermission
@@ -106,9 +107,7 @@ def sync_permission_maps(
     session.flush()
 
 
-def load_grants(
-    session: Session, versions: Iterable[Version | tuple[str, None]]
-) -> dict[Key, Grant]:
+def load_grants(session: Session, versions: Iterable[tuple[str, int | None]]) -> dict[Key, Grant]:
     """The grants of every state of these workflow versions, from the rows (cached in the
     session). A version of None (a row from a database never mirrored) has no rows."""
     cache: dict[Version, dict[Key, Grant]] = session.info.setdefault("hamyar.grants", {})
@@ -117,7 +116,7 @@ def load_grants(
     if missing:
         rows: dict[Version, dict[tuple[str, str], set[str]]] = {v: {} for v in missing}
         for wf, number, state, permission, role in session.execute(
-            select(
+            sa_select(
                 col(StatePermission.workflow_id),
                 col(StatePermission.workflow_version),
                 col(StatePermission.state),
