@@ -37,7 +37,12 @@ if TYPE_CHECKING:
         UnitOfWork,
     )
     from hamyar.core.auth.access import (
+        publicly_readable_cases,
         readable_cases,
+    )
+    from hamyar.core.cases.status import (
+        FINISHED_PUBLIC_STATES,
+        public_state,
     )
     from hamyar.core.auth.actor import (
         Actor,
@@ -275,6 +280,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "persian_sort_key": ("hamyar.core.text.collation", "sort_key"),
     "prepare_database": ("hamyar.core.application.setup", "prepare_database"),
     "readable_cases": ("hamyar.core.auth.access", "readable_cases"),
+    "publicly_readable_cases": ("hamyar.core.auth.access", "publicly_readable_cases"),
+    "public_state": ("hamyar.core.cases.status", "public_state"),
+    "FINISHED_PUBLIC_STATES": ("hamyar.core.cases.status", "FINISHED_PUBLIC_STATES"),
     "returned_state": ("hamyar.core.workflow.builders", "returned_state"),
     "roles": ("hamyar.core.workflow", "roles"),
     "search_tokens": ("hamyar.core.text.folding", "tokens"),
@@ -373,6 +381,9 @@ __all__ = [
     "plan_page",
     "prepare_database",
     "readable_cases",
+    "publicly_readable_cases",
+    "public_state",
+    "FINISHED_PUBLIC_STATES",
     "returned_state",
     "roles",
     "search_tokens",
