@@ -40,13 +40,13 @@ if TYPE_CHECKING:
         publicly_readable_cases,
         readable_cases,
     )
-    from hamyar.core.cases.status import (
-        FINISHED_PUBLIC_STATES,
-        public_state,
-    )
     from hamyar.core.auth.actor import (
         Actor,
         intake_actor,
+    )
+    from hamyar.core.cases.status import (
+        FINISHED_PUBLIC_STATES,
+        public_state,
     )
     from hamyar.core.cli._context import (
         cli_application,
@@ -300,6 +300,7 @@ __all__ = [
     "AGENCY_TITLES",
     "CASE_WORKFLOW",
     "DIRECT_SCORE",
+    "FINISHED_PUBLIC_STATES",
     "JOINT_PROGRAMME",
     "JOINT_SCORE",
     "TASK_WORKFLOW",
@@ -380,10 +381,9 @@ __all__ = [
     "persian_sort_key",
     "plan_page",
     "prepare_database",
-    "readable_cases",
-    "publicly_readable_cases",
     "public_state",
-    "FINISHED_PUBLIC_STATES",
+    "publicly_readable_cases",
+    "readable_cases",
     "returned_state",
     "roles",
     "search_tokens",
