@@ -33,8 +33,8 @@ from hamyar.core.application.context import Application
 from hamyar.core.demo_data import demo_users
 from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
-from hamyar.core.web.rate_limits import fresh_stores
 from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
+from hamyar.core.web.rate_limits import fresh_stores
 from tests.web.access_world import DEMO_PASSWORD, MARKERS, AccessWorld, build_access_world
 
 PUBLIC = "public"
