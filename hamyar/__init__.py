@@ -38,11 +38,16 @@ if TYPE_CHECKING:
         UnitOfWork,
     )
     from hamyar.core.auth.access import (
+        publicly_readable_cases,
         readable_cases,
     )
     from hamyar.core.auth.actor import (
         Actor,
         intake_actor,
+    )
+    from hamyar.core.cases.status import (
+        FINISHED_PUBLIC_STATES,
+        public_state,
     )
     from hamyar.core.cli._context import (
         cli_application,
@@ -285,6 +290,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "persian_sort_key": ("hamyar.core.text.collation", "sort_key"),
     "prepare_database": ("hamyar.core.application.setup", "prepare_database"),
     "readable_cases": ("hamyar.core.auth.access", "readable_cases"),
+    "publicly_readable_cases": ("hamyar.core.auth.access", "publicly_readable_cases"),
+    "public_state": ("hamyar.core.cases.status", "public_state"),
+    "FINISHED_PUBLIC_STATES": ("hamyar.core.cases.status", "FINISHED_PUBLIC_STATES"),
     "returned_state": ("hamyar.core.workflow.builders", "returned_state"),
     "roles": ("hamyar.core.workflow", "roles"),
     "search_tokens": ("hamyar.core.text.folding", "tokens"),
@@ -302,6 +310,7 @@ __all__ = [
     "AGENCY_TITLES",
     "CASE_WORKFLOW",
     "DIRECT_SCORE",
+    "FINISHED_PUBLIC_STATES",
     "JOINT_PROGRAMME",
     "JOINT_SCORE",
     "TASK_WORKFLOW",
@@ -386,6 +395,8 @@ __all__ = [
     "persian_sort_key",
     "plan_page",
     "prepare_database",
+    "public_state",
+    "publicly_readable_cases",
     "readable_cases",
     "returned_state",
     "roles",

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, exists, false, not_, or_, select, true
 from sqlmodel import Session, col
@@ -59,7 +60,11 @@ from hamyar.core.exceptions import GuardRefused, NotFound
 from hamyar.core.storage.models import Case, Task
 from hamyar.core.storage.permission_rows import load_grants
 from hamyar.core.text.input_limits import is_id
+from hamyar.core.text.tracking_codes import is_valid_tracking_code
 from hamyar.core.workflow import roles as R
+
+if TYPE_CHECKING:
+    from hamyar.core.plugin.registry import Registry
 
 _SEE_ALL = frozenset({R.COORDINATOR, R.MANAGER, R.AUDITOR, R.SYSTEM})
 REFERRAL = "referral"
@@ -271,6 +276,52 @@ def get_task(session: Session, actor: Actor, task_id: int) -> tuple[Task, Case, 
         else:
             return task, case, access
     raise NotFound(f"no task {task_id}")
+
+
+PUBLIC_CHANNELS = ("open311", "app", "sms", "phone", "web")
+"""Channels citizens report through; cases opened by staff (caseworker, facilitation office,
+agency API) may carry a family's details in their text, so the public is shown none of them."""
+
+
+def public_services(registry: Registry) -> list[str]:
+    """The services offered to citizens: public (`ServiceSpec.public`) and not confidential."""
+    return sorted(s.code for s in registry.services.values() if s.public and not s.confidential)
+
+
+def publicly_readable_cases(registry: Registry) -> ColumnElement[bool]:
+    """SQL condition on `Case`: the cases whose public status anyone may read, signed in or
+    not (the status page, its JSON, Open311) — a case of a public, non-confidential service,
+    reported through a citizen's channel, not itself confidential.
+
+    The shipped permission maps do not say this: no state grants View to `Anonymous`, and a
+    non-confidential service's states give View to staff (anyone holding a role), so public
+    readability is the service's and the case's own flags. Everything else of such a case —
+    its reporter, its description, internal notes — stays behind `case_access`; the public
+    reads only what `hamyar.core.cases.public_status` chooses.
+    """
+    return (
+        col(Case.service_code).in_(public_services(registry))
+        & col(Case.channel).in_(PUBLIC_CHANNELS)
+        & (col(Case.confidential) == false())
+    )
+
+
+def get_public_case(session: Session, registry: Registry, tracking_code: str) -> Case:
+    """The publicly readable case with this tracking code; NotFound for an unknown code, a
+    malformed one and a case the public may not read alike, so the answer tells nothing."""
+    if is_valid_tracking_code(tracking_code):
+        case = (
+            session.execute(
+                select(Case).where(
+                    col(Case.tracking_code) == tracking_code, publicly_readable_cases(registry)
+                )
+            )
+            .scalars()
+            .first()
+        )
+        if case is not None:
+            return case
+    raise NotFound("no such tracking code")
 
 
 def may_write(actor: Actor) -> bool:

@@ -20,7 +20,7 @@ so the rows of a drill-down add up to the row above it. Periods are `report_peri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +35,15 @@ from hamyar.core.cases.status import DUPLICATE_STATES, REJECTED_STATES, RESOLVED
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.i18n import gettext
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.models import Case, County, HistoryEntry, Neighbourhood, Province, utcnow
+from hamyar.core.storage.models import (
+    Case,
+    County,
+    HistoryEntry,
+    Neighbourhood,
+    Province,
+    SatisfactionRating,
+    utcnow,
+)
 
 GROUPS = ("province", "county", "neighbourhood", "agency", "service", "state")
 PLACE_GROUPS = ("province", "county", "neighbourhood")
@@ -86,6 +94,10 @@ class ReportRow:
     sla_missed: int
     sla_compliance: float | None
     """0..1, or None when no case's outcome against its due time is known yet."""
+    ratings: int = 0
+    """How many of the group's cases their reporter rated (`SatisfactionRating`, one a case)."""
+    rating_average: float | None = None
+    """The average of those ratings (1–5, one decimal), None when none was given."""
 
 
 @dataclass(frozen=True)
@@ -204,8 +216,11 @@ def summary(
             total(overdue),
             total(met),
             total(late),
+            func.count(col(SatisfactionRating.case_id)),
+            func.avg(col(SatisfactionRating.rating)),
         )
         .select_from(Case)
+        .outerjoin(SatisfactionRating, col(SatisfactionRating.case_id) == col(Case.id))
         .outerjoin(Neighbourhood, col(Neighbourhood.id) == col(Case.neighbourhood_id))
         .outerjoin(County, col(County.id) == col(Neighbourhood.county_id))
         .outerjoin(Province, col(Province.id) == col(County.province_id))
@@ -223,29 +238,50 @@ def summary(
     raw = list(session.execute(query))
     labels = _labels(session, registry, group_by, [r[0] for r in raw])
     rows = []
-    for key, count, n_resolved, n_rejected, n_duplicate, n_overdue, n_met, n_late in raw:
+    for (
+        key,
+        count,
+        n_resolved,
+        n_rejected,
+        n_duplicate,
+        n_overdue,
+        n_met,
+        n_late,
+        n_rated,
+        avg,
+    ) in raw:
         fallback = NO_GROUP[group_by]
         fa, en = labels.get(key) or (
             (gettext("fa", fallback), fallback) if key is None else (str(key), str(key))
         )
         finished = int(n_resolved) + int(n_rejected) + int(n_duplicate)
         rows.append(
-            _row(
-                None if key is None else str(key),
-                fa,
-                en,
-                count=int(count),
-                resolved=int(n_resolved),
-                rejected=int(n_rejected),
-                duplicate=int(n_duplicate),
-                open=int(count) - finished,
-                overdue=int(n_overdue),
-                sla_met=int(n_met),
-                sla_missed=int(n_late) + int(n_overdue),
+            _rated(
+                _row(
+                    None if key is None else str(key),
+                    fa,
+                    en,
+                    count=int(count),
+                    resolved=int(n_resolved),
+                    rejected=int(n_rejected),
+                    duplicate=int(n_duplicate),
+                    open=int(count) - finished,
+                    overdue=int(n_overdue),
+                    sla_met=int(n_met),
+                    sla_missed=int(n_late) + int(n_overdue),
+                ),
+                int(n_rated),
+                avg,
             )
         )
     rows.sort(key=lambda r: (r.key is None, -r.count, r.label))
     return rows
+
+
+def _rated(row: ReportRow, count: int, average: Any) -> ReportRow:
+    """`row` with its satisfaction ratings: how many, and their average to one decimal."""
+    mean = round(float(average), 1) if count and average is not None else None
+    return replace(row, ratings=count, rating_average=mean)
 
 
 def _row(key: str | None, label: str, label_en: str, **numbers: int) -> ReportRow:
@@ -258,7 +294,15 @@ def totals(rows: list[ReportRow]) -> dict[str, Any]:
     """The sums of every counted column, and the SLA compliance of them all together."""
     sums = {name: sum(getattr(r, name) for r in rows) for name in NUMBERS}
     total = _row(None, "", "", **sums)
-    return {**sums, "sla_compliance": total.sla_compliance}
+    rated = sum(r.ratings for r in rows)
+    points = sum((r.rating_average or 0) * r.ratings for r in rows)
+    average = round(points / rated, 1) if rated else None
+    return {
+        **sums,
+        "sla_compliance": total.sla_compliance,
+        "ratings": rated,
+        "rating_average": average,
+    }
 
 
 def child_group(group_by: str) -> str | None:

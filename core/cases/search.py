@@ -38,10 +38,11 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, col
+from sqlmodel import Session, SQLModel, col
 
 from hamyar.core.auth.access import readable_cases, reporter_readable_cases
 from hamyar.core.auth.actor import Actor
+from hamyar.core.cases.status import DUPLICATE_STATES, REJECTED_STATES, case_is_resolved
 from hamyar.core.storage.models import Case
 from hamyar.core.text.folding import query_terms
 from hamyar.core.text.phone_numbers import phone_key, tracking_code_in
@@ -136,3 +137,30 @@ def search_condition(actor: Actor, query: str, dialect: str) -> ColumnElement[bo
     if not options:
         return None
     return options[0] if len(options) == 1 else or_(*options)
+
+
+MAX_EARLIER_REPORTS = 10
+
+
+def open_reports_by_phone(session: Session, actor: Actor, phone: str) -> list[Case]:
+    """The caller's open cases, newest first, found by the reporter's phone in any format —
+    only among the cases whose reporter `actor` may read (`reporter_readable_cases`)."""
+    key = phone_key(phone)
+    if key is None:
+        return []
+    finished = (*REJECTED_STATES, *DUPLICATE_STATES)
+    return list(
+        session.execute(
+            select(Case)
+            .where(
+                col(Case.reporter_phone) == key,
+                reporter_readable_cases(actor),
+                ~case_is_resolved(),
+                col(Case.state).not_in(finished),
+            )
+            .order_by(col(Case.created_at).desc(), col(Case.id).desc())
+            .limit(MAX_EARLIER_REPORTS)
+        )
+        .scalars()
+        .all()
+    )

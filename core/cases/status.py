@@ -20,6 +20,35 @@ REJECTED_STATES = ("rejected",)
 """Refused or cancelled: finished, not served; reports count them apart from resolved."""
 DUPLICATE_STATES = ("duplicate",)
 """A repeat of another report: finished, counted apart (the original carries the work)."""
+RECEIVED_STATES = ("new", "triage")
+"""Written down, not yet with an agency: what the citizen reads as "received"."""
+
+RECEIVED, WITH_AGENCY, RESOLVED, REJECTED, DUPLICATE = (
+    "received",
+    "with_agency",
+    "resolved",
+    "rejected",
+    "duplicate",
+)
+PUBLIC_STATES = (RECEIVED, WITH_AGENCY, RESOLVED, REJECTED, DUPLICATE)
+"""What the public reads of a case's state, whatever the workflow calls it: the status page,
+its JSON and Open311 (`open`/`closed`) all word a case from these."""
+FINISHED_PUBLIC_STATES = frozenset({RESOLVED, REJECTED, DUPLICATE})
+"""The public states in which the work is over for the citizen (Open311's `closed`)."""
+
+
+def public_state(state: str, *, terminal: bool = False) -> str:
+    """The public state of a case in workflow state `state` (`terminal`: its workflow ends
+    there — a plugin's own end state reads as resolved, its other states as with an agency)."""
+    if state in RECEIVED_STATES:
+        return RECEIVED
+    if state in RESOLVED_STATES:
+        return RESOLVED
+    if state in REJECTED_STATES:
+        return REJECTED
+    if state in DUPLICATE_STATES:
+        return DUPLICATE
+    return RESOLVED if terminal else WITH_AGENCY
 
 
 def case_is_resolved() -> ColumnElement[bool]:

@@ -51,6 +51,13 @@ def engine_comment(locale: str, action: str, params: Mapping[str, Any]) -> str:
             "Reported through: {channel}",
             channel=gettext(locale, channel_label(params["channel"])),
         )
+    if action == "rate" and "rating" in params:
+        return gettext(
+            locale,
+            "Rated the outcome {rating} of 5 ({channel})",
+            rating=int(params["rating"]),
+            channel=gettext(locale, channel_label(params.get("channel"))),
+        )
     if action == "escalate" and "hours" in params:
         return gettext(
             locale, "Overdue by {hours} hours; supervisors notified", hours=int(params["hours"])
@@ -63,6 +70,16 @@ def engine_comment(locale: str, action: str, params: Mapping[str, Any]) -> str:
             locale, "The photo at media_url could not be fetched: {reason}", reason=reason
         )
     return ""
+
+
+ACTION_TITLES = {"rate": "Satisfaction rating"}
+"""Titles of history entries that are no workflow's transition (msgids)."""
+
+
+def action_title(locale: str, action: str) -> str | None:
+    """The timeline's title of an entry the engine records outside any workflow; else None."""
+    msgid = ACTION_TITLES.get(action)
+    return gettext(locale, msgid) if msgid else None
 
 
 def entry_comment(

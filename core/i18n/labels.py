@@ -30,7 +30,7 @@ WORKER_STATE_LABELS = {
 }
 """RQ's worker states on the queue page."""
 
-ACTOR_LABELS = {"system": "System"}
+ACTOR_LABELS = {"system": "System", "reporter": "The reporter"}
 """Actors that are not people: the engine and its workers sign history as `system`."""
 
 

@@ -11,7 +11,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCALES = ("fa", "en")
@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     """Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed
     (for the login throttle's client address, and HTTPS cookies); empty = none."""
+    public_lookups_per_minute: int = Field(default=30, ge=1)
+    """Status look-ups (`/status…`, `/api/public/status/…`) one client address may make a
+    minute; past it they get 429 with Retry-After (`hamyar.core.web.rate_limits`)."""
+    public_reports_per_hour: int = Field(default=10, ge=1)
+    """Reports one client address may file on the public form (`POST /report`) an hour."""
     secure_cookies: bool = False
     """Mark cookies Secure always (behind an HTTPS proxy not listed in trusted_proxies); they
     are Secure on every request that came over HTTPS anyway."""

@@ -32,6 +32,8 @@ from hamyar.core.web.input_guard import MAX_BODY_BYTES, InputGuardMiddleware
 from hamyar.core.web.metrics import MetricsMiddleware, metrics_handler
 from hamyar.core.web.openapi import document_routes, openapi_config
 from hamyar.core.web.probes import health_handler
+from hamyar.core.web.rate_limits import middleware as rate_limit_middleware
+from hamyar.core.web.rate_limits import stores as rate_limit_stores
 from hamyar.core.web.security_headers import SecurityHeadersMiddleware
 from hamyar.core.web.sms_inbound import sms_inbound_get, sms_inbound_post
 from hamyar.core.web.ui import ui_router
@@ -109,6 +111,7 @@ def create_app(
             MetricsMiddleware(),
             SecurityHeadersMiddleware(secure_cookies=settings.secure_cookies),
             InputGuardMiddleware(),
+            *rate_limit_middleware(settings),
             session_config(secret).middleware,
             csrf_middleware(secret),
         ],
@@ -119,6 +122,7 @@ def create_app(
         compression_config=CompressionConfig(backend="gzip", minimum_size=2048),
         plugins=_htmx_plugins(),
         state=State({"app": application}),
+        stores=rate_limit_stores(),
         on_startup=[_sync_on_startup],
         debug=debug,
     )

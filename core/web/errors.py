@@ -113,9 +113,14 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         detail = (
             "the form's security token is missing or stale (CSRF); reload the page and submit again"
         )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 429:
+        # Litestar's rate limiter says when its window resets; browsers and clients read this.
+        headers.setdefault("Retry-After", headers.get("RateLimit-Reset", "60"))
+        detail = "Too many requests from your address; wait a little and try again."
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [e for e in extra if isinstance(e, dict) and {"field", "message"} <= e.keys()]
-    return error_response(request, exc.status_code, detail, errors or None, headers=exc.headers)
+    return error_response(request, exc.status_code, detail, errors or None, headers=headers or None)
 
 
 def api_locale(request: Request[Any, Any, Any]) -> str:

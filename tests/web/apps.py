@@ -11,12 +11,12 @@ plugins' services. Each test puts its own `Application` into `app.state` and get
 from __future__ import annotations
 
 from litestar import Litestar
-from litestar.stores.registry import StoreRegistry
 from sqlalchemy.engine import Engine
 
 from hamyar.core.application.context import Application
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.web.app import create_app
+from hamyar.core.web.rate_limits import fresh_stores
 from hamyar.workers.runtime import dispatch_soon
 
 _APPS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Litestar] = {}
@@ -31,7 +31,7 @@ def shared_app(application: Application) -> Litestar:
     if app is None:
         app = _APPS[key] = create_app(application=application)
     app.state["app"] = application
-    app.stores = StoreRegistry()
+    app.stores = fresh_stores()
     return app
 
 

@@ -26,11 +26,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hamyar.core.application.context import Application
+from hamyar.core.auth.access import publicly_readable_cases
+from hamyar.core.cases.status import public_state
 from hamyar.core.demo_data import load_demo_data
 from hamyar.core.engine.notifications import opt_out_token
 from hamyar.core.storage.models import Case, Notification
+from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
 from hamyar.core.web.csrf import CSRF_COOKIE
+from hamyar.core.web.rate_limits import fresh_stores
 from hamyar.core.web.ui.page import LOCALE_COOKIE
 from tests.web.language_sweep import foreign_snippets, foreign_words
 from tests.web.test_route_walk import route_table
@@ -64,16 +68,35 @@ EXTRA = (
     "/reports?group_by=state",
     "/reports?from=1405-13-40",  # a refused date: the error beside its field
     "/cases/99999999",  # 404
+    "/status/1234567890",  # a code nobody has: the citizen's "not found"
     "/no-such-page",  # 404
 )
 _TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def demo(engine: Engine) -> Iterator[tuple[Litestar, Application]]:
+def demo(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Litestar, Application]]:
+    # The sweep reads every status page in both languages for each login, from one address.
+    monkeypatch.setenv("HAMYAR_PUBLIC_LOOKUPS_PER_MINUTE", "100000")
+    get_settings.cache_clear()
     application = Application.build(engine=engine)
     load_demo_data(application)
-    yield create_app(application=application), application
+    app = create_app(application=application)
+    app.stores = fresh_stores()
+    yield app, application
+
+
+def _public_codes(application: Application) -> list[str]:
+    """One publicly readable tracking code per public state (received, with an agency,
+    resolved, rejected, duplicate) that the demo data holds."""
+    chosen: dict[str, str] = {}
+    with Session(application.engine) as session:
+        cases = session.exec(
+            select(Case).where(publicly_readable_cases(application.registry)).order_by(col(Case.id))
+        ).all()
+    for case in cases:
+        chosen.setdefault(public_state(case.state), case.tracking_code)
+    return sorted(chosen.values())
 
 
 def _case_ids(application: Application) -> list[int]:
@@ -134,6 +157,8 @@ def _pages(app: Litestar, application: Application, client: TestClient[Litestar]
             paths += [path.replace("{workflow_id:str}", w) for w in workflows]
         elif "{worklist_id" in path:
             paths += [path.replace("{worklist_id:str}", w) for w in worklists]
+        elif "{tracking_code" in path:
+            paths += [path.replace("{tracking_code:str}", c) for c in _public_codes(application)]
         elif "{case_id" in path:
             paths += [path.replace("{case_id:int}", str(c)) for c in cases]
         elif "{token" in path:  # the opt-out link of an email, and a forged one

@@ -31,8 +31,10 @@ from sqlmodel import Session, SQLModel
 
 from hamyar.core.application.context import Application
 from hamyar.core.demo_data import demo_users
+from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.app import create_app
 from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
+from hamyar.core.web.rate_limits import fresh_stores
 from tests.web.access_world import DEMO_PASSWORD, MARKERS, AccessWorld, build_access_world
 
 PUBLIC = "public"
@@ -72,6 +74,8 @@ class Route:
 
 
 STALE = {"version": 0, "comment": "walk"}
+TRACKING = {"tracking_code": ["@health_tracking", "@joint_tracking", "1234567890"]}
+"""A confidential case's code, a non-public one's and an unknown one: all "not found"."""
 ROUTES: dict[str, Route] = {
     # -- JSON API -----------------------------------------------------------------------------
     "POST /api/auth/token": Route(PUBLIC, {"username": "walk-nobody", "password": "wrong"}),
@@ -139,6 +143,14 @@ ROUTES: dict[str, Route] = {
     "GET /worklists/counts": Route(READ),
     "GET /worklists/{worklist_id:str}": Route(READ),
     "GET /cases/new": Route(READ),
+    "GET /cases/new/phone": Route(READ),
+    "POST /cases/new/phone": Route(WRITE, {"caller": "walk"}),
+    "GET /status": Route(PUBLIC),
+    "GET /status/{tracking_code:str}": Route(PUBLIC, params=TRACKING),
+    "POST /status/{tracking_code:str}/rating": Route(PUBLIC, {"rating": "4"}, params=TRACKING),
+    "GET /api/public/status/{tracking_code:str}": Route(PUBLIC, params=TRACKING),
+    "GET /report": Route(PUBLIC),
+    "POST /report": Route(PUBLIC, {"category": "walk", "description": "walk"}),
     "POST /cases/new": Route(WRITE, {"service": "no.such-service", "title": "walk"}),
     "GET /cases/{case_id:int}": Route(READ),
     "POST /cases/{case_id:int}/transitions": Route(
@@ -287,10 +299,17 @@ def urls(path: str, route: Route, world: AccessWorld) -> list[str]:
 
 
 @pytest.fixture
-def walk(engine: Engine, redis_url: str) -> Iterator[tuple[Litestar, AccessWorld]]:
+def walk(
+    engine: Engine, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Litestar, AccessWorld]]:
+    # Every login walks the public pages too: the per-address limits are not what is tested.
+    monkeypatch.setenv("HAMYAR_PUBLIC_LOOKUPS_PER_MINUTE", "100000")
+    monkeypatch.setenv("HAMYAR_PUBLIC_REPORTS_PER_HOUR", "100000")
+    get_settings.cache_clear()
     application = Application.build(engine=engine)
     world = build_access_world(application)
     app = create_app(application=application)
+    app.stores = fresh_stores()
     yield app, world
 
 

@@ -18,6 +18,7 @@ from hamyar.core.storage.models.permission import StatePermission
 from hamyar.core.storage.models.place import County, Neighbourhood, Province
 from hamyar.core.storage.models.referral import ReferralConsent
 from hamyar.core.storage.models.routing import RoutingRule
+from hamyar.core.storage.models.satisfaction import SatisfactionRating
 from hamyar.core.storage.models.types import utcnow
 from hamyar.core.storage.models.user import RoleAssignment, User
 from hamyar.core.storage.models.workflow_record import WorkflowRecord
@@ -46,6 +47,7 @@ __all__ = [
     "ReferralConsent",
     "RoleAssignment",
     "RoutingRule",
+    "SatisfactionRating",
     "Service",
     "ServiceWorkflow",
     "StatePermission",

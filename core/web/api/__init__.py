@@ -16,6 +16,7 @@ def api_handlers() -> list[Any]:
     from hamyar.core.web.api.neighbourhoods import neighbourhoods
     from hamyar.core.web.api.notes import NoteController
     from hamyar.core.web.api.ownership import OwnershipController
+    from hamyar.core.web.api.public import public_status_json
     from hamyar.core.web.api.queue import IncidentController, queue
     from hamyar.core.web.api.referrals import REFERRAL_ROUTES
     from hamyar.core.web.api.reports import ReportController
@@ -27,6 +28,7 @@ def api_handlers() -> list[Any]:
         AuthController,
         AgencyController,
         neighbourhoods,
+        public_status_json,
         CaseController,
         NoteController,
         AttachmentController,

@@ -30,7 +30,7 @@ from hamyar.core.exceptions import (
     TransitionNotAvailable,
 )
 from hamyar.core.i18n import form_schema, gettext, localized
-from hamyar.core.i18n.history import entry_comment
+from hamyar.core.i18n.history import action_title, entry_comment
 from hamyar.core.plugin.manager import Plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
@@ -203,6 +203,7 @@ def build_view(
                     t_create(locale)
                     if entry.action == "create"
                     else history_title(locale, entry.action)
+                    or action_title(locale, entry.action)
                     or _title_of(definition, entry.action, "transition", locale)
                 ),
                 to_state_title=_title_of(definition, entry.to_state or "", "state", locale),

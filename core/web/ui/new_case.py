@@ -51,7 +51,7 @@ CASE_FIELDS = ("service", "title", "description", "neighbourhood", "category", "
 UI_CHANNELS = ("caseworker", "phone", "facilitation", "web", "sms", "app")
 
 
-def _neighbourhoods(db: Session, locale: str) -> list[tuple[str, list[Neighbourhood]]]:
+def neighbourhood_groups(db: Session, locale: str) -> list[tuple[str, list[Neighbourhood]]]:
     """Neighbourhoods grouped by county, both in the reader's alphabetical order."""
     counties = {c.id: c for c in db.exec(select(County)).all()}
     groups: dict[str, list[Neighbourhood]] = {}
@@ -118,7 +118,7 @@ def _form_page(
         spec=spec,
         fields=fields_for(schema, data_values, errors, agency_titles(registry)) if spec else [],
         categories=_categories(spec, locale),
-        neighbourhoods=_neighbourhoods(db, locale),
+        neighbourhoods=neighbourhood_groups(db, locale),
         channels=UI_CHANNELS,
         values={name: _one(values, name) for name in CASE_FIELDS},
         # One key per form shown (kept when the form comes back with errors): submitting it

@@ -14,17 +14,20 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from hamyar import (
     CASE_WORKFLOW,
+    FINISHED_PUBLIC_STATES,
     Case,
     HistoryEntry,
     Neighbourhood,
     Registry,
     attachments,
     get_settings,
+    public_state,
+    publicly_readable_cases,
     utcnow,
 )
 from hamyar.plugins.municipality.open311.catalogue import (
@@ -32,26 +35,27 @@ from hamyar.plugins.municipality.open311.catalogue import (
     category_title,
     code_of,
     find_offering,
-    offered,
     service_notice,
     title,
 )
 from hamyar.plugins.municipality.open311.errors import BadRequest
 from hamyar.plugins.municipality.open311.models import Open311Submission
 
-PUBLIC_CHANNELS = ("open311", "app", "sms", "phone", "web")
-"""Channels citizens report through; cases opened by staff (caseworker, facilitation office,
-agency API) may carry a family's details in their text, so they are not served."""
-RESOLVED = "resolved"
 MAX_DESCRIPTION = 4000
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
 
 
 def closed_states(registry: Registry) -> frozenset[str]:
-    """The case states that read as `closed`: every terminal state, and `resolved`."""
+    """The case states that read as `closed`: those whose public state (the status page's,
+    `hamyar.public_state`) is finished — resolved, rejected or duplicate."""
     definition = registry.workflow(CASE_WORKFLOW)
-    return frozenset(definition.terminal_states) | {RESOLVED}
+    terminal = frozenset(definition.terminal_states)
+    return frozenset(
+        s
+        for s in definition.states
+        if public_state(s, terminal=s in terminal) in FINISHED_PUBLIC_STATES
+    )
 
 
 def public_status(case: Case, registry: Registry) -> str:
@@ -221,12 +225,9 @@ def _of_offering(offering: Offering) -> Any:
 
 
 def _visible(registry: Registry) -> Any:
-    codes = [s.code for s in registry.services.values() if offered(s)]
-    return (
-        col(Case.service_code).in_(codes)
-        & col(Case.channel).in_(PUBLIC_CHANNELS)
-        & (col(Case.confidential) == false())
-    )
+    """The cases Open311 serves: those the public may read (`hamyar.publicly_readable_cases`,
+    the status page's rule too)."""
+    return publicly_readable_cases(registry)
 
 
 def find_case(session: Session, registry: Registry, service_request_id: str) -> Case | None:
