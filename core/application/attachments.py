@@ -20,6 +20,7 @@ from hamyar.core.auth import access
 from hamyar.core.auth.access import CaseAccess
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases import media
+from hamyar.core.cases.public_status import public_attachments as public_attachments
 from hamyar.core.engine import history
 from hamyar.core.engine.outbox import FETCH_MEDIA
 from hamyar.core.exceptions import (
@@ -29,6 +30,7 @@ from hamyar.core.exceptions import (
     NotFound,
     UnsupportedMedia,
 )
+from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.media_store import MediaStore, open_store
 from hamyar.core.storage.models import Attachment, Case, utcnow
 from hamyar.core.storage.models.attachment import ATTACHMENT_SOURCES
@@ -248,21 +250,9 @@ def attachments_of(session: Session, allowed: CaseAccess, case: Case) -> list[At
     )
 
 
-def public_attachments(session: Session, case: Case) -> list[Attachment]:
-    """What the public status page shows of a case: the attachments a caseworker marked
-    public, and nothing at all of a confidential case."""
-    if not access.publicly_readable(case):
-        return []
-    return list(
-        session.exec(
-            select(Attachment)
-            .where(col(Attachment.case_id) == case.id, col(Attachment.public).is_(True))
-            .order_by(col(Attachment.id))
-        ).all()
-    )
-
-
-def public_attachment(session: Session, tracking_code: str, attachment_id: int) -> Attachment:
+def public_attachment(
+    session: Session, registry: Registry, tracking_code: str, attachment_id: int
+) -> Attachment:
     """One public attachment of the publicly readable case with this tracking code, for
     `/status/{code}/attachments/{id}`; NotFound for anything else, alike."""
     case = session.exec(select(Case).where(col(Case.tracking_code) == tracking_code)).first()
@@ -272,7 +262,7 @@ def public_attachment(session: Session, tracking_code: str, attachment_id: int) 
         or row is None
         or row.case_id != case.id
         or not row.public
-        or not access.publicly_readable(case)
+        or not access.publicly_readable(registry, case)
     ):
         raise NotFound(f"no attachment {attachment_id}")
     return row

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from hamyar.core.application import commands
+from hamyar.core.application import attachments, commands
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import access
 from hamyar.core.auth.actor import Actor, intake_actor
@@ -125,6 +125,14 @@ def _title(description: str) -> str:
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class Photo:
+    """The photo a citizen chose on the form: its name and bytes (checked by content later)."""
+
+    filename: str
+    data: bytes
+
+
 def file_public_report(
     uow: UnitOfWork,
     *,
@@ -133,27 +141,37 @@ def file_public_report(
     place: str,
     description: str,
     contact: str,
+    photo: Photo | None = None,
 ) -> Case:
-    """Open a case from the public form (channel `web`); InvalidInput (422) naming every
-    field to correct, with nothing written, when the form does not hold a report a worker
-    can route."""
+    """Open a case from the public form (channel `web`), with its photo if one was chosen;
+    InvalidInput (422) naming every field to correct, with nothing written, when the form
+    does not hold a report a worker can route, and 415/413 (field `file`) for a photo that is
+    not one by its content or too large — the case and its photo land together or not at all.
+    """
     errors: list[dict[str, str]] = []
     try:
         reporter = parse_contact(contact)
     except InvalidInput as exc:
         errors += exc.errors
         reporter = Contact()
-    return open_report(
-        uow,
-        intake_actor(PUBLIC_FORM),
-        category=category,
-        neighbourhood=neighbourhood,
-        place=place,
-        description=description,
-        reporter=reporter,
-        channel="web",
-        errors=errors,
-    )
+    actor = intake_actor(PUBLIC_FORM)
+    with uow:
+        case = open_report(
+            uow,
+            actor,
+            category=category,
+            neighbourhood=neighbourhood,
+            place=place,
+            description=description,
+            reporter=reporter,
+            channel="web",
+            errors=errors,
+        )
+        if photo is not None:
+            attachments.attach_as_system(
+                uow, actor, case, filename=photo.filename, data=photo.data, source="web"
+            )
+        return case
 
 
 def open_report(

@@ -23,10 +23,13 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from hamyar.core.application import satisfaction
 from hamyar.core.application.notifications import opt_out_address
 from hamyar.core.application.unit_of_work import UnitOfWork
+from hamyar.core.auth import access
 from hamyar.core.auth.actor import SYSTEM, intake_actor
 from hamyar.core.cases import intake
+from hamyar.core.cases.public_status import may_rate
 from hamyar.core.cases.status import RESOLVED_STATES
 from hamyar.core.engine import notifications
 from hamyar.core.engine.transition import apply_transition
@@ -43,7 +46,7 @@ TITLE_LENGTH = 60
 
 @dataclass(frozen=True)
 class RatingReply:
-    """A reply that rates a resolved case: the integrator stores it (`record_rating`)."""
+    """A reply that rates a resolved case, stored by `record_rating`."""
 
     case_id: int
     tracking_code: str
@@ -114,8 +117,7 @@ def _act(uow: UnitOfWork, phone: str, text: str, row: InboundSms) -> InboundResu
         opt_out_address(uow, phone)
         return InboundResult("opt_out", None, None)
     rating = detect_rating(uow, phone, text)
-    if rating is not None:
-        record_rating(uow, rating)
+    if rating is not None and record_rating(uow, rating):
         case = session.get(Case, rating.case_id)
         assert case is not None and row.id is not None
         notifications.rating_thanks(session, case, f"sms{row.id}", rating.rating)
@@ -155,14 +157,17 @@ def detect_rating(uow: UnitOfWork, phone: str, text: str) -> RatingReply | None:
     return RatingReply(case_id=case.id, tracking_code=case.tracking_code, rating=digit)
 
 
-def record_rating(uow: UnitOfWork, reply: RatingReply) -> None:
-    """The hook point for storing a rating that came by SMS.
-
-    TODO(integrator): call `satisfaction.rate_outcome(uow, tracking_code=reply.tracking_code,
-    rating=reply.rating, channel="sms")` (core/application/satisfaction.py) here. Until then
-    the reply is recognised (no case is opened for it, the reporter is thanked) and the
-    inbound row records it with outcome "rating".
-    """
+def record_rating(uow: UnitOfWork, reply: RatingReply) -> bool:
+    """Store a rating that came by SMS, as the status page's form does (`rate_outcome`,
+    channel `sms`), when the case may be rated by the public: checked first, so that a
+    refusal never spoils the unit of work the inbound message is recorded in."""
+    case = uow.session.get(Case, reply.case_id)
+    if case is None or not access.publicly_readable(uow.registry, case) or not may_rate(case):
+        return False
+    satisfaction.rate_outcome(
+        uow, tracking_code=reply.tracking_code, rating=reply.rating, channel="sms"
+    )
+    return True
 
 
 def open_sms_case(uow: UnitOfWork, phone: str, text: str) -> Case:

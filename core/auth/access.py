@@ -447,7 +447,12 @@ def may_publish_attachment(actor: Actor, allowed: CaseAccess, case: Case) -> boo
     return may_work_on(actor, allowed) and (allowed.agency_staff or allowed.system)
 
 
-def publicly_readable(case: Case | None) -> bool:
-    """Whether anyone without a login may learn of the case (the public status page): never a
-    confidential one, which answers "not found" to them."""
-    return case is not None and not case.confidential
+def publicly_readable(registry: Registry, case: Case | None) -> bool:
+    """`publicly_readable_cases` for one case in hand (its photos' public routes, Open311):
+    the same rule, so the status page and a photo of it never disagree."""
+    return (
+        case is not None
+        and case.service_code in public_services(registry)
+        and case.channel in PUBLIC_CHANNELS
+        and not case.confidential
+    )

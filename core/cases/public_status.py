@@ -20,6 +20,7 @@ from hamyar.core.auth import access
 from hamyar.core.cases import status
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import (
+    Attachment,
     Case,
     CaseNote,
     HistoryEntry,
@@ -63,6 +64,22 @@ class PublicStatus:
     rating: int | None
     may_rate: bool
     """Resolved: the reporter may rate the outcome now (a new rating replaces the old)."""
+    attachments: list[Attachment]
+    """The photos and documents a caseworker marked public."""
+
+
+def public_attachments(session: Session, registry: Registry, case: Case) -> list[Attachment]:
+    """What the public status page (and Open311's `media_url`) shows of a case's files: the
+    ones a caseworker marked public, and nothing at all of a case the public may not read."""
+    if not access.publicly_readable(registry, case):
+        return []
+    return list(
+        session.exec(
+            select(Attachment)
+            .where(col(Attachment.case_id) == case.id, col(Attachment.public).is_(True))
+            .order_by(col(Attachment.id))
+        ).all()
+    )
 
 
 def _named(fa: str | None, en: str | None, fallback: str) -> Named:
@@ -162,4 +179,5 @@ def view_of(session: Session, registry: Registry, case: Case) -> PublicStatus:
         notes=[PublicNote(n.text, n.created_at) for n in notes],
         rating=rating.rating if rating else None,
         may_rate=may_rate(case),
+        attachments=public_attachments(session, registry, case),
     )

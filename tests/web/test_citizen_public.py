@@ -13,14 +13,15 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hamyar.core.application import casework, satisfaction
+from hamyar.core.application import attachments, casework, satisfaction
 from hamyar.core.application.context import Application
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.cases import reports
 from hamyar.core.exceptions import InvalidInput, NotFound
-from hamyar.core.storage.models import Case, HistoryEntry, SatisfactionRating
+from hamyar.core.storage.models import Attachment, Case, HistoryEntry, SatisfactionRating
 from hamyar.core.storage.settings import get_settings
 from hamyar.core.text.folding import to_persian_digits
+from tests.media.images import TEXT, has_location_or_device, jpeg_with_gps
 from tests.web.apps import app_for
 from tests.web.citizen_world import (
     CASEWORKER,
@@ -353,3 +354,56 @@ def test_the_phone_form_is_not_offered_to_an_auditor(
 ) -> None:
     _login(client, "auditor")
     assert client.get("/cases/new/phone").status_code == 403
+
+
+def test_a_photo_sent_with_the_report_is_kept_without_its_location_and_shown_once_public(
+    client: TestClient[Litestar], citizen: CitizenWorld, application: Application, session: Session
+) -> None:
+    form = {
+        "category": CATEGORY,
+        "neighbourhood": str(citizen.neighbourhood_id),
+        "place": "کوچه بهار",
+        "description": "چاله بزرگ جلوی مدرسه",
+        "contact": PHONE,
+        "_csrf_token": _token(client, "/report"),
+    }
+    sent = client.post(
+        "/report", data=form, files={"photo": ("IMG_2041.jpg", jpeg_with_gps(), "image/jpeg")}
+    )
+    assert sent.status_code == 201, sent.text
+    code = code_of(sent.text)
+    case = session.exec(select(Case).where(Case.tracking_code == code)).one()
+    (photo,) = session.exec(select(Attachment).where(Attachment.case_id == case.id)).all()
+    assert photo.public is False and photo.id is not None
+    photo_id = photo.id
+    session.rollback()  # end the test's read, so the commands below may write
+    assert f"/status/{code}/attachments/" not in client.get(f"/status/{code}").text
+    assert client.get(f"/status/{code}/attachments/{photo_id}").status_code == 404
+
+    route(application, code)
+    attachments.set_public(application.unit_of_work(), CASEWORKER, photo_id, public=True)
+    page = client.get(f"/status/{code}")
+    assert f'href="/status/{code}/attachments/{photo_id}"' in page.text
+    served = client.get(f"/status/{code}/attachments/{photo_id}")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("image/")
+    assert not has_location_or_device(served.content)
+
+
+def test_a_report_with_a_file_that_is_no_photo_opens_nothing_and_says_why(
+    client: TestClient[Litestar], citizen: CitizenWorld, session: Session
+) -> None:
+    form = {
+        "category": CATEGORY,
+        "neighbourhood": str(citizen.neighbourhood_id),
+        "place": "کوچه بهار",
+        "description": "چاله بزرگ جلوی مدرسه",
+        "contact": PHONE,
+        "_csrf_token": _token(client, "/report"),
+    }
+    before = len(session.exec(select(Case)).all())
+    session.rollback()  # end the test's read
+    sent = client.post("/report", data=form, files={"photo": ("photo.jpg", TEXT, "image/jpeg")})
+    assert sent.status_code == 422
+    assert 'id="error-file"' in sent.text and "فقط عکس" in sent.text
+    assert "چاله بزرگ جلوی مدرسه" in sent.text  # what they typed is kept
+    assert len(session.exec(select(Case)).all()) == before

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,10 +19,12 @@ from sqlmodel import Session, select
 from hamyar.core.application import notifications
 from hamyar.core.storage.models import (
     Case,
+    HistoryEntry,
     InboundSms,
     Notification,
     NotificationOptOut,
     OutboxMessage,
+    SatisfactionRating,
 )
 from hamyar.core.storage.settings import get_settings
 from hamyar.core.web.csrf import CSRF_COOKIE, CSRF_HEADER
@@ -158,16 +161,29 @@ def test_a_digit_to_a_resolved_case_is_a_rating_not_a_case(
     engine: Engine,
     gateway: Kavenegar,
     digit: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The mobile library offered to citizens, as the real plugin's library.mobile_visit is.
+    services = world.plugins.registry.services
+    monkeypatch.setitem(services, "library.visit", replace(services["library.visit"], public=True))
     case_id = world.add_case("resolved", "library.visit", reporter={"phone": PHONE})
     case = world.session.get(Case, case_id)
     assert case is not None
-    case.state = "resolved"
+    case.state, case.channel = "resolved", "web"  # a citizen's report, which the public reads
     world.session.add(case)
     world.session.commit()
     body = _inbound(sms_client, digit, "k-rate").json()
     assert body == {"outcome": "rating", "tracking_code": case.tracking_code, "repeated": False}
     assert _sms_cases(engine) == []
+    with Session(engine) as session:
+        stored = session.get(SatisfactionRating, case_id)
+        assert stored is not None and (stored.rating, stored.channel) == (4, "sms")
+        rated = session.exec(
+            select(HistoryEntry).where(
+                HistoryEntry.case_id == case_id, HistoryEntry.action == "rate"
+            )
+        ).all()
+        assert [h.params["rating"] for h in rated] == [4]
     _send_pending(sms_app, engine)
     (thanks,) = [m for m in gateway.to(PHONE) if "سپاسگزاریم" in m["message"]]
     assert case.tracking_code in thanks["message"]
@@ -218,3 +234,19 @@ def test_the_opt_out_link_confirms_then_stops_email(
         rows = session.exec(select(Notification)).all()
     assert {r.case_id for r in rows} == {world.cases["mailed"]}  # none for the second case
     assert sms_client.get(path[:-2] + "xx").status_code == 404
+
+
+def test_a_digit_about_a_case_the_public_may_not_read_is_no_rating(
+    sms_client: TestClient[Litestar], world: World, engine: Engine
+) -> None:
+    """A staff-opened case (channel demo) of a service citizens do not report: a digit from
+    its reporter's phone is not taken as a rating of it."""
+    case_id = world.add_case("staff", "library.visit", reporter={"phone": PHONE})
+    case = world.session.get(Case, case_id)
+    assert case is not None
+    case.state = "resolved"
+    world.session.add(case)
+    world.session.commit()
+    assert _inbound(sms_client, "5", "k-private").json()["outcome"] == "ignored"
+    with Session(engine) as session:
+        assert session.get(SatisfactionRating, case_id) is None

@@ -94,7 +94,7 @@ def set_public(
 def _public(
     db: Any, app: Any, tracking_code: str, attachment_id: int, thumbnail: bool
 ) -> Response[bytes]:
-    row = attachments.public_attachment(db, tracking_code, attachment_id)
+    row = attachments.public_attachment(db, app.registry, tracking_code, attachment_id)
     return file_response(attachments.content(app.settings, row, thumbnail=thumbnail), private=False)
 
 

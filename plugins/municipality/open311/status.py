@@ -195,16 +195,20 @@ def views(
                 "zipcode": None,
                 "lat": lat,
                 "long": lon,
-                "media_url": _media_url(session, case, submission, base_url),
+                "media_url": _media_url(session, registry, case, submission, base_url),
             }
         )
     return items
 
 
 def _media_url(
-    session: Session, case: Case, submission: Open311Submission | None, base_url: str
+    session: Session,
+    registry: Registry,
+    case: Case,
+    submission: Open311Submission | None,
+    base_url: str,
 ) -> str | None:
-    shown = attachments.public_attachments(session, case)
+    shown = attachments.public_attachments(session, registry, case)
     if shown and base_url:
         return f"{base_url}/status/{case.tracking_code}/attachments/{shown[0].id}"
     return submission.media_url if submission else None
