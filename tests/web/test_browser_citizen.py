@@ -1,5 +1,6 @@
-"""A citizen on a 360 px phone, in Persian: files a report on /report, gets the code, follows
-it on /status/{code} while staff move the case, and rates the outcome once it is resolved."""
+"""A citizen on a 360 px phone, in Persian: files a report with a photo on /report, gets the
+code, follows it on /status/{code} while staff move the case and publish the photo, and rates
+the outcome once it is resolved."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hamyar.core.application import casework
+from hamyar.core.application import attachments, casework
 from hamyar.core.application.context import Application
 from hamyar.core.storage import broker
-from hamyar.core.storage.models import SatisfactionRating
+from hamyar.core.storage.models import Attachment, SatisfactionRating
 from hamyar.core.web.app import create_app
 from hamyar.core.web.rate_limits import fresh_stores
+from tests.media.images import jpeg_with_gps
 from tests.web.citizen_world import CASEWORKER, build_citizen_world, citizen_plugins, resolve, route
 from tests.web.test_browser import SCREENSHOTS, _free_port, browser  # noqa: F401  (fixture)
 
@@ -81,6 +83,10 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
     page.fill("#place", "کوچه بهار")
     page.fill("#description", "چراغ برق کوچه سه شب است خاموش است")
     page.fill("#contact", "۰۹۱۲۱۲۳۴۵۶۷")
+    page.set_input_files(
+        "#report-photo",
+        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}],
+    )
     page.click("#send-report")
     code = page.locator("#tracking-code").get_attribute("data-code") or ""
     assert re.fullmatch(r"\d{10}", code)
@@ -98,8 +104,18 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
         text="اکیپ برق فردا اعزام می‌شود",
         visibility="public",
     )
+    expect(page.locator("#public-attachments")).to_have_count(0)  # not public yet
+    with Session(application.engine) as session:
+        (photo_id,) = session.exec(select(Attachment.id).where(Attachment.case_id == case_id)).all()
+    assert photo_id is not None
+    attachments.set_public(application.unit_of_work(), CASEWORKER, photo_id, public=True)
     page.reload()
     expect(page.locator("#status")).to_have_attribute("data-state", "with_agency")
+    thumbnail = page.locator("#public-attachments img")
+    expect(thumbnail).to_have_count(1)
+    assert page.evaluate(
+        "(img) => img.complete && img.naturalWidth > 0", thumbnail.element_handle()
+    )
     expect(page.locator("#public-notes")).to_contain_text("اکیپ برق فردا اعزام می‌شود")
     expect(page.locator("#rating")).to_have_count(0)  # no rating before resolution
     _fits(page)
