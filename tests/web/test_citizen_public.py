@@ -69,7 +69,13 @@ def _token(client: TestClient[Litestar], path: str) -> str:
     return found.group(1)
 
 
-def file_report(client: TestClient[Litestar], citizen: CitizenWorld, **fields: str) -> Any:
+def file_report(
+    client: TestClient[Litestar],
+    citizen: CitizenWorld,
+    photo: tuple[str, bytes] | None = None,
+    **fields: str,
+) -> Any:
+    """Post the public form as a browser would (multipart when a photo is chosen)."""
     form = {
         "category": CATEGORY,
         "neighbourhood": str(citizen.neighbourhood_id),
@@ -79,7 +85,10 @@ def file_report(client: TestClient[Litestar], citizen: CitizenWorld, **fields: s
         **fields,
     }
     form["_csrf_token"] = _token(client, "/report")
-    return client.post("/report", data=form)
+    if photo is None:
+        return client.post("/report", data=form)
+    name, data = photo
+    return client.post("/report", data=form, files={"photo": (name, data, "image/jpeg")})
 
 
 def code_of(page: str) -> str:
@@ -359,17 +368,7 @@ def test_the_phone_form_is_not_offered_to_an_auditor(
 def test_a_photo_sent_with_the_report_is_kept_without_its_location_and_shown_once_public(
     client: TestClient[Litestar], citizen: CitizenWorld, application: Application, session: Session
 ) -> None:
-    form = {
-        "category": CATEGORY,
-        "neighbourhood": str(citizen.neighbourhood_id),
-        "place": "کوچه بهار",
-        "description": "چاله بزرگ جلوی مدرسه",
-        "contact": PHONE,
-        "_csrf_token": _token(client, "/report"),
-    }
-    sent = client.post(
-        "/report", data=form, files={"photo": ("IMG_2041.jpg", jpeg_with_gps(), "image/jpeg")}
-    )
+    sent = file_report(client, citizen, photo=("IMG_2041.jpg", jpeg_with_gps()))
     assert sent.status_code == 201, sent.text
     code = code_of(sent.text)
     case = session.exec(select(Case).where(Case.tracking_code == code)).one()
@@ -392,17 +391,11 @@ def test_a_photo_sent_with_the_report_is_kept_without_its_location_and_shown_onc
 def test_a_report_with_a_file_that_is_no_photo_opens_nothing_and_says_why(
     client: TestClient[Litestar], citizen: CitizenWorld, session: Session
 ) -> None:
-    form = {
-        "category": CATEGORY,
-        "neighbourhood": str(citizen.neighbourhood_id),
-        "place": "کوچه بهار",
-        "description": "چاله بزرگ جلوی مدرسه",
-        "contact": PHONE,
-        "_csrf_token": _token(client, "/report"),
-    }
     before = len(session.exec(select(Case)).all())
     session.rollback()  # end the test's read
-    sent = client.post("/report", data=form, files={"photo": ("photo.jpg", TEXT, "image/jpeg")})
+    sent = file_report(
+        client, citizen, photo=("photo.jpg", TEXT), description="چاله بزرگ جلوی مدرسه"
+    )
     assert sent.status_code == 422
     assert 'id="error-file"' in sent.text and "فقط عکس" in sent.text
     assert "چاله بزرگ جلوی مدرسه" in sent.text  # what they typed is kept
