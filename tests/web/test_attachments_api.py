@@ -4,8 +4,10 @@ served only to those who read the case, public only once a caseworker says so.""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from PIL import Image
@@ -138,10 +140,20 @@ def test_readers_of_other_agencies_and_auditors(client: Client, world: World) ->
 
 
 def test_anonymous_sees_it_only_once_public_and_never_of_a_confidential_case(
-    client: Client, world: World
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The pothole report as a citizen's report of a service offered to citizens: a case the
+    # public may follow on its status page (`access.publicly_readable_cases`).
+    services = world.plugins.registry.services
+    pothole = "municipality.pothole"
+    monkeypatch.setitem(services, pothole, replace(services[pothole], public=True))
+    case = world.session.get(Case, world.cases["pothole"])
+    assert case is not None
+    case.channel = "web"
+    world.session.add(case)
+    world.session.commit()
     body = _upload(client, world, "municipality.caseworker", "pothole", jpeg_with_gps()).json()
-    code = world.session.get(Case, world.cases["pothole"]).tracking_code  # type: ignore[union-attr]
+    code = case.tracking_code
     world.session.rollback()  # the test's own read ends before the app writes
     public_url = f"/status/{code}/attachments/{body['id']}"
     assert client.get(public_url).status_code == 404
