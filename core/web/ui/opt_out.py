@@ -21,18 +21,13 @@ from hamyar.core.web.ui.page import FormData, render, t
 
 @get("/notifications/opt-out/{token:str}", name="ui:opt-out", sync_to_thread=True)
 def opt_out_page(request: Request[Any, Any, Any], uow: UowDep, token: FromPath[str]) -> Template:
+    """Opening the link changes nothing: the page asks to confirm (a mail scanner follows
+    links; only the POST opts out)."""
     try:
         address = notifications.address_of_token(uow, token)
     except NotFound:
-        return _invalid(request)
-    return render(
-        request,
-        "opt_out.html",
-        token=token,
-        address=address,
-        done=False,
-        page_title=t(request, "Stop messages"),
-    )
+        return _page(request, invalid=True)
+    return _page(request, token=token, address=address)
 
 
 @post(
@@ -47,25 +42,26 @@ def opt_out_submit(
     try:
         address = notifications.opt_out(uow, token)
     except NotFound:
-        return _invalid(request)
+        return _page(request, invalid=True)
+    return _page(request, token=token, address=address, done=True)
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    *,
+    token: str = "",
+    address: str = "",
+    done: bool = False,
+    invalid: bool = False,
+) -> Template:
+    """The one opt-out page: confirm, done, or a link that is not valid (404)."""
     return render(
         request,
         "opt_out.html",
+        status_code=404 if invalid else 200,
         token=token,
         address=address,
-        done=True,
-        page_title=t(request, "Stop messages"),
-    )
-
-
-def _invalid(request: Request[Any, Any, Any]) -> Template:
-    return render(
-        request,
-        "opt_out.html",
-        status_code=404,
-        token="",
-        address="",
-        done=False,
-        invalid=True,
+        done=done,
+        invalid=invalid,
         page_title=t(request, "Stop messages"),
     )
