@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_
 from sqlalchemy.orm import aliased
@@ -64,8 +65,30 @@ def agency_groups(actor: Actor) -> list[tuple[frozenset[str], tuple[str, ...]]]:
 # -- SQL ---------------------------------------------------------------------------------------
 
 
+Groups = tuple[tuple[frozenset[str], tuple[str, ...]], ...]
+
+
 def holds_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
-    """SQL condition on `Case`: the actor holds `permission` on the case (see the module)."""
+    """SQL condition on `Case`: the actor holds `permission` on the case (see the module).
+
+    Building the condition (a dozen aliased subqueries) costs more Python than the database
+    spends answering it, on every list, worklist and search: it is built once per shape of
+    actor (roles, agencies, name) and reused; SQLAlchemy expressions are immutable, and the
+    statements that embed them hit SQLAlchemy's compiled cache too.
+    """
+    return _holds_sql(
+        permission,
+        global_roles(actor),
+        actor.username or "",
+        is_staff(actor),
+        tuple(agency_groups(actor)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _holds_sql(
+    permission: str, roles_everywhere: frozenset[str], username: str, staff: bool, groups: Groups
+) -> ColumnElement[bool]:
 
     def case_map(roles: Iterable[str]) -> ColumnElement[bool]:
         sp = aliased(StatePermission)
@@ -110,21 +133,21 @@ def holds_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
         )
         return or_(own, and_(acquired, case_map(roles)))
 
-    conditions: list[ColumnElement[bool]] = [case_map(global_roles(actor))]
-    if actor.username:
-        conditions.append(and_(col(Case.created_by) == actor.username, case_map([R.OWNER])))
+    conditions: list[ColumnElement[bool]] = [case_map(roles_everywhere)]
+    if username:
+        conditions.append(and_(col(Case.created_by) == username, case_map([R.OWNER])))
         conditions.append(
             exists()
             .where(
                 col(task.case_id) == col(Case.id),
-                col(task.assignee) == actor.username,
+                col(task.assignee) == username,
                 task_map([R.OWNER]),
             )
             .correlate_except(task)
         )
-    if is_staff(actor):
+    if staff:
         conditions.append(and_(not_(col(Case.confidential)), case_map([ACQUIRED])))
-    for roles, agencies in agency_groups(actor):
+    for roles, agencies in groups:
         conditions.append(and_(col(Case.agency_code).in_(agencies), case_map(roles)))
         conditions.append(
             exists()
@@ -141,9 +164,15 @@ def holds_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
 def task_grants_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
     """SQL condition on `Task`: the task's own state grants `permission` to a role the actor
     holds in the task's agency. Such a task's case holds it for them too (through the task),
-    so a worklist of the actor's agency tests this first and the case only when it fails."""
+    so a worklist of the actor's agency tests this first and the case only when it fails.
+    Built once per shape of actor, as `holds_sql`."""
+    return _task_grants_sql(permission, tuple(agency_groups(actor)))
+
+
+@lru_cache(maxsize=1024)
+def _task_grants_sql(permission: str, groups: Groups) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = []
-    for roles, agencies in agency_groups(actor):
+    for roles, agencies in groups:
         sp = aliased(StatePermission)
         conditions.append(
             and_(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from hamyar.core.auth.access import visible_cases
@@ -24,6 +25,12 @@ from hamyar.core.text.input_limits import MAX_INT
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+LIST_DEFERRED = tuple(
+    defer(column)
+    for column in (Case.description, Case.data, Case.variables, Case.search_text, Case.reporter)
+)
+"""A page of cases shows none of these; a page of 50 would otherwise read and decode a few
+hundred kilobytes of text and JSON it never shows (a caller that needs one loads it then)."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ def list_cases(
         raise InvalidInput(
             f"limit must be 1..{MAX_LIMIT}", [{"field": "limit", "message": f"1..{MAX_LIMIT}"}]
         )
-    query = select(Case).where(visible_cases(actor))
+    query = select(Case).options(*LIST_DEFERRED).where(visible_cases(actor))
     if filters.state:
         states = [s.strip() for s in filters.state.split(",") if s.strip()]
         query = query.where(Case.state.in_(states))  # type: ignore[attr-defined]
