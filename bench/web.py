@@ -118,21 +118,23 @@ def _ensure_database(url: str) -> None:
     server.dispose()
 
 
-def _prepare(url: str) -> dict[str, Any]:
-    """Empty schema, plugins mirrored, one user per role with a token; what seeding needs."""
+def _prepare(url: str, reuse: bool = False) -> dict[str, Any]:
+    """Empty schema, plugins mirrored, one user per role with a token; what seeding needs.
+    With `reuse`, a database a previous run seeded is kept (its users get new tokens)."""
     from sqlalchemy import func, select
     from sqlmodel import Session, SQLModel, col
 
     from hamyar.core.auth.tokens import new_token
     from hamyar.core.plugin.manager import build_plugins
     from hamyar.core.storage.database import make_engine
-    from hamyar.core.storage.models import RoleAssignment, User, WorkflowVersion
+    from hamyar.core.storage.models import Case, RoleAssignment, Task, User, WorkflowVersion
     from hamyar.core.storage.registry_mirror import sync_registry
 
     _ensure_database(url)
     engine = make_engine(url)
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    if not reuse:
+        SQLModel.metadata.drop_all(engine)
+        SQLModel.metadata.create_all(engine)
     registry = build_plugins().registry
     with Session(engine, expire_on_commit=False) as session:
         sync_registry(session, registry)
@@ -146,14 +148,25 @@ def _prepare(url: str) -> dict[str, Any]:
         )
         tokens = {}
         for name, (role, agency) in USERS.items():
-            user = User(username=name, password_hash="!")
-            session.add(user)
-            session.flush()
-            session.add(RoleAssignment(user_id=user.id, role=role, agency_code=agency))
+            user = session.execute(select(User).where(col(User.username) == name)).scalars().first()
+            if user is None:
+                user = User(username=name, password_hash="!")
+                session.add(user)
+                session.flush()
+                session.add(RoleAssignment(user_id=user.id, role=role, agency_code=agency))
             tokens[name] = new_token(session, user, name="bench")[0]
             session.commit()
+        seeded = session.execute(select(func.count()).select_from(Case)).scalar_one()
+        tasks = session.execute(select(func.max(Task.id))).scalar_one() or 0
     services = sorted(registry.services.values(), key=lambda s: s.code)
-    return {"engine": engine, "services": services, "tokens": tokens, "versions": versions}
+    return {
+        "engine": engine,
+        "services": services,
+        "tokens": tokens,
+        "versions": versions,
+        "seeded": seeded,
+        "task_id": tasks,
+    }
 
 
 def _sentences() -> list[str]:
@@ -364,7 +377,7 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     )
     import httpx
 
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/bench/ping", timeout=2)
@@ -384,6 +397,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated endpoint names to load")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the cases a previous run wrote to HAMYAR_BENCH_DATABASE_URL (one size only)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk)")
@@ -392,7 +410,7 @@ def main() -> None:
         url = os.environ.get("HAMYAR_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
         os.environ["HAMYAR_DATABASE_URL"] = url
         os.environ.setdefault("HAMYAR_SECRET_KEY", "bench-secret")
-        ctx = _prepare(url)
+        ctx = _prepare(url, reuse=args.reuse)
         ctx["sentences"] = _sentences()
         words = search_words(ctx["sentences"])
         dialect = ctx["engine"].dialect.name
@@ -402,7 +420,7 @@ def main() -> None:
         )
         results: dict[int, dict[str, dict[str, float]]] = {}
         names: list[str] = []
-        seeded = 0
+        seeded = ctx["seeded"]
         for size in sizes:
             t0 = time.perf_counter()
             _seed(ctx, seeded, size)
