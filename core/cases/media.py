@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hamyar.core.exceptions import MediaTooLarge, UnsupportedMedia
-from hamyar.core.i18n import Phrase, gettext
+from hamyar.core.i18n import phrase
 
 IMAGE_FORMATS = {
     "JPEG": ("image/jpeg", "jpg"),
@@ -38,12 +38,6 @@ WRONG_TYPE = (
 TOO_LARGE = "The file is larger than {size} MB; send a smaller photo or document."
 EMPTY = "The file is empty."
 BROKEN_IMAGE = "This photo could not be read: it is damaged or not a complete image."
-
-
-def phrase(msgid: str, **values: object) -> Phrase:
-    """A catalogue message worded in both languages, for an error raised before anyone knows
-    who reads it (the API words it by Accept-Language, a page by its locale)."""
-    return Phrase(gettext("en", msgid, **values), gettext("fa", msgid, **values))
 
 
 @dataclass(frozen=True)

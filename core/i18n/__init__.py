@@ -17,6 +17,7 @@ from hamyar.core.i18n.catalogue import (
     gettext,
     localized,
     normalize_locale,
+    phrase,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "gettext",
     "localized",
     "normalize_locale",
+    "phrase",
 ]

@@ -45,6 +45,12 @@ class Phrase(str):
         return self.translations.get(normalize_locale(locale), str.__str__(self))
 
 
+def phrase(msgid: str, **values: Any) -> Phrase:
+    """A catalogue message worded in both languages, for an error raised before anyone knows
+    who reads it (the API words it by Accept-Language, a page by its locale)."""
+    return Phrase(gettext("en", msgid, **values), gettext("fa", msgid, **values))
+
+
 def gettext(locale: str, msgid: str, **values: Any) -> str:
     """The message in `locale`, with `{name}` placeholders filled from `values`.
 

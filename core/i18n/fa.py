@@ -86,6 +86,9 @@ MESSAGES: dict[str, str] = {
     # engine and form validation messages, shown beside their fields
     "a title is required": "عنوان لازم است",
     "unknown neighbourhood": "محله ناشناخته است",
+    "This search matches too many cases to list in time; add a word, or narrow it by state, "
+    "agency or service.": "این جست‌وجو با پرونده‌های بسیار زیادی جور است و فهرستش به‌موقع آماده "
+    "نمی‌شود؛ واژه‌ای بیفزایید یا آن را با وضعیت، دستگاه یا خدمت محدود کنید.",
     "unknown service": "خدمت ناشناخته است",
     "unknown category": "دسته ناشناخته است",
     "Field required": "این فیلد لازم است",

@@ -67,6 +67,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        # PostgreSQL compiles a query to machine code when its estimated cost is high, and the
+        # estimate of a list filtered by access subqueries at a million cases is (it counts every
+        # row the LIMIT never reaches): 300-400 ms of compiling for a query that runs in 2 ms.
+        # An OLTP application's queries never repay JIT; off for this engine's sessions.
+        connect_args = dict(kwargs.get("connect_args") or {})
+        options = str(connect_args.get("options", ""))
+        if "jit" not in options:
+            connect_args["options"] = f"{options} -c jit=off".strip()
+        kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)
 
 

@@ -74,6 +74,7 @@ class Task(SQLModel, table=True):
             "ix_task_agency_assignee_open_due", "agency_code", "assignee", "resolved_at", "due_at"
         ),
         Index("ix_task_case_id", "case_id"),
+        Index("ix_task_agency_case", "agency_code", "case_id"),  # lists filtered by agency
         Index("ix_task_due_at", "due_at"),
         Index("ix_task_workflow_version", "workflow_id", "workflow_version", "state"),
         # access: the tasks of a case held by the caller's agencies, with their state's map
