@@ -76,6 +76,7 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
     after = snapshot(engine, case_id)
     assert after["tasks"] == [("workertest.slow", "done")]
     assert after["actions"].count("handled") == 1
+    assert dict(_attempts(engine))[_handler_key(engine, case_id)] == 1  # re-sent once
     assert after["actions"].count("finish") == 1
     assert after["actions"].count("routed") == 1
     assert after["actions"].count("open_primary") == 1
