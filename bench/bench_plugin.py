@@ -4,8 +4,9 @@ Installed through a real `hamyar` entry point (a dist-info folder the benchmark 
 the worker processes load it exactly as they load an agency plugin.
 
 - `bench.report` (throughput.py): one routing proposal, no handler.
-- `bench.slow` (recovery.py): its task's automatic step runs a handler that sleeps
-  HAMYAR_BENCH_HANDLER_SLEEP seconds (0 by default), then finishes the task.
+- `bench.slow` (recovery.py): its task's automatic step runs a handler that waits for as long
+  as the file HAMYAR_BENCH_HOLD_FILE names exists (not at all without it), then finishes the
+  task.
 """
 
 from __future__ import annotations
@@ -91,7 +92,9 @@ def register_handlers(register: Any) -> None:
 
 
 def slow(ctx: HandlerContext) -> None:
-    time.sleep(float(os.environ.get("HAMYAR_BENCH_HANDLER_SLEEP", "0")))
+    hold = os.environ.get("HAMYAR_BENCH_HOLD_FILE", "")
+    while hold and os.path.exists(hold):
+        time.sleep(0.05)
     assert ctx.task is not None
     ctx.transition(ctx.task, "finish")
 

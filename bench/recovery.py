@@ -9,9 +9,9 @@ environment, so the old defaults are measured with, for instance,
 `HAMYAR_HEARTBEAT_TTL=15 HAMYAR_STALE_AFTER=20 HAMYAR_RECONCILE_INTERVAL=10`.
 Prints figures for each run; asserts nothing.
 
-1. Killed mid-step: a worker runs a handler that sleeps for minutes; a second worker is up;
-   the first is killed. Seconds from the kill until the step was sent again (the reconciler
-   found it lost) and until it had run to its end on the second worker.
+1. Killed mid-step: a worker runs a handler that waits until told to go on; a second worker
+   is up and idle; the first is killed. Seconds from the kill until the step was sent again
+   (the reconciler found it lost) and until it had run to its end on the second worker.
 2. Killed holding the relay lock: a worker whose relay kills its own process right after it
    took `hamyar:lock:relay`; new cases are committed at once. Seconds from the kill until every
    one of them was relayed (queued in Redis), and until every one was routed.
@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SHIPPED = "library,municipality,health,welfare"
 POLL = 0.02
+STARTED: list[subprocess.Popen[bytes]] = []
+"""Every worker started, killed at the end if still running (a run that failed half way)."""
 LOG = Path(os.environ.get("HAMYAR_BENCH_LOG", os.devnull))
 """Where the workers' output goes (HAMYAR_BENCH_LOG; nowhere by default)."""
 
@@ -108,6 +110,7 @@ def start_worker(
         stdout=LOG.open("ab"),
         stderr=subprocess.STDOUT,
     )
+    STARTED.append(process)
     until(lambda: any(w.name == name for w in Worker.all(connection=get_redis())), 60, name)
     return process
 
@@ -143,63 +146,57 @@ def open_cases(app: Application, service: str, count: int) -> list[int]:
 
 def outbox(app: Application, prefix: str) -> list[Any]:
     from sqlalchemy import select
+    from sqlmodel import col
 
     from hamyar.core.storage.models import OutboxMessage
 
     with app.read_session() as session:
-        return list(
-            session.execute(
-                select(OutboxMessage).where(OutboxMessage.key.startswith(prefix))
-            ).scalars()
-        )  # type: ignore[attr-defined]
+        query = select(OutboxMessage).where(col(OutboxMessage.key).startswith(prefix))
+        return list(session.execute(query).scalars())
 
 
-def killed_mid_step(app: Application, env: dict[str, str], run: int) -> tuple[float, float]:
+def killed_mid_step(
+    app: Application, env: dict[str, str], run: int, scratch: Path
+) -> tuple[float, float]:
     """(kill → step sent again, kill → step done on the other worker), in seconds.
 
-    Both workers are up before the clock starts: on SQLite a worker cannot even start while
-    the slow step holds the write lock. The quick one starts first, so it is first in line for
-    the case's routing job and the doomed one for the slow step that routing queues (Redis
-    hands a job to the worker that has waited longest); a case whose slow step the quick one
-    took anyway is done at once, and another is opened."""
+    Both workers are up before the clock starts (on SQLite a worker cannot even start while
+    the slow step holds the write lock). The step waits while a file exists; whichever worker
+    runs it is killed, the file removed, and the other worker is the one that re-runs it."""
     from rq.job import Job, JobStatus
 
     from hamyar.core.storage.broker import get_redis
     from hamyar.workers.relay import job_id_for
 
     connection = get_redis()
-    name = f"doomed-step-{run}"
-    rescuer = start_worker(env, f"rescuer-step-{run}", HAMYAR_BENCH_HANDLER_SLEEP="0")
-    doomed = start_worker(env, name, HAMYAR_BENCH_HANDLER_SLEEP="600")
+    hold = scratch / f"hold-{run}"
+    hold.touch()
+    names = [f"worker-a-{run}", f"worker-b-{run}"]
+    workers = {n: start_worker(env, n, HAMYAR_BENCH_HOLD_FILE=str(hold)) for n in names}
+    (case_id,) = open_cases(app, "bench.slow", 1)
 
-    def step(case_id: int) -> Any:
+    def step() -> Any:
         return next((r for r in outbox(app, "handler:") if r.case_id == case_id), None)
 
-    def taken(case_id: int) -> str:
-        """Who runs the case's slow step: the doomed worker's name, "done", or ""."""
-        row = step(case_id)
+    def runner() -> str:
+        row = step()
         if row is None:
             return ""
-        if row.done_at is not None:
-            return "done"
         job = Job.fetch_many([row.job_id or job_id_for(row.key)], connection=connection)[0]
         started = job is not None and job.get_status() == JobStatus.STARTED
         return str(job.worker_name) if job is not None and started else ""
 
-    for _ in range(10):
-        (case_id,) = open_cases(app, "bench.slow", 1)
-        until(lambda: taken(case_id) in ("done", name), 60, "the slow step to start")  # noqa: B023
-        if taken(case_id) == name:
-            break
-    else:
-        raise RuntimeError("the doomed worker never took the slow step")
+    until(lambda: runner() in names, 60, "the slow step to start")
     time.sleep(1.0)  # well into the step
+    doomed = workers.pop(runner())
     killed = time.time()
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(10)
-    resent = until(lambda: step(case_id).attempts > 0, 300, "the step to be sent again")
-    done = until(lambda: step(case_id).done_at is not None, 300, "the step to run again")
-    stop(rescuer)
+    hold.unlink()  # the re-run goes straight through
+    resent = until(lambda: step().attempts > 0, 300, "the step to be sent again")
+    done = until(lambda: step().done_at is not None, 300, "the step to run again")
+    for rescuer in workers.values():
+        stop(rescuer)
     return resent - killed, done - killed
 
 
@@ -221,7 +218,8 @@ def killed_holding_relay_lock(
     doomed.wait(60)  # it kills itself the next time its courier takes the relay lock
     killed = float(Path(f"{trigger}.killed").read_text())
     holder = connection.get(RELAY_LOCK)
-    assert holder == COURIER_NAME.format(name).encode(), holder  # the dead worker holds it
+    if holder != COURIER_NAME.format(name).encode():
+        raise RuntimeError(f"the relay lock is held by {holder!r}, not the killed worker")
     ids = open_cases(app, "bench.report", cases)
     keys = tuple(f"route:{i}" for i in ids)
     relayed = until(
@@ -252,7 +250,7 @@ def doomed_relay_worker(name: str, trigger: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return relay_pending(*args, **kwargs)
 
-    worker.relay_pending = relay_then_die  # type: ignore[assignment]
+    worker.relay_pending = relay_then_die
     worker.run_worker(QUEUES, name=name)
 
 
@@ -291,18 +289,28 @@ def main() -> None:
             f"{s.heartbeat_interval:g} s, expiry {s.heartbeat_ttl} s, reconcile every "
             f"{s.reconcile_interval:g} s, questioning steps sent {s.stale_after:g} s ago"
         )
-        for run in range(1, args.runs + 1):
-            resent, done = killed_mid_step(app, env, run)
-            relayed, routed = killed_holding_relay_lock(app, env, run, args.cases, scratch)
-            print(
-                f"  run {run}: killed mid-step: sent again after {resent:5.1f} s, ran to its end "
-                f"after {done:5.1f} s   killed holding the relay lock: {args.cases} new cases "
-                f"relayed after {relayed:5.1f} s, routed after {routed:5.1f} s"
-            )
-        app.engine.dispose()
-        embedded = globals().get("_embedded")
-        if embedded is not None:
-            embedded.stop()
+        try:
+            measure(app, env, args.runs, args.cases, scratch)
+        finally:
+            for process in STARTED:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait(10)
+            app.engine.dispose()
+            embedded = globals().get("_embedded")
+            if embedded is not None:
+                embedded.stop()
+
+
+def measure(app: Application, env: dict[str, str], runs: int, cases: int, scratch: Path) -> None:
+    for run in range(1, runs + 1):
+        resent, done = killed_mid_step(app, env, run, scratch)
+        relayed, routed = killed_holding_relay_lock(app, env, run, cases, scratch)
+        print(
+            f"  run {run}: killed mid-step: sent again after {resent:5.1f} s, ran to its end "
+            f"after {done:5.1f} s   killed holding the relay lock: {cases} new cases "
+            f"relayed after {relayed:5.1f} s, routed after {routed:5.1f} s"
+        )
 
 
 if __name__ == "__main__":
