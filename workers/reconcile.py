@@ -2,8 +2,9 @@
 
 RQ notices a job whose worker died only when the job's registry entry expires, minutes later,
 and a job that vanished from Redis (a flushed or restarted server without persistence) not at
-all. The database knows better: a row sent but not done, long enough ago, is questioned here,
-and its job is looked up in Redis. Queued or running on a live worker: leave it. Missing,
+all. The database knows better: a row sent but not done, long enough ago (a couple of seconds),
+is questioned here, and its job is looked up in Redis. Queued or running on a live worker: leave
+it, however long it has waited or run. Missing,
 finished without effect, abandoned by a dead worker, or failed without an incident: send it
 again, counting the try, and open an incident once the tries are spent.
 """
@@ -28,7 +29,8 @@ from hamyar.workers.runtime import application
 log = logging.getLogger(__name__)
 
 ALIVE_KEY = "hamyar:alive:{}"
-"""Set by each worker every few seconds with a short expiry: its absence means it died."""
+"""Set by each worker every second with a short expiry (`HAMYAR_HEARTBEAT_TTL`): its absence
+means it died."""
 
 WAITING = {
     JobStatus.QUEUED,
@@ -40,9 +42,43 @@ WAITING = {
 }
 
 
+class Reconciler:
+    """The courier's reconciler: one page of questioned rows per pass, taking turns.
+
+    A pass runs every second, so it must stay cheap when thousands of steps are legitimately
+    queued: it reads at most `limit` rows (after the last one the previous pass read, from the
+    start again once a page comes back short) and asks Redis about them in two pipelined round
+    trips, whatever their number. Every questioned row is looked at within
+    `ceil(rows / limit)` passes.
+    """
+
+    def __init__(self, connection: Redis | None = None, limit: int = 500) -> None:
+        self.connection, self.limit = connection, limit
+        self.after = 0
+        """The id of the last row the previous pass read; 0 to start from the oldest."""
+
+    def run_once(self) -> list[str]:
+        """One pass over the next page; return the keys re-sent."""
+        resent, last = _reconcile_page(self.connection or get_redis(), self.after, self.limit)
+        self.after = last or 0
+        return resent
+
+
 def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
-    """Re-send lost steps; return their keys."""
+    """Re-send every lost step, page by page; return their keys."""
     connection = connection or get_redis()
+    resent: list[str] = []
+    after: int | None = 0
+    while after is not None:
+        keys, after = _reconcile_page(connection, after, limit)
+        resent.extend(keys)
+    return resent
+
+
+def _reconcile_page(connection: Redis, after: int, limit: int) -> tuple[list[str], int | None]:
+    """Question up to `limit` rows sent long enough ago, not done, with an id above `after`;
+    re-send the lost ones. Returns their keys, and the last id read when the page was full
+    (None when no row is left after it)."""
     settings = get_worker_settings()
     cutoff = utcnow() - timedelta(seconds=settings.stale_after)
     with application().read_session() as session:
@@ -53,6 +89,7 @@ def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
                     OutboxMessage.done_at.is_(None),  # type: ignore[union-attr]
                     OutboxMessage.sent_at.is_not(None),  # type: ignore[union-attr]
                     col(OutboxMessage.sent_at) < cutoff,
+                    col(OutboxMessage.id) > after,
                 )
                 .order_by(col(OutboxMessage.id))
                 .limit(limit)
@@ -66,32 +103,50 @@ def reconcile(connection: Redis | None = None, limit: int = 500) -> list[str]:
                 )
             ).scalars()
         )
-    lost = [
-        row
-        for row in rows
-        if row.key not in open_keys and _is_lost(connection, row.job_id or job_id_for(row.key))
-    ]
+    last = rows[-1].id if len(rows) >= limit else None
+    questioned = [row for row in rows if row.key not in open_keys]
+    lost_jobs = _lost_jobs(connection, [row.job_id or job_id_for(row.key) for row in questioned])
     resent = []
-    for row in lost:
-        if _count_try(row):
+    for row in questioned:
+        if (row.job_id or job_id_for(row.key)) in lost_jobs and _count_try(row):
             enqueue_message(row, connection, replace=True)
             resent.append(row.key)
     if resent:
         log.warning("re-sent %d lost steps: %s", len(resent), ", ".join(resent[:10]))
-    return resent
+    return resent, last
 
 
-def _is_lost(connection: Redis, job_id: str) -> bool:
-    job = Job.fetch_many([job_id], connection=connection)[0]
-    if job is None:
-        return True
-    status = job.get_status(refresh=False)
-    if status in WAITING:
-        return False
-    if status == JobStatus.STARTED:
-        return not (job.worker_name and connection.exists(ALIVE_KEY.format(job.worker_name)))
-    # Finished, failed, stopped or canceled, yet the database has no completion and no incident.
-    return True
+def _lost_jobs(connection: Redis, job_ids: list[str]) -> set[str]:
+    """Which of these jobs will never finish their steps, asked in two round trips: one for
+    the jobs, one for the alive keys of the workers running them."""
+    unique = list(dict.fromkeys(job_ids))
+    if not unique:
+        return set()
+    jobs = Job.fetch_many(unique, connection=connection)
+    lost: set[str] = set()
+    running: dict[str, str] = {}
+    for job_id, job in zip(unique, jobs, strict=True):
+        if job is None:
+            lost.add(job_id)
+            continue
+        status = job.get_status(refresh=False)
+        if status in WAITING:
+            continue
+        if status == JobStatus.STARTED and job.worker_name:
+            running[job_id] = job.worker_name
+            continue
+        # Started by nobody, or finished, failed, stopped or canceled, yet the database has no
+        # completion and no incident.
+        lost.add(job_id)
+    workers = sorted(set(running.values()))
+    alive: set[str] = set()
+    if workers:
+        with connection.pipeline(transaction=False) as pipe:
+            for worker in workers:
+                pipe.exists(ALIVE_KEY.format(worker))
+            alive = {w for w, n in zip(workers, pipe.execute(), strict=True) if n}
+    lost.update(job_id for job_id, worker in running.items() if worker not in alive)
+    return lost
 
 
 def _count_try(row: OutboxMessage) -> bool:

@@ -7,10 +7,13 @@ fork bought — a crashed job cannot take the worker down — matters less here,
 worker's step is found and re-run from the outbox (see reconcile.py). Run several worker
 processes to use several cores.
 
-Each worker also runs a small courier thread: it says the worker is alive (a key with a short
-expiry the reconciler checks), relays unsent outbox rows, reconciles lost steps, and moves
-retries whose backoff has passed back into their queues. Only one process relays, reconciles or
-promotes retries at a time (Redis locks), so many workers add no contention.
+Each worker also runs two small threads. The heartbeat says the worker is alive: a key with a
+short expiry (`HAMYAR_HEARTBEAT_TTL`, 3 s) refreshed every second, which the reconciler and the
+couriers check. It does nothing else, so a worker busy with a long step, a slow relay batch or
+a wait on the database is never taken for dead. The courier relays unsent outbox rows,
+reconciles lost steps, and moves retries whose backoff has passed back into their queues. Only
+one process relays, reconciles or promotes retries at a time (Redis locks), so many workers add
+no contention; a killed worker's locks are taken over as soon as its key lapses.
 
 That last duty is RQ's scheduler's, which `Worker.work(with_scheduler=True)` runs in a *forked*
 child. A fork inherits the worker's database connections: when the worker is killed, the child
@@ -39,7 +42,7 @@ from hamyar.core.application.setup import prepare_database
 from hamyar.core.engine.outbox import QUEUES
 from hamyar.core.storage.broker import get_redis
 from hamyar.workers.config import get_worker_settings
-from hamyar.workers.reconcile import ALIVE_KEY, reconcile
+from hamyar.workers.reconcile import ALIVE_KEY, Reconciler
 from hamyar.workers.relay import backlog, relay_pending
 from hamyar.workers.runtime import application
 
@@ -60,8 +63,39 @@ return 0
 a courier that took it over in between."""
 
 
+class Heartbeat(threading.Thread):
+    """Refresh the worker's alive key every `heartbeat_interval` seconds, and nothing else.
+
+    The key's expiry (`heartbeat_ttl`) is how long a silent worker is taken to be alive: kept
+    short so a killed worker's step is re-run, and its locks taken over, within seconds. A beat
+    that shared a thread with the relay or the reconciler would wait behind their slowest pass
+    (a large batch, a database lock), and a busy worker would look dead.
+    """
+
+    def __init__(self, connection: Redis, worker_name: str) -> None:
+        super().__init__(name=f"heartbeat-{worker_name}", daemon=True)
+        self.connection, self.worker_name = connection, worker_name
+        self.stopping = threading.Event()
+        self.settings = get_worker_settings()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.settings.heartbeat_interval):
+            try:
+                self.beat()
+            except RedisError as exc:  # Redis is away: beat again when it is back
+                log.warning("heartbeat: %s", exc)
+
+    def beat(self) -> None:
+        self.connection.set(ALIVE_KEY.format(self.worker_name), "1", ex=self.settings.heartbeat_ttl)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.ident is not None:  # started
+            self.join(timeout=5)
+
+
 class Courier(threading.Thread):
-    """Heartbeat, relay, retries and reconcile, beside the worker's job loop."""
+    """Relay, retries and reconcile, beside the worker's job loop; its heartbeat beside it."""
 
     retry_interval = 1.0
     """Seconds between looks for retries whose backoff has passed, as RQ's own scheduler."""
@@ -72,18 +106,23 @@ class Courier(threading.Thread):
         self.stopping = threading.Event()
         self.settings = get_worker_settings()
         self.queue_names = list(queue_names)
+        self.heartbeat = Heartbeat(connection, worker_name)
+        self.reconciler = Reconciler(connection)
         self.retries = RQScheduler(self.queue_names, connection=connection, name=self.name)
         self.release_if_held = connection.register_script(RELEASE_IF_HELD)
 
+    def start(self) -> None:
+        """Beat once, so the worker is alive before its first job, then start both threads."""
+        self.heartbeat.beat()
+        self.heartbeat.start()
+        super().start()
+
     def run(self) -> None:
-        last_beat = last_retries = last_reconcile = 0.0
+        last_retries = last_reconcile = 0.0
         while not self.stopping.is_set():
             busy = False
             try:
                 now = time.monotonic()
-                if now - last_beat >= self.settings.heartbeat_ttl / 3:
-                    self.beat()
-                    last_beat = now
                 busy = self.relay()
                 if now - last_retries >= self.retry_interval:
                     last_retries = now
@@ -105,7 +144,7 @@ class Courier(threading.Thread):
                 self.stopping.wait(self.settings.relay_interval)
 
     def beat(self) -> None:
-        self.connection.set(ALIVE_KEY.format(self.worker_name), "1", ex=self.settings.heartbeat_ttl)
+        self.heartbeat.beat()
 
     def relay(self) -> bool:
         """Relay one batch if no other process is relaying; True when there may be more."""
@@ -129,7 +168,7 @@ class Courier(threading.Thread):
         lock = self.connection.lock(RECONCILE_LOCK, timeout=60)
         if self.acquire(lock):
             try:
-                reconcile(self.connection)
+                self.reconciler.run_once()
             finally:
                 lock.release()
 
@@ -164,6 +203,7 @@ class Courier(threading.Thread):
         self.stopping.set()
         if self.ident is not None:  # started
             self.join(timeout=5)
+        self.heartbeat.stop()
         with contextlib.suppress(RedisError):
             self.retries.release_locks()
             self.connection.delete(ALIVE_KEY.format(self.worker_name))
@@ -182,7 +222,6 @@ class HamyarWorker(SimpleWorker):
     def bootstrap(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().bootstrap(*args, **kwargs)
         self.courier = Courier(self.connection, self.name, self.queue_names())
-        self.courier.beat()
         self.courier.start()
 
     def teardown(self) -> None:

@@ -22,7 +22,6 @@ from hamyar.core.application import commands
 from hamyar.core.storage.models import ApiToken, Case
 from hamyar.core.web.app import create_app
 from hamyar.core.web.dependencies import ActorDep, DbDep, UowDep
-from hamyar.workers.config import get_worker_settings
 from tests.faults.conftest import SERVICE, Faults, figures, run_concurrently
 from tests.web.conftest import World
 
@@ -121,9 +120,3 @@ def test_a_command_takes_the_lock_at_its_start_on_a_reading_session(engine: Engi
         assert not _write_lock_is_free(path)
         session.rollback()
     assert _write_lock_is_free(path)
-
-
-def test_a_writer_gives_up_on_the_lock_long_before_a_worker_would_look_dead() -> None:
-    from hamyar.core.storage.database import BUSY_TIMEOUT
-
-    assert get_worker_settings().heartbeat_ttl > BUSY_TIMEOUT * 2

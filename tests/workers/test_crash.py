@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -14,10 +17,26 @@ from sqlalchemy.engine import Engine
 
 from hamyar.core.storage.broker import get_redis
 from hamyar.workers.jobs import route_case
-from hamyar.workers.reconcile import reconcile
+from hamyar.workers.reconcile import ALIVE_KEY, reconcile
 from hamyar.workers.relay import job_id_for, relay_pending
-from hamyar.workers.worker import work_until_idle
-from tests.workers.world import open_test_case, snapshot, wait_for
+from hamyar.workers.worker import RELAY_LOCK, work_until_idle
+from tests.workers.world import ROOT, open_test_case, snapshot, wait_for
+
+DIE_IN_RELAY = """
+import os, signal, sys
+from hamyar.workers import worker
+
+relay_pending = worker.relay_pending
+
+def relay_then_die(*args, **kwargs):
+    if os.path.exists(sys.argv[1]):  # SIGKILL, right after the courier took the relay lock
+        os.kill(os.getpid(), signal.SIGKILL)
+    return relay_pending(*args, **kwargs)
+
+worker.relay_pending = relay_then_die
+worker.run_worker(name=sys.argv[2])
+"""
+"""A worker that kills itself inside its relay, lock held, once the file it is given exists."""
 
 
 def _job_state(connection: Redis, job_id: str) -> str:
@@ -76,9 +95,42 @@ def test_a_worker_killed_mid_job_loses_no_step_and_applies_none_twice(
     after = snapshot(engine, case_id)
     assert after["tasks"] == [("workertest.slow", "done")]
     assert after["actions"].count("handled") == 1
+    assert dict(_attempts(engine))[_handler_key(engine, case_id)] == 1  # re-sent once
     assert after["actions"].count("finish") == 1
     assert after["actions"].count("routed") == 1
     assert after["actions"].count("open_primary") == 1
+
+
+@pytest.mark.slow
+def test_a_worker_killed_holding_the_relay_lock_holds_no_new_case_back(
+    hamyar: dict[str, str], engine: Engine, start_worker, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    rescuer = start_worker()
+    trigger = tmp_path / "die"
+    with (tmp_path / "doomed.log").open("ab") as log:
+        doomed = subprocess.Popen(
+            [sys.executable, "-c", DIE_IN_RELAY, str(trigger), "doomed"],
+            env=hamyar,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    connection = get_redis()
+    wait_for(lambda: bool(connection.exists(ALIVE_KEY.format("doomed"))), 30, "the doomed worker")
+    trigger.touch()
+    doomed.wait(30)
+    assert connection.get(RELAY_LOCK) == b"courier-doomed"  # it died holding the lock
+
+    case_id = open_test_case(engine)
+    wait_for(
+        lambda: snapshot(engine, case_id)["state"] == "resolved",
+        30,
+        "the new case",
+        logs=rescuer.output,
+    )
+    # Taken over from the dead worker, not waited out until the lock expired.
+    assert f"freed {RELAY_LOCK} from dead worker doomed" in rescuer.output()
 
 
 def test_a_job_lost_from_redis_is_sent_again(hamyar: dict[str, str], engine: Engine) -> None:
