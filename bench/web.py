@@ -218,7 +218,7 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
     engine, services, versions = ctx["engine"], ctx["services"], ctx["versions"]
     sentences = ctx["sentences"]
     agencies = sorted({s.agency for s in services})
-    staff = {a: [f"{a}_{n}" for n in range(20)] for a in agencies}
+    staff = {a: [f"{a}_{n}" for n in range(200)] for a in agencies}
     staff["health"][0], staff["municipality"][0] = "health_cw", "muni_cw"
     rng = random.Random(start)
     now = utcnow()
@@ -256,7 +256,7 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
                     "created_by": "bench",
                     "created_at": now,
                     "updated_at": now,
-                    "due_at": now + timedelta(days=rng.randint(-10, 10)),
+                    "due_at": now + timedelta(minutes=rng.randint(-14_400, 14_400)),
                     "resolved_at": now if resolved else None,
                 }
             )
@@ -296,7 +296,7 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
                         "confidential": spec.confidential,
                         "created_at": now,
                         "updated_at": now,
-                        "due_at": now + timedelta(days=rng.randint(-10, 10)),
+                        "due_at": now + timedelta(minutes=rng.randint(-14_400, 14_400)),
                         "resolved_at": now if finished else None,
                     }
                 )

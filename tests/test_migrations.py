@@ -26,6 +26,7 @@ from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.storage.database import make_engine
 from hamyar.core.storage.migrations import (
+    EXPRESSION_INDEXES,
     current_heads,
     downgrade,
     include_object,
@@ -88,6 +89,21 @@ def test_upgrade_matches_the_models(empty_database: str) -> None:
         diff = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_upgrade_makes_the_expression_indexes(empty_database: str) -> None:
+    """Autogenerate cannot compare them (`EXPRESSION_INDEXES`): looked up by name instead."""
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    catalogue = (
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'task'"
+        if engine.dialect.name == "postgresql"
+        else "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'task'"
+    )
+    with engine.connect() as conn:
+        names = {row[0] for row in conn.execute(text(catalogue))}
+    engine.dispose()
+    assert set(EXPRESSION_INDEXES) <= names
 
 
 def test_upgrade_twice_is_harmless(empty_database: str) -> None:

@@ -28,8 +28,8 @@ from hamyar.core.text.input_limits import MAX_INT
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 LIST_DEFERRED = tuple(
-    defer(column)
-    for column in (Case.description, Case.data, Case.variables, Case.search_text, Case.reporter)
+    defer(getattr(Case, name))
+    for name in ("description", "data", "variables", "search_text", "reporter")
 )
 """A page of cases shows none of these; a page of 50 would otherwise read and decode a few
 hundred kilobytes of text and JSON it never shows (a caller that needs one loads it then)."""
@@ -132,7 +132,7 @@ TOO_BROAD = (
 )
 
 
-def _bounded_search(session: Session, statement: Select[tuple[Case]]) -> list[Case]:
+def _bounded_search(session: Session, statement: Select[Case]) -> list[Case]:
     """Run a search under `SEARCH_TIME_LIMIT_MS`, in a savepoint so a cancelled statement
     leaves the request's transaction usable; past the limit, a 422 that says what to do."""
     try:
@@ -159,7 +159,7 @@ def cases_query(
     *,
     cursor: str | None = None,
     now: datetime | None = None,
-) -> Select[tuple[Case]]:
+) -> Select[Case]:
     """The SELECT of the cases `actor` may see that match `filters` (below `cursor`), unordered."""
     query = select(Case).options(*LIST_DEFERRED).where(visible_cases(actor))
     if filters.state:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_
+from sqlalchemy import ColumnElement, and_, case, literal_column, or_
 from sqlmodel import Session, col
 
 from hamyar.core.cases.listing import decode_cursor as decode_id_cursor
@@ -29,13 +29,12 @@ from hamyar.core.cases.listing import resolve_neighbourhood
 from hamyar.core.cases.status import case_is_overdue, task_is_overdue
 from hamyar.core.exceptions import InvalidInput
 from hamyar.core.storage.models import Case, Task
+from hamyar.core.storage.models.case import CRISIS
 from hamyar.core.text.input_limits import MAX_INT
 
 URGENCY = "urgency"
 NEWEST = "newest"
 SORTS = (URGENCY, NEWEST)
-CRISIS = 2
-"""The priority whose work comes before all other work, late or not."""
 UNASSIGNED = "-"
 """The `assignee` filter's value for "nobody holds it"."""
 
@@ -73,7 +72,7 @@ def columns(kind: str, case_alias: Any = None) -> Columns:
         )
     assert case_alias is not None
     return Columns(
-        Task, col(Task.id), col(Task.due_at), case_alias.priority, case_alias, task_is_overdue
+        Task, col(Task.id), col(Task.due_at), col(Task.priority), case_alias, task_is_overdue
     )
 
 
@@ -105,9 +104,20 @@ def filter_condition(
     return found
 
 
-def order_by(cols: Columns, sort: str, now: datetime) -> list[Any]:
+def order_by(cols: Columns, sort: str, now: datetime, *, open_only: bool = False) -> list[Any]:
+    """The ORDER BY of `sort`. For open tasks only (`open_only`), "overdue first, then by due
+    time, none last" is simply "by due time, nulls last" (an open task is overdue exactly when
+    its due time has passed): the same order, in keys the partial index `ix_task_open_urgency`
+    holds, so PostgreSQL reads a page off the index instead of sorting every open task."""
     if sort == NEWEST:
         return [cols.id.desc()]
+    if open_only and cols.table is Task:
+        return [
+            _crisis_key(cols, literal=True),
+            cols.due.asc().nulls_last(),
+            cols.priority.desc(),
+            cols.id.asc(),
+        ]
     return [
         _crisis_key(cols),
         _late_key(cols, now),
@@ -118,7 +128,14 @@ def order_by(cols: Columns, sort: str, now: datetime) -> list[Any]:
     ]
 
 
-def _crisis_key(cols: Columns) -> Any:
+def _crisis_key(cols: Columns, *, literal: bool = False) -> Any:
+    """0 for crisis work, else 1. `literal` writes the numbers into the SQL, as the index
+    expression has them (a bound parameter would not match it)."""
+    if literal:
+        return case(
+            (cols.priority >= literal_column(str(CRISIS)), literal_column("0")),
+            else_=literal_column("1"),
+        )
     return case((cols.priority >= CRISIS, 0), else_=1)
 
 

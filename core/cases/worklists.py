@@ -55,6 +55,9 @@ class WorklistSpec:
     team: frozenset[str] = frozenset()
     """For a supervisor's team list: the agencies whose people it counts tasks per person of
     (`by_person`)."""
+    open_tasks: bool = False
+    """The condition selects open tasks only: urgency order is then read off the index of
+    open tasks (`worklist_order.order_by`), not sorted from every row."""
 
 
 def _open_tasks_of(agencies: frozenset[str]) -> ColumnElement[bool]:
@@ -100,6 +103,7 @@ def _ownership_lists(actor: Actor) -> list[WorklistSpec]:
             "task",
             lambda: _open_tasks_of(agencies) & (col(Task.assignee) == actor.username),
             implies_visible=True,
+            open_tasks=True,
         ),
         WorklistSpec(
             "unassigned",
@@ -108,6 +112,7 @@ def _ownership_lists(actor: Actor) -> list[WorklistSpec]:
             "task",
             lambda: _open_tasks_of(agencies) & col(Task.assignee).is_(None),
             implies_visible=True,
+            open_tasks=True,
         ),
     ]
     supervised = _supervised(actor)
@@ -120,6 +125,7 @@ def _ownership_lists(actor: Actor) -> list[WorklistSpec]:
                 "task",
                 lambda: _open_tasks_of(supervised),
                 implies_visible=True,
+                open_tasks=True,
                 team=supervised,
             )
         )
@@ -138,6 +144,7 @@ def _builtin(actor: Actor) -> list[WorklistSpec]:
                 "task",
                 lambda: _open_tasks_of(actor.agencies),
                 implies_visible=True,
+                open_tasks=True,
             )
         )
         lists.append(
@@ -148,6 +155,7 @@ def _builtin(actor: Actor) -> list[WorklistSpec]:
                 "task",
                 lambda: _open_tasks_of(actor.agencies) & task_is_overdue(utcnow()),
                 implies_visible=True,
+                open_tasks=True,
             )
         )
         lists.append(offered_referrals(actor.agencies))
@@ -177,6 +185,7 @@ def _builtin(actor: Actor) -> list[WorklistSpec]:
                 "All overdue tasks",
                 "task",
                 lambda: task_is_overdue(utcnow()),
+                open_tasks=True,
             )
         )
     return lists
@@ -308,10 +317,9 @@ def _query(
     else:
         owner: Any = aliased(Case)
         cols = order.columns("task", owner)
-        query = select(col(Task.id)) if select_ids else select(Task, owner.priority)
-        by_place = filters is not None and filters.neighbourhood not in (None, "")
-        if by_place or not select_ids:  # a plain count needs nothing of the case
-            query = query.join(owner, owner.id == Task.case_id)
+        query = select(col(Task.id)) if select_ids else select(Task, col(Task.priority))
+        if filters is not None and filters.neighbourhood not in (None, ""):
+            query = query.join(owner, owner.id == Task.case_id)  # the only filter on the case
     query = query.where(_where(spec, actor))
     if filters is not None:
         for condition in order.filter_condition(session, spec.kind, cols, filters, now):
@@ -342,7 +350,8 @@ def items(
     if position is not None:
         query = query.where(order.after(cols, position))
         sort = position.sort
-    found = session.execute(query.order_by(*order.order_by(cols, sort, now)).limit(limit + 1))
+    keys = order.order_by(cols, sort, now, open_only=spec.open_tasks)
+    found = session.execute(query.order_by(*keys).limit(limit + 1))
     pairs = [(row[0], int(row[1] or 0)) for row in found]
     more = len(pairs) > limit
     pairs = pairs[:limit]

@@ -251,6 +251,7 @@ def open_task(
         referred_by=referred_by,
         consent=consent,
         confidential=spec.confidential or case.confidential,
+        priority=case.priority,
         created_at=now,
         updated_at=now,
         due_at=due_at(session, registry, spec.code, now),

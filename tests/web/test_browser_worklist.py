@@ -63,6 +63,7 @@ def _task(
             workflow_id="hamyar.task",
             state="open",
             due_at=due,
+            priority=case.priority,
         )
         session.add(task)
         case.agency_code, case.due_at = AGENCY, due

@@ -32,7 +32,7 @@ def crowded(world: World) -> World:
         case = world.session.get(Case, world.cases[name])
         assert task is not None and case is not None
         task.due_at = dues[i % len(dues)]
-        case.priority = (i // 6) % 3
+        case.priority = task.priority = (i // 6) % 3  # a task copies its case's priority
         world.session.add_all([task, case])
     world.session.commit()
     return world

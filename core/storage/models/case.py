@@ -14,6 +14,9 @@ from sqlmodel import Field, SQLModel
 
 from hamyar.core.storage.models.types import JSONType, UTCDateTime, utcnow
 
+CRISIS = 2
+"""The priority whose work comes before all other work, late or not (`worklist_order`)."""
+
 
 class Case(SQLModel, table=True):
     __table_args__ = (
@@ -75,6 +78,16 @@ class Task(SQLModel, table=True):
         ),
         Index("ix_task_case_id", "case_id"),
         Index("ix_task_agency_case", "agency_code", "case_id"),  # lists filtered by agency
+        # an agency's open tasks in urgency order (`worklist_order`): crisis first, then by
+        # due time, so a worklist page is read off the index instead of sorting every open task
+        Index(
+            "ix_task_open_urgency",
+            "agency_code",
+            text(f"(CASE WHEN priority >= {CRISIS} THEN 0 ELSE 1 END)"),
+            "due_at",
+            postgresql_where=text("resolved_at IS NULL"),
+            sqlite_where=text("resolved_at IS NULL"),
+        ),
         Index("ix_task_due_at", "due_at"),
         Index("ix_task_workflow_version", "workflow_id", "workflow_version", "state"),
         # access: the tasks of a case held by the caller's agencies, with their state's map
@@ -102,6 +115,9 @@ class Task(SQLModel, table=True):
     """For referrals of confidential cases: the family's recorded consent."""
     assignee: str | None = Field(default=None, max_length=150)
     confidential: bool = False
+    priority: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    """Its case's priority, copied when the task is opened (a case's priority is fixed at
+    intake): worklists order by urgency from the task's own index, without the case."""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
