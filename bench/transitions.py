@@ -540,8 +540,9 @@ def measure(url: URL, args: argparse.Namespace) -> None:
         conn.execute(SPIFF_TABLES)
     server = scalar(url, "SHOW server_version")
     print(
-        f"Transitions on PostgreSQL {server}, {os.cpu_count()} CPUs, {args.tasks} tasks "
-        f"per process (start + complete, a commit each), pgbench/psycopg {args.seconds} s"
+        f"Transitions on PostgreSQL {server}, {os.cpu_count()} CPUs (load average "
+        f"{os.getloadavg()[0]:.1f}), {args.tasks} tasks per process (start + complete, a commit "
+        f"each), pgbench/psycopg {args.seconds} s"
     )
     for clients in [int(k) for k in args.clients.split(",")]:
         hamyar = engine_rate(app, url, clients, args.tasks)
@@ -587,7 +588,7 @@ def measure(url: URL, args: argparse.Namespace) -> None:
         )
     print(
         "\n  aims: Hamyar ÷ pgbench >= 0.7 with the same clients; "
-        "Hamyar ÷ Spiff >= 2 (per committed step)"
+        f"Hamyar ÷ Spiff >= 2 (per committed step); load average now {os.getloadavg()[0]:.1f}"
     )
     if args.profile:
         profile(app, args.tasks)
