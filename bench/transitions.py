@@ -131,7 +131,7 @@ def scalar(url: URL, sql: str) -> Any:
 
 def routed_tasks(app: Application, count: int) -> list[int]:
     """`count` new cases, routed: each has one open task of the bench agency."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from hamyar.core.routing.router import route_case
     from hamyar.core.storage.models import Case, Task
@@ -139,11 +139,11 @@ def routed_tasks(app: Application, count: int) -> list[int]:
     open_cases(app, count)
     with app.unit_of_work() as uow:
         session = uow.session
-        ids = list(session.exec(select(Case.id).where(Case.state == "new")))
+        ids = [i for i in session.exec(select(Case.id).where(Case.state == "new")) if i]
         for case_id in ids:
             route_case(session, case_id, app.registry, pm=app.pm)
-        tasks = session.exec(select(Task.id).where(Task.case_id.in_(ids)).order_by(Task.id))
-        return [task_id for task_id in tasks if task_id is not None]
+        query = select(Task.id).where(col(Task.case_id).in_(ids)).order_by(col(Task.id))
+        return [task_id for task_id in session.exec(query) if task_id is not None]
 
 
 # -- timing K processes ----------------------------------------------------------------------
