@@ -566,7 +566,6 @@ def measure(url: URL, args: argparse.Namespace) -> None:
             f"≈ {hamyar['round trips']:.1f} round trips with the pool's ping "
             f"({hamyar['pings']:.1f}), BEGIN and COMMIT ({hamyar['commits']:.1f})"
         )
-        base = ceiling if ceiling is not None else raw
         if ceiling is not None:
             print(
                 f"    pgbench UPDATE+INSERT    {ceiling:7.0f} tps   "
@@ -574,9 +573,10 @@ def measure(url: URL, args: argparse.Namespace) -> None:
             )
         else:
             print("    pgbench                  not found; the ratio below is to raw psycopg")
+        versus = f"   (psycopg ÷ pgbench {raw / ceiling:4.2f})" if ceiling is not None else ""
         print(
             f"    psycopg UPDATE+INSERT    {raw:7.0f} tps   Hamyar ÷ psycopg {calls / raw:5.2f}"
-            f"   (psycopg ÷ pgbench {raw / base:4.2f})"
+            + versus
         )
         print(
             f"    Spiff, kept in memory    {kept:7.0f} persisted steps/s   "
