@@ -72,9 +72,11 @@ def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> User | None:
     waits for SQLite's write lock. Concurrent requests with one token ask for one note, and a
     busy database skips it: it is informative, not something to fail a request over.
     """
-    row = tokens.find_token(session, raw)
-    user = tokens.token_user(session, row) if row is not None else None
-    if row is None or user is None or not tokens.needs_touch(row):
+    found = tokens.find_token_user(session, raw)
+    if found is None:
+        return None
+    row, user = found
+    if not tokens.needs_touch(row):
         return user
     assert row.id is not None
     if _claim_touch(row.id):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from sqlalchemy import null, union_all
 from sqlmodel import Session, col, select
 
 from hamyar.core.auth.actor import Actor
@@ -142,18 +143,19 @@ def groups_of(session: Session, user_id: int) -> list[UserGroup]:
 
 def actor_of(session: Session, user: User) -> Actor:
     """The user's roles (their own and their groups'), global and per agency, and their groups,
-    as the engine's Actor."""
-    own = session.execute(
-        select(col(RoleAssignment.role), col(RoleAssignment.agency_code)).where(
-            RoleAssignment.user_id == user.id
-        )
-    ).all()
-    via_groups = session.execute(
-        select(col(GroupRole.role), col(GroupRole.agency_code))
-        .join(GroupMember, col(GroupMember.group_id) == col(GroupRole.group_id))
+    as the engine's Actor — in one query, since every request asks it."""
+    own = select(
+        col(RoleAssignment.role), col(RoleAssignment.agency_code), null().label("group_name")
+    ).where(RoleAssignment.user_id == user.id)
+    via_groups = (
+        select(col(GroupRole.role), col(GroupRole.agency_code), col(UserGroup.name))
+        .select_from(GroupMember)
+        .join(UserGroup, col(UserGroup.id) == col(GroupMember.group_id))
+        .outerjoin(GroupRole, col(GroupRole.group_id) == col(GroupMember.group_id))
         .where(GroupMember.user_id == user.id)
-    ).all()
-    names = [g.name for g in groups_of(session, user.id)] if user.id is not None else []
+    )
+    rows = session.execute(union_all(own, via_groups)).all()
+    names = sorted({name for _, _, name in rows if name is not None})
     return Actor.from_assignments(
-        user.username, [(r, a) for r, a in [*own, *via_groups]], groups=names
+        user.username, [(r, a) for r, a, _ in rows if r is not None], groups=names
     )
