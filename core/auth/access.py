@@ -47,7 +47,7 @@ is judged in Python by `case_access`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -224,9 +224,55 @@ def may_read_comment(allowed: CaseAccess, action: str, task: Task | None = None)
     return allowed.content or routing
 
 
-def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involvement]:
-    """case id → its tasks and the grants of their states and of its own (two or three
-    queries for a page, whatever its length)."""
+def page_access(session: Session, actor: Actor, cases: Sequence[Case]) -> dict[int, CaseAccess]:
+    """case id → the actor's access, for a page of cases: one query for their tasks (their
+    grants come from the process's cache), and each distinct shape of case — workflow,
+    version, state, agency, confidentiality, recorder, tasks — judged once, since a page of
+    fifty holds a handful of them."""
+    involvement = task_agencies(
+        session,
+        [c.id for c in cases if c.id is not None],
+        versions={(c.workflow_id, c.workflow_version) for c in cases},
+    )
+    judged: dict[tuple[object, ...], CaseAccess] = {}
+    found: dict[int, CaseAccess] = {}
+    for case in cases:
+        assert case.id is not None
+        held = involvement[case.id]
+        mine = bool(actor.username)
+        shape = (  # all that `case_access` reads of the case and its tasks
+            case.workflow_id,
+            case.workflow_version,
+            case.state,
+            case.agency_code,
+            case.confidential,
+            mine and case.created_by == actor.username,
+            tuple(
+                (
+                    t.agency,
+                    t.workflow_id,
+                    t.workflow_version,
+                    t.state,
+                    mine and t.assignee == actor.username,
+                )
+                for t in held.tasks
+            ),
+        )
+        if shape not in judged:
+            judged[shape] = case_access(actor, case, held)
+        found[case.id] = judged[shape]
+    return found
+
+
+def task_agencies(
+    session: Session,
+    case_ids: Iterable[int],
+    *,
+    versions: Iterable[tuple[str, int | None]] | None = None,
+) -> dict[int, Involvement]:
+    """case id → its tasks and the grants of their states and of its own (one to three
+    queries for a page, whatever its length; `versions`, the cases' own workflow versions when
+    the caller has the cases, saves one)."""
     ids = list(case_ids)
     held: dict[int, list[HeldTask]] = {i: [] for i in ids}
     workflows: set[tuple[str, int | None]] = set()
@@ -244,11 +290,15 @@ def task_agencies(session: Session, case_ids: Iterable[int]) -> dict[int, Involv
             held[case_id].append(HeldTask(agency, workflow_id, state, assignee, version))
             workflows.add((workflow_id, version))
         workflows.update(
-            (workflow_id, version)
-            for workflow_id, version in session.execute(
-                select(col(Case.workflow_id), col(Case.workflow_version))
-                .where(col(Case.id).in_(ids))
-                .distinct()
+            versions
+            if versions is not None
+            else (
+                (workflow_id, version)
+                for workflow_id, version in session.execute(
+                    select(col(Case.workflow_id), col(Case.workflow_version))
+                    .where(col(Case.id).in_(ids))
+                    .distinct()
+                )
             )
         )
     grants = load_grants(session, workflows)

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import col, select
 
 from hamyar.core.application import commands, idempotency
-from hamyar.core.auth.access import case_access, get_case, may_write, task_agencies
+from hamyar.core.auth.access import get_case, may_write, page_access
 from hamyar.core.cases.listing import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -75,12 +75,9 @@ class CaseController(Controller):
             overdue=overdue,
         )
         page = list_cases(db, actor, filters, limit=limit, cursor=cursor)
-        agencies = task_agencies(db, [c.id for c in page.items if c.id is not None])
+        allowed = page_access(db, actor, page.items)
         now = utcnow()
-        items = [
-            case_summary(c, case_access(actor, c, agencies[c.id]), now)  # type: ignore[index]
-            for c in page.items
-        ]
+        items = [case_summary(c, allowed[c.id], now) for c in page.items]  # type: ignore[index]
         return {"items": items, "next_cursor": page.next_cursor}
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)

@@ -52,8 +52,7 @@ def case_rows(
     """One row per case; with `tasks` (case id → task), a row shows that task's agency, state
     and deadline instead of the case's (a task worklist)."""
     tasks = tasks or {}
-    ids = [c.id for c in cases if c.id is not None]
-    agencies_of = access.task_agencies(db, ids)
+    allowed_of = access.page_access(db, actor, cases)
     agencies = {a.code: a for a in db.exec(select(Agency)).all()}
     place_ids = {c.neighbourhood_id for c in cases if c.neighbourhood_id}
     places = (
@@ -70,7 +69,7 @@ def case_rows(
     rows = []
     for case in cases:
         assert case.id is not None
-        allowed = access.case_access(actor, case, agencies_of.get(case.id, set()))
+        allowed = allowed_of[case.id]
         subject: Case | Task = tasks.get(case.id, case)
         definition = workflow_versions.definition_or_none(db, registry, subject)
         state = (definition.states.get(subject.state) if definition else None) or State(
