@@ -8,10 +8,10 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlmodel import select
 
-from hamyar.core.auth.access import case_access, task_agencies
+from hamyar.core.auth.access import page_access
 from hamyar.core.cases import ownership as O
 from hamyar.core.cases import worklists as W
-from hamyar.core.cases.listing import DEFAULT_LIMIT, MAX_LIMIT
+from hamyar.core.cases.listing import DEFAULT_LIMIT, LIST_DEFERRED, MAX_LIMIT
 from hamyar.core.cases.worklist_order import URGENCY
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.web.api.schemas import WorklistCount, WorklistPage, ok
@@ -74,17 +74,22 @@ class WorklistController(Controller):
         )
         now = utcnow()
         if spec.kind == "case":
-            agencies = task_agencies(db, [c.id for c in rows])
-            items = [case_summary(c, case_access(actor, c, agencies[c.id]), now) for c in rows]
+            allowed = page_access(db, actor, rows)
+            items = [case_summary(c, allowed[c.id], now) for c in rows]
         else:
             case_ids = sorted({t.case_id for t in rows})
-            cases = {c.id: c for c in db.exec(select(Case).where(Case.id.in_(case_ids)))}  # type: ignore[union-attr]
-            agencies = task_agencies(db, case_ids)
+            cases = {
+                c.id: c
+                for c in db.exec(
+                    select(Case).options(*LIST_DEFERRED).where(Case.id.in_(case_ids))  # type: ignore[union-attr]
+                )
+            }
+            allowed = page_access(db, actor, list(cases.values()))
             items = []
             for task in rows:
                 assert isinstance(task, Task)
                 case = cases[task.case_id]
-                access = case_access(actor, case, agencies[case.id])  # type: ignore[index]
+                access = allowed[task.case_id]
                 view = task_view(task, access, now)
                 view["case"] = case_summary(case, access, now)
                 view["may"] = {
