@@ -193,7 +193,8 @@ def search_words(sentences: list[str]) -> dict[str, str]:
 
     def near(target: float) -> str:
         return min(
-            (w for w in share if len(query_terms(w)) == 1), key=lambda w: abs(share[w] - target)
+            (w for w in sorted(share) if len(query_terms(w)) == 1),
+            key=lambda w: abs(share[w] - target),
         )
 
     # A case holds two sentences (title, description): about twice a sentence's share. The
@@ -396,7 +397,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--only", default="", help="comma-separated endpoint names to load")
+    parser.add_argument(
+        "--only", default="", help="endpoint names to load, separated by semicolons"
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -432,7 +435,7 @@ def main() -> None:
             try:
                 results[size] = {}
                 chosen = endpoints(size, words)
-                only = {n.strip() for n in args.only.split(",") if n.strip()}
+                only = {n.strip() for n in args.only.split(";") if n.strip()}
                 names = [n for n in chosen if not only or n in only or n == "ping (trivial)"]
                 for name in names:
                     path, user = chosen[name]
