@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pluggy
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -33,7 +34,7 @@ from hamyar.core.storage.migrations import (
     plugin_migration_folders,
     upgrade,
 )
-from hamyar.core.storage.models import County, Task
+from hamyar.core.storage.models import County, Task, utcnow
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.plugins.library.models import (
     Partner,
@@ -267,3 +268,65 @@ def test_a_downgrade_must_name_a_known_branch(empty_database: str, target: str, 
     with pytest.raises(HamyarError, match=says):
         downgrade(empty_database, target)
     assert _tables(empty_database) >= LIBRARY_TABLES
+
+
+def _row(table: sa.Table, **given: object) -> dict[str, object]:
+    """`given`, and a plain value for every other column the table requires."""
+    filler: dict[type, object] = {int: 0, str: "x", bool: False, dict: {}}
+    row = dict(given)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.primary_key:
+            continue
+        if column.server_default is not None:
+            continue
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            kind = dict
+        row[column.name] = utcnow() if kind is datetime else filler.get(kind, "{}")
+    return row
+
+
+def test_tasks_of_a_crisis_case_get_its_priority_on_upgrade(empty_database: str) -> None:
+    """0017 copies each case's priority onto its tasks, which worklists now order by."""
+    upgrade(empty_database, "core@0016_task_agency_case")
+    engine = make_engine(empty_database)
+    meta = sa.MetaData()
+    meta.reflect(engine, only=["agency", "service", "case", "task"])
+    agency, service, case, task = (meta.tables[n] for n in ("agency", "service", "case", "task"))
+    with engine.begin() as conn:
+        conn.execute(agency.insert().values(_row(agency, code="city")))
+        conn.execute(service.insert().values(_row(service, code="city.flood", agency_code="city")))
+        for case_id, priority in ((1, 2), (2, 0)):
+            conn.execute(
+                case.insert().values(
+                    _row(
+                        case,
+                        id=case_id,
+                        tracking_code=f"000000000{case_id}",
+                        service_code="city.flood",
+                        priority=priority,
+                        data={},
+                        variables={},
+                    )
+                )
+            )
+            conn.execute(
+                task.insert().values(
+                    _row(
+                        task,
+                        id=case_id,
+                        case_id=case_id,
+                        agency_code="city",
+                        service_code="city.flood",
+                        variables={},
+                    )
+                )
+            )
+    engine.dispose()
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        found = dict(conn.execute(text("SELECT id, priority FROM task ORDER BY id")).all())
+    engine.dispose()
+    assert found == {1: 2, 2: 0}
