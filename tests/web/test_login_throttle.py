@@ -57,7 +57,11 @@ def test_the_right_password_works_after_the_delay(client: Client, world: World) 
     waiting = _token(client, "coordinator", PASSWORD)
     assert waiting.status_code == 429
     retry_after = int(waiting.headers["retry-after"])
-    assert 1 <= retry_after <= 2 and "wait" in waiting.json()["detail"]
+    # The delay follows the failures counted: on a loaded machine one of the five guesses may
+    # arrive after the first delay ran out and count too (a 4 s delay instead of 2 s).
+    counted = statuses.count(401)
+    longest = backoff(counted, FREE_FAILURES_PER_USER, MAX_DELAY_PER_USER).total_seconds()
+    assert 1 <= retry_after <= longest and "wait" in waiting.json()["detail"]
     time.sleep(retry_after + 0.2)
     assert _token(client, "coordinator", PASSWORD).status_code == 201
     # A success clears the count: the next typo is free again.
