@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth import sessions, tokens
+from hamyar.core.auth.caller_cache import BOOKKEEPING
 from hamyar.core.auth.logins import check_password
 from hamyar.core.exceptions import NotAuthenticated
 from hamyar.core.storage.background import background
@@ -63,9 +64,9 @@ def revoke_token(uow: UnitOfWork, raw: str) -> None:
         uow.session.add(row)
 
 
-def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> User | None:
-    """The active user of a valid token (read in `session`), noting in `uow` when it was last
-    used, every few minutes.
+def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> tuple[User, datetime] | None:
+    """The active user of a valid token (read in `session`) and when the token expires, noting
+    in `uow` when it was last used, every few minutes.
 
     The note is a write, and the request asking is usually a read: it is left to the
     background thread (`hamyar.core.storage.background`), so finding out who calls never
@@ -77,11 +78,11 @@ def user_for_token(session: Session, uow: UnitOfWork, raw: str) -> User | None:
         return None
     row, user = found
     if not tokens.needs_touch(row):
-        return user
+        return user, row.expires_at
     assert row.id is not None
     if _claim_touch(row.id):
         background().submit(lambda: _touch(uow, row.id))  # type: ignore[arg-type]
-    return user
+    return user, row.expires_at
 
 
 _touching: dict[int, float] = {}
@@ -104,7 +105,8 @@ def _touch(uow: UnitOfWork, token_id: int) -> None:
     try:
         with uow:
             uow.session.execute(
-                update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow())
+                update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow()),
+                execution_options={BOOKKEEPING: True},
             )
     except OperationalError:
         with _touching_lock:

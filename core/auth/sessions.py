@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -36,15 +36,16 @@ def new_session(session: Session, user: User) -> str:
     return key
 
 
-def session_user(session: Session, user_id: int, key: str) -> User | None:
-    """The active user of an open, unexpired session with this key, or None (read only)."""
+def session_user(session: Session, user_id: int, key: str) -> tuple[User, datetime] | None:
+    """The active user of an open, unexpired session with this key, and when the session
+    expires; or None (read only)."""
     row = session.exec(
         select(UiSession).where(UiSession.key_hash == _digest(key), UiSession.user_id == user_id)
     ).first()
     if row is None or row.ended_at is not None or row.expires_at <= utcnow():
         return None
     user = session.get(User, user_id)
-    return user if user is not None and user.active else None
+    return (user, row.expires_at) if user is not None and user.active else None
 
 
 def end_session(session: Session, key: str) -> None:

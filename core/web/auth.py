@@ -27,6 +27,7 @@ from hamyar.core.application.accounts import user_for_token
 from hamyar.core.application.context import Application
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth.actor import Actor
+from hamyar.core.auth.caller_cache import callers
 from hamyar.core.auth.groups import actor_of
 from hamyar.core.auth.sessions import SESSION_TTL, session_user
 from hamyar.core.exceptions import NotAuthenticated
@@ -74,7 +75,8 @@ def logout(request: Request[Any, Any, Any], uow: UnitOfWork) -> None:
     request.clear_session()
 
 
-def _session_user(session: Session, connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+def _session_key(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[int, str] | None:
+    """The user id and server-side session key the request's cookie names, if any."""
     if "session" not in connection.scope:
         return None
     data = connection.scope["session"]
@@ -83,7 +85,7 @@ def _session_user(session: Session, connection: ASGIConnection[Any, Any, Any, An
     uid, key = data.get("uid"), data.get("sid")
     if not isinstance(uid, int) or not isinstance(key, str):
         return None  # a cookie from before server-side sessions: sign in again
-    return session_user(session, uid, key)
+    return uid, key
 
 
 def _session_secret(secret_key: str) -> bytes:
@@ -139,7 +141,8 @@ def session_config(secret_key: str) -> CookieBackendConfig:
 
 
 def resolve_actor(app: Application, connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
-    """The actor behind a request, or None; cached on the request's state.
+    """The actor behind a request, or None; cached on the request's state, and for a few
+    seconds in the process (`hamyar.core.auth.caller_cache`).
 
     Read in a session of its own that never takes SQLite's write lock, so finding out who is
     calling never holds back (or waits for) a writer; a token's last-use note is a short unit
@@ -149,14 +152,30 @@ def resolve_actor(app: Application, connection: ASGIConnection[Any, Any, Any, An
     if "hamyar_actor" in state:
         return state["hamyar_actor"]
     token = bearer_token(connection)
-    with app.read_session() as session:
-        if token is not None:
-            user = user_for_token(session, app.unit_of_work(), token) if token else None
-        else:
-            user = _session_user(session, connection)
-        actor = actor_for(session, user) if user is not None else None
+    cookie = _session_key(connection) if token is None else None
+    key: tuple[str, ...] | None = None
+    if token:
+        key = (app.settings.database_url, "token", _digest(token))
+    elif cookie is not None:
+        key = (app.settings.database_url, "session", str(cookie[0]), _digest(cookie[1]))
+    actor = callers.get(key) if key is not None else None
+    if actor is None and key is not None:
+        generation = callers.generation()
+        with app.read_session() as session:
+            if token:
+                found = user_for_token(session, app.unit_of_work(), token)
+            else:
+                assert cookie is not None
+                found = session_user(session, *cookie)
+            if found is not None:
+                actor = actor_for(session, found[0])
+                callers.put(key, actor, generation, valid_until=found[1])
     state["hamyar_actor"] = actor
     return actor
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def current_actor(
