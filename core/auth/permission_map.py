@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from hamyar.core.auth.actor import Actor
+from hamyar.core.storage.fixed_sql import Fixed
 from hamyar.core.storage.models import Case, StatePermission, Task
 from hamyar.core.storage.models.permission import ACQUIRED
 from hamyar.core.storage.permission_rows import Grant, Key
@@ -158,7 +159,10 @@ def _holds_sql(
             )
             .correlate_except(task)
         )
-    return or_(false(), *conditions)
+    return Fixed(
+        or_(false(), *conditions),
+        key=("holds", permission, roles_everywhere, username, staff, groups),
+    )
 
 
 def task_grants_sql(actor: Actor, permission: str) -> ColumnElement[bool]:
@@ -188,7 +192,7 @@ def _task_grants_sql(permission: str, groups: Groups) -> ColumnElement[bool]:
                 .correlate_except(sp),
             )
         )
-    return or_(false(), *conditions)
+    return Fixed(or_(false(), *conditions), key=("task_grants", permission, groups))
 
 
 # -- Python --------------------------------------------------------------------------------------
