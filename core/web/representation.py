@@ -15,8 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from hamyar.core.auth.access import CaseAccess, may_read_comment, may_read_reason
+from hamyar.core.cases.listing import SummaryRow
 from hamyar.core.cases.status import is_overdue
 from hamyar.core.storage.models import Case, HistoryEntry, Task
+from hamyar.core.web.api.schemas import CaseSummary
 from hamyar.core.workflow import Transition
 
 
@@ -41,6 +43,30 @@ def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any
         "overdue": is_overdue(case.due_at, case.resolved_at, now, case.state),
         "redacted": not access.content,
     }
+
+
+def summary_of(row: SummaryRow, now: datetime) -> CaseSummary:
+    """`case_summary` of a row of `list_summaries`, as the struct msgspec encodes directly."""
+    return CaseSummary(
+        id=row.id,
+        tracking_code=row.tracking_code,
+        service=row.service_code,
+        agency=row.agency_code,
+        neighbourhood_id=row.neighbourhood_id,
+        title=row.title if row.content else None,
+        state=row.state,
+        version=row.version,
+        priority=row.priority,
+        confidential=row.confidential,
+        channel=row.channel,
+        category=row.category,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        due_at=row.due_at,
+        resolved_at=row.resolved_at,
+        overdue=is_overdue(row.due_at, row.resolved_at, now, row.state),
+        redacted=not row.content,
+    )
 
 
 def case_detail(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:

@@ -104,6 +104,26 @@ def test_lists_hold_only_what_the_caller_may_see(
 
 
 @pytest.mark.parametrize(
+    "user",
+    [
+        "coordinator",
+        "auditor",
+        "health.caseworker",
+        "welfare.supervisor",
+        "municipality.caseworker",
+    ],
+)
+def test_a_list_hides_what_the_case_itself_hides(client: Client, world: World, user: str) -> None:
+    """A list decides in its query what `case_access` decides for one case: the same cases
+    are shown redacted in both."""
+    headers = world.headers(user)
+    for item in client.get("/api/cases", headers=headers).json()["items"]:
+        case = client.get(f"/api/cases/{item['id']}", headers=headers).json()
+        assert item["redacted"] is case["redacted"], (user, item["id"])
+        assert item["title"] == case["title"]
+
+
+@pytest.mark.parametrize(
     ("user", "finds_it"),
     [
         ("health.caseworker", True),

@@ -11,12 +11,12 @@ from litestar.status_codes import HTTP_201_CREATED
 from sqlmodel import col, select
 
 from hamyar.core.application import commands, idempotency
-from hamyar.core.auth.access import get_case, may_write, page_access
+from hamyar.core.auth.access import get_case, may_write
 from hamyar.core.cases.listing import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     CaseFilters,
-    list_cases,
+    list_summaries,
 )
 from hamyar.core.engine.transition import available_transitions
 from hamyar.core.storage.models import HistoryEntry, Task, utcnow
@@ -27,8 +27,8 @@ from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep, UowDep
 from hamyar.core.web.limits import Id, IdOrCode, Line, Text
 from hamyar.core.web.representation import (
     case_detail,
-    case_summary,
     history_view,
+    summary_of,
     task_view,
     transition_view,
 )
@@ -74,11 +74,12 @@ class CaseController(Controller):
             q=q,
             overdue=overdue,
         )
-        page = list_cases(db, actor, filters, limit=limit, cursor=cursor)
-        allowed = page_access(db, actor, page.items)
+        page = list_summaries(db, actor, filters, limit=limit, cursor=cursor)
         now = utcnow()
-        items = [case_summary(c, allowed[c.id], now) for c in page.items]  # type: ignore[index]
-        return {"items": items, "next_cursor": page.next_cursor}
+        return {
+            "items": [summary_of(row, now) for row in page.items],
+            "next_cursor": page.next_cursor,
+        }
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
     def create(

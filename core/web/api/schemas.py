@@ -1,7 +1,9 @@
 """What the main resources look like in answers, for the OpenAPI document (and its clients).
 
-The handlers build plain dicts (`hamyar.core.web.representation`); these structs describe them
-so the schema says more than "an object", and schemathesis holds every answer to it. A field a
+The handlers build plain dicts or these structs (`hamyar.core.web.representation`); the structs
+describe the answers so the schema says more than "an object", and schemathesis holds every
+answer to it. A list builds `CaseSummary` structs straight from its query's rows: msgspec
+encodes them without a dict per case. A field a
 caller may not read is null (`redacted` says so). Extra fields may appear: new ones are added.
 """
 
@@ -44,7 +46,10 @@ class CaseSummary(msgspec.Struct):
     title: str | None
     state: str
     version: int
+    priority: int
     confidential: bool
+    channel: str
+    category: str | None
     created_at: datetime
     updated_at: datetime
     due_at: datetime | None
