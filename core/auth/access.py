@@ -264,6 +264,29 @@ def page_access(session: Session, actor: Actor, cases: Sequence[Case]) -> dict[i
     return found
 
 
+def listed_access(actor: Actor, content: bool) -> CaseAccess:
+    """The access to a listed case whose content the list's query decided
+    (`readable_cases(actor)` as a column): all that a case summary and a task's reason need,
+    except the reason of an offered referral on a case whose content is hidden — its
+    `offered_to` is left empty, and a list that shows such a referral asks `page_access`
+    (`needs_page_access`)."""
+    if R.SYSTEM in actor.global_roles:
+        return CaseAccess(True, True, True, agency_staff=True, system=True)
+    return CaseAccess(
+        visible=True,
+        content=content,
+        reporter=False,
+        agencies=frozenset(actor.agencies),
+        routes=sees_everything(actor),
+    )
+
+
+def needs_page_access(task: Task, content: bool) -> bool:
+    """Whether `listed_access` cannot judge the task's reason: an offered referral's reason is
+    read by its recipient, who may not read the case."""
+    return not content and task.kind == REFERRAL and not task.confidential
+
+
 def task_agencies(
     session: Session,
     case_ids: Iterable[int],

@@ -6,18 +6,24 @@ from typing import Annotated, Any
 
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
-from sqlmodel import select
+from sqlmodel import col, select
 
-from hamyar.core.auth.access import page_access
+from hamyar.core.auth.access import listed_access, needs_page_access, page_access, readable_cases
 from hamyar.core.cases import ownership as O
 from hamyar.core.cases import worklists as W
-from hamyar.core.cases.listing import DEFAULT_LIMIT, LIST_DEFERRED, MAX_LIMIT
+from hamyar.core.cases.listing import (
+    DEFAULT_LIMIT,
+    LIST_DEFERRED,
+    MAX_LIMIT,
+    SUMMARY_COLUMNS,
+    SummaryRow,
+)
 from hamyar.core.cases.worklist_order import URGENCY
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.web.api.schemas import WorklistCount, WorklistPage, ok
 from hamyar.core.web.dependencies import ActorDep, DbDep, PluginsDep
 from hamyar.core.web.limits import Line
-from hamyar.core.web.representation import case_summary, task_view
+from hamyar.core.web.representation import summary_of, task_view
 
 
 class WorklistController(Controller):
@@ -73,25 +79,21 @@ class WorklistController(Controller):
             db, spec, actor, limit=limit, cursor=cursor, sort=sort, filters=filters
         )
         now = utcnow()
+        summaries = _summaries(
+            db, actor, [r.id if spec.kind == "case" else r.case_id for r in rows]
+        )
         if spec.kind == "case":
-            allowed = page_access(db, actor, rows)
-            items = [case_summary(c, allowed[c.id], now) for c in rows]
+            items: list[Any] = [summary_of(summaries[c.id], now) for c in rows]
         else:
-            case_ids = sorted({t.case_id for t in rows})
-            cases = {
-                c.id: c
-                for c in db.exec(
-                    select(Case).options(*LIST_DEFERRED).where(Case.id.in_(case_ids))  # type: ignore[union-attr]
-                )
-            }
-            allowed = page_access(db, actor, list(cases.values()))
+            hidden = [t.case_id for t in rows if needs_page_access(t, summaries[t.case_id].content)]
+            full = page_access(db, actor, _cases(db, hidden)) if hidden else {}
             items = []
             for task in rows:
                 assert isinstance(task, Task)
-                case = cases[task.case_id]
-                access = allowed[task.case_id]
+                row = summaries[task.case_id]
+                access = full.get(task.case_id) or listed_access(actor, row.content)
                 view = task_view(task, access, now)
-                view["case"] = case_summary(case, access, now)
+                view["case"] = summary_of(row, now)
                 view["may"] = {
                     "claim": O.may_claim(actor, task),
                     "unclaim": O.may_unclaim(actor, task),
@@ -114,6 +116,25 @@ class WorklistController(Controller):
                 for p in W.by_person(db, spec)
             ]
         return body
+
+
+def _summaries(db: DbDep, actor: ActorDep, case_ids: list[int]) -> dict[int, SummaryRow]:
+    """case id → its summary columns and whether the caller reads its content: one query for
+    the page, access decided in it (the worklist's own query already kept only visible items)."""
+    if not case_ids:
+        return {}
+    found = db.execute(
+        select(*SUMMARY_COLUMNS, readable_cases(actor).label("content")).where(
+            col(Case.id).in_(sorted(set(case_ids)))
+        )
+    )
+    return {row.id: row for row in found}  # type: ignore[misc]
+
+
+def _cases(db: DbDep, case_ids: list[int]) -> list[Case]:
+    return list(
+        db.exec(select(Case).options(*LIST_DEFERRED).where(col(Case.id).in_(sorted(set(case_ids)))))
+    )
 
 
 def _count(
