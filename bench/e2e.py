@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from serving import free_port, serve
 from throughput import (
-    ROOT,
     Workers,
     choose_backends,
     configure,
@@ -48,43 +48,6 @@ request = function()
   return wrk.format(nil, nil, nil, body)
 end
 """
-
-
-def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    import httpx
-
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "hamyar.core.web.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=str(ROOT),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-            return proc
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                message = proc.stderr.read().decode() if proc.stderr else "server died"
-                raise SystemExit(message) from None
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start")
 
 
 def _token() -> str:
@@ -130,12 +93,8 @@ def _waiting() -> int:
 
 
 def run(env: dict[str, str], workers: int, seconds: float, connections: int) -> dict[str, float]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = _serve(env, port)
+    port = free_port()
+    server = serve("hamyar.core.web.app:create_app", env, port, "/health")
     pool = Workers(env, workers)
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:

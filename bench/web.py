@@ -29,9 +29,7 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -318,12 +316,6 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
 
@@ -350,46 +342,15 @@ def load(url: str, token: str | None, seconds: float, concurrency: int) -> dict[
 
 
 def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    from serving import serve
+
     env = {
         **os.environ,
         "HAMYAR_DATABASE_URL": url,
         "HAMYAR_SECRET_KEY": "bench-secret",
         "PYTHONPATH": str(ROOT),
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.web:bench_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=str(ROOT),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    import httpx
-
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/bench/ping", timeout=2)
-            return proc
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                message = proc.stderr.read().decode() if proc.stderr else "server died"
-                raise SystemExit(message) from None
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start")
+    return serve("bench.web:bench_app", env, port, "/bench/ping", timeout=600)
 
 
 def main() -> None:
@@ -409,6 +370,8 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk)")
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    from serving import free_port
+
     with tempfile.TemporaryDirectory(prefix="hamyar-bench-") as tmp:
         url = os.environ.get("HAMYAR_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
         os.environ["HAMYAR_DATABASE_URL"] = url
@@ -430,7 +393,7 @@ def main() -> None:
             seeded = size
             took = time.perf_counter() - t0
             print(f"seeded {size:,} cases ({ctx['task_id']:,} tasks) in {took:.0f} s")
-            port = _free_port()
+            port = free_port()
             proc = _serve(url, port)
             try:
                 results[size] = {}
