@@ -332,7 +332,10 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAc
     """The case and the actor's access to it; NotFound when it does not exist *for them*."""
     case = session.get(Case, case_id) if is_id(case_id) else None
     if case is not None:
-        access = case_access(actor, case, task_agencies(session, [case_id])[case_id])
+        versions = {(case.workflow_id, case.workflow_version)}
+        access = case_access(
+            actor, case, task_agencies(session, [case_id], versions=versions)[case_id]
+        )
         if access.visible:
             return case, access
     raise NotFound(f"no case {case_id}")
