@@ -180,6 +180,19 @@ def list_summaries(
     return _page(session, query, filters, limit, scalars=False)
 
 
+def summaries_of(session: Session, actor: Actor, case_ids: list[int]) -> dict[int, SummaryRow]:
+    """case id → the summary row of each of `case_ids`, for a page of items whose query already
+    kept only what the caller may see (a worklist's tasks): one query, access decided in it."""
+    if not case_ids:
+        return {}
+    found = session.execute(
+        select(*SUMMARY_COLUMNS, readable_cases(actor).label("content")).where(
+            col(Case.id).in_(sorted(set(case_ids)))
+        )
+    )
+    return {row.id: row for row in found}
+
+
 def _page(
     session: Session, query: Select[Any], filters: CaseFilters, limit: int, *, scalars: bool
 ) -> Page[Any]:

@@ -33,14 +33,14 @@ class Fixed(ColumnElement[bool]):
 
     def __init__(self, condition: ColumnElement[bool], key: Hashable) -> None:
         self.condition = condition
-        self.key = key
+        self.fixed_key = key
 
     def _gen_cache_key(self, anon_map: Any, bindparams: list[Any]) -> tuple[Any, ...]:
-        return (self.__class__, self.key)
+        return (self.__class__, self.fixed_key)
 
     @property
     def _from_objects(self) -> list[Any]:
-        return self.condition._from_objects  # type: ignore[no-any-return]
+        return self.condition._from_objects
 
 
 @compiles(Fixed)

@@ -8,16 +8,10 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlmodel import col, select
 
-from hamyar.core.auth.access import listed_access, needs_page_access, page_access, readable_cases
+from hamyar.core.auth.access import listed_access, needs_page_access, page_access
 from hamyar.core.cases import ownership as O
 from hamyar.core.cases import worklists as W
-from hamyar.core.cases.listing import (
-    DEFAULT_LIMIT,
-    LIST_DEFERRED,
-    MAX_LIMIT,
-    SUMMARY_COLUMNS,
-    SummaryRow,
-)
+from hamyar.core.cases.listing import DEFAULT_LIMIT, LIST_DEFERRED, MAX_LIMIT, summaries_of
 from hamyar.core.cases.worklist_order import URGENCY
 from hamyar.core.storage.models import Case, Task, utcnow
 from hamyar.core.web.api.schemas import WorklistCount, WorklistPage, ok
@@ -79,7 +73,7 @@ class WorklistController(Controller):
             db, spec, actor, limit=limit, cursor=cursor, sort=sort, filters=filters
         )
         now = utcnow()
-        summaries = _summaries(
+        summaries = summaries_of(
             db, actor, [r.id if spec.kind == "case" else r.case_id for r in rows]
         )
         if spec.kind == "case":
@@ -116,19 +110,6 @@ class WorklistController(Controller):
                 for p in W.by_person(db, spec)
             ]
         return body
-
-
-def _summaries(db: DbDep, actor: ActorDep, case_ids: list[int]) -> dict[int, SummaryRow]:
-    """case id → its summary columns and whether the caller reads its content: one query for
-    the page, access decided in it (the worklist's own query already kept only visible items)."""
-    if not case_ids:
-        return {}
-    found = db.execute(
-        select(*SUMMARY_COLUMNS, readable_cases(actor).label("content")).where(
-            col(Case.id).in_(sorted(set(case_ids)))
-        )
-    )
-    return {row.id: row for row in found}  # type: ignore[misc]
 
 
 def _cases(db: DbDep, case_ids: list[int]) -> list[Case]:
