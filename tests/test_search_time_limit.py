@@ -23,7 +23,7 @@ def test_a_search_past_its_time_limit_is_refused_as_too_broad(
     slow = select(Case).where(text("(SELECT pg_sleep(0.5)) IS NOT NULL"))
     with Session(engine) as session:
         with pytest.raises(InvalidInput) as refused:
-            listing._bounded_search(session, slow)  # type: ignore[arg-type]
+            listing._bounded_search(session, slow, scalars=True)
         message = refused.value.args[0]
         assert isinstance(message, Phrase)
         assert "too many cases" in message.in_locale("en")
@@ -33,5 +33,5 @@ def test_a_search_past_its_time_limit_is_refused_as_too_broad(
         # without the limit (it was local to the search).
         assert session.execute(text("SELECT 1")).scalar_one() == 1
         assert session.execute(text("SHOW statement_timeout")).scalar_one() == "0"
-        assert listing._bounded_search(session, select(Case)) == []  # type: ignore[arg-type]
+        assert listing._bounded_search(session, select(Case), scalars=True) == []
         assert session.execute(text("SHOW statement_timeout")).scalar_one() == "0"
