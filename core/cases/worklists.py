@@ -293,6 +293,22 @@ def count(
     return Count(min(found, COUNT_LIMIT), more=found > COUNT_LIMIT)
 
 
+def counts(session: Session, specs: list[WorklistSpec], actor: Actor) -> list[Count]:
+    """How many items each worklist holds, as `count` says, in one statement: the live refresh
+    of a worklists page asks for all of them every few seconds, and one round trip with one
+    scalar subquery per list costs less than a query each."""
+    if not specs:
+        return []
+    now = utcnow()
+    each = []
+    for spec in specs:
+        query, _cols = _query(session, spec, actor, None, now, select_ids=True)
+        first = query.limit(COUNT_LIMIT + 1).subquery()
+        each.append(select(func.count()).select_from(first).scalar_subquery())
+    row = session.execute(select(*each)).one()
+    return [Count(min(int(n), COUNT_LIMIT), more=int(n) > COUNT_LIMIT) for n in row]
+
+
 def find(actor: Actor, registry: Registry, worklist_id: str) -> WorklistSpec:
     for spec in worklists_for(actor, registry):
         if spec.id == worklist_id:

@@ -28,15 +28,17 @@ class WorklistController(Controller):
     def list(self, db: DbDep, actor: ActorDep, plugins: PluginsDep) -> list[dict[str, Any]]:
         """Your worklists, each with the number of items in it now (counted up to
         `hamyar.core.cases.worklists.COUNT_LIMIT`; `count_capped` says there are more)."""
+        specs = W.worklists_for(actor, plugins.registry)
         return [
             {
                 "id": spec.id,
                 "title": spec.title,
                 "title_en": spec.title_en,
                 "kind": spec.kind,
-                **_count(db, spec, actor),
+                "count": found.value,
+                "count_capped": found.more,
             }
-            for spec in W.worklists_for(actor, plugins.registry)
+            for spec, found in zip(specs, W.counts(db, specs, actor), strict=True)
         ]
 
     @get("/{worklist_id:str}", sync_to_thread=True, responses=ok(WorklistPage, "A page"))

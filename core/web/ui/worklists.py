@@ -45,9 +45,10 @@ class WorklistCount:
 
 
 def counted(db: Session, registry: Registry, actor: Actor) -> list[WorklistCount]:
+    specs = W.worklists_for(actor, registry)
     return [
-        WorklistCount(spec.id, spec.title, spec.title_en, spec.kind, W.count(db, spec, actor))
-        for spec in W.worklists_for(actor, registry)
+        WorklistCount(spec.id, spec.title, spec.title_en, spec.kind, found)
+        for spec, found in zip(specs, W.counts(db, specs, actor), strict=True)
     ]
 
 
