@@ -332,24 +332,34 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAc
     """The case and the actor's access to it; NotFound when it does not exist *for them*."""
     case = session.get(Case, case_id) if is_id(case_id) else None
     if case is not None:
-        versions = {(case.workflow_id, case.workflow_version)}
-        access = case_access(
-            actor, case, task_agencies(session, [case_id], versions=versions)[case_id]
-        )
+        access = _access_to(session, actor, case)
         if access.visible:
             return case, access
     raise NotFound(f"no case {case_id}")
 
 
+def _access_to(session: Session, actor: Actor, case: Case) -> CaseAccess:
+    assert case.id is not None
+    versions = {(case.workflow_id, case.workflow_version)}
+    return case_access(actor, case, task_agencies(session, [case.id], versions=versions)[case.id])
+
+
 def get_task(session: Session, actor: Actor, task_id: int) -> tuple[Task, Case, CaseAccess]:
-    """A task, its case and the actor's access to that case; NotFound when not visible."""
-    task = session.get(Task, task_id) if is_id(task_id) else None
-    if task is not None:
-        try:
-            case, access = get_case(session, actor, task.case_id)
-        except NotFound:
-            pass
-        else:
+    """A task, its case and the actor's access to that case; NotFound when not visible. The
+    task and its case come in one query (every task read and transition asks)."""
+    found = (
+        session.execute(
+            select(Task, Case)
+            .join(Case, col(Case.id) == col(Task.case_id))
+            .where(col(Task.id) == task_id)
+        ).first()
+        if is_id(task_id)
+        else None
+    )
+    if found is not None:
+        task, case = found
+        access = _access_to(session, actor, case)
+        if access.visible:
             return task, case, access
     raise NotFound(f"no task {task_id}")
 

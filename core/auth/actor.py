@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hamyar.core.workflow import roles as R
 
@@ -48,8 +49,9 @@ class Actor:
     def has_role(self, role: str, agency: str | None = None) -> bool:
         return role in self.roles_in(agency)
 
-    @property
+    @cached_property
     def agencies(self) -> frozenset[str]:
+        """The agencies the actor holds a role in (asked for every row of a page: kept)."""
         return frozenset(a for a, r in self.agency_roles.items() if r)
 
     @property
