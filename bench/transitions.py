@@ -204,7 +204,7 @@ def report_errors(results: Any, index: int, run: Any, *barriers: Barrier) -> Non
 
 
 class RoundTrips:
-    """Statements, pool checkouts (each pings), transactions begun and commits on `engine`."""
+    """Statements, pings of pooled connections, transactions begun and commits on `engine`."""
 
     def __init__(self, engine: Any) -> None:
         from sqlalchemy import event
@@ -218,9 +218,13 @@ class RoundTrips:
             if self.counting:
                 self.kinds[args[2].split(None, 1)[0].upper()] += 1
 
-        @event.listens_for(engine.pool, "checkout")
-        def _checkout(*_args: Any) -> None:
+        real_ping = engine.dialect.do_ping
+
+        def _ping(dbapi_connection: Any) -> bool:  # a checkout tests a rested connection
             self.pings += self.counting
+            return bool(real_ping(dbapi_connection))
+
+        engine.dialect.do_ping = _ping
 
         @event.listens_for(engine, "begin")
         def _begin(_conn: Any) -> None:
