@@ -308,9 +308,10 @@ def _seed(ctx: dict[str, Any], start: int, stop: int) -> None:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql('ANALYZE "case"')
             conn.exec_driver_sql("ANALYZE task")
-            for table, last in (("case", stop), ("task", task_id)):
+            for table in ("case", "task"):  # past the largest id, whatever size was asked
                 conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), {last + 1})"
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f'(SELECT coalesce(max(id), 0) + 1 FROM "{table}"))'
                 )
         else:
             conn.exec_driver_sql("ANALYZE")
