@@ -1,5 +1,5 @@
-"""The scale run: every role's lists, filtered lists, a deep cursor, search and worklists at
-10k, 100k and 1M cases, beside a trivial endpoint of the same server.
+"""The scale run: every role's lists, filtered lists, a deep cursor, search, worklists and
+reports at 10k, 100k and 1M cases, beside a trivial endpoint of the same server.
 
 Each size runs the real app under uvicorn in a subprocess on 127.0.0.1, beside a trivial Litestar
 endpoint (`/bench/ping`: no database, no auth) served by the same process, and loads each
@@ -82,6 +82,8 @@ def endpoints(size: int, words: dict[str, str]) -> dict[str, tuple[str, str | No
         "worklist assigned, muni": ("/api/worklists/assigned-to-me?limit=50", "muni_cw"),
         "worklist team, supervisor": ("/api/worklists/team?limit=50", "muni_sup"),
         "worklist counts, muni cw": ("/api/worklists", "muni_cw"),
+        "report by agency, coordinator": ("/api/reports/summary", "coordinator"),
+        "report by agency, health cw": ("/api/reports/summary", "health_cw"),
     }
 
 
