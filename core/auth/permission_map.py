@@ -28,13 +28,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, exists, false, not_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from hamyar.core.auth.actor import Actor
-from hamyar.core.storage.fixed_sql import Fixed
+from hamyar.core.storage.fixed_sql import Fixed, param
 from hamyar.core.storage.models import Case, StatePermission, Task
 from hamyar.core.storage.models.permission import ACQUIRED
 from hamyar.core.storage.permission_rows import Grant, Key
@@ -135,13 +136,16 @@ def _holds_sql(
         return or_(own, and_(acquired, case_map(roles)))
 
     conditions: list[ColumnElement[bool]] = [case_map(roles_everywhere)]
+    bound: tuple[BindParameter[Any], ...] = ()
     if username:
-        conditions.append(and_(col(Case.created_by) == username, case_map([R.OWNER])))
+        holder, bind = param("holder", username)
+        bound = (bind,)
+        conditions.append(and_(col(Case.created_by) == holder, case_map([R.OWNER])))
         conditions.append(
             exists()
             .where(
                 col(task.case_id) == col(Case.id),
-                col(task.assignee) == username,
+                col(task.assignee) == holder,
                 task_map([R.OWNER]),
             )
             .correlate_except(task)
@@ -161,7 +165,8 @@ def _holds_sql(
         )
     return Fixed(
         or_(false(), *conditions),
-        key=("holds", permission, roles_everywhere, username, staff, groups),
+        key=("holds", permission, roles_everywhere, bool(username), staff, groups),
+        bound=bound,
     )
 
 

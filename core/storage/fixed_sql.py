@@ -9,10 +9,12 @@ more than the database spends answering. `Fixed` wraps such a condition with the
 built from: the statement's cache key holds that key instead of the tree, and compiling the
 statement compiles the condition as it is.
 
-The wrapped condition's values (role names, agencies, states, a username) are fixed by its key,
-so they are written into the SQL as literals (quoted by the dialect): a statement found in the
-compiled cache needs no parameters for them, and its IN lists are not expanded on every
-execution. A condition whose values vary for one key must not be wrapped.
+The wrapped condition's values (role names, agencies, states) are fixed by its key, so they are
+written into the SQL as literals (quoted by the dialect): a statement found in the compiled
+cache needs no parameters for them, and its IN lists are not expanded on every execution. A
+value that varies for one key — the caller's username, so that every caseworker of an agency
+shares one compiled statement instead of filling the cache with one each — is a `Param`: bound
+on each execution like any parameter.
 """
 
 from __future__ import annotations
@@ -20,27 +22,63 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement
+from sqlalchemy import BindParameter, Boolean, ColumnElement, String, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class Fixed(ColumnElement[bool]):
-    """`condition`, known to SQLAlchemy's compiled cache as `key` (see the module)."""
+    """`condition`, known to SQLAlchemy's compiled cache as `key` (see the module), with the
+    `bound` values it holds (`Param`) bound on each execution instead of written in."""
 
     inherit_cache = False
     type = Boolean()
 
-    def __init__(self, condition: ColumnElement[bool], key: Hashable) -> None:
+    def __init__(
+        self,
+        condition: ColumnElement[bool],
+        key: Hashable,
+        bound: tuple[BindParameter[Any], ...] = (),
+    ) -> None:
         self.condition = condition
         self.fixed_key = key
+        self.bound = bound
 
     def _gen_cache_key(self, anon_map: Any, bindparams: list[Any]) -> tuple[Any, ...]:
+        bindparams.extend(self.bound)  # their values vary for one key: bound, not written in
         return (self.__class__, self.fixed_key)
 
     @property
     def _from_objects(self) -> list[Any]:
         return self.condition._from_objects
+
+
+class Param(ColumnElement[Any]):
+    """A value inside a `Fixed` condition that is not part of its key (a username: one
+    compiled statement serves every user of the same roles): bound on each execution. The
+    `Fixed` condition must list its bind in `bound`."""
+
+    inherit_cache = False
+
+    def __init__(self, bind: BindParameter[Any]) -> None:
+        self.bind = bind
+        self.type = bind.type
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return []
+
+
+def param(name: str, value: str) -> tuple[Param, BindParameter[Any]]:
+    """A `Param` for `value`, and the bind a `Fixed` condition lists in `bound`."""
+    bind = bindparam(name, value, type_=String(), unique=True)
+    return Param(bind), bind
+
+
+@compiles(Param)
+def _compile_param(element: Param, compiler: SQLCompiler, **kw: Any) -> str:
+    kw.pop("literal_binds", None)
+    return compiler.process(element.bind, **kw)
 
 
 @compiles(Fixed)

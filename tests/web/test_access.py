@@ -301,3 +301,42 @@ def test_the_citizen_routes_grant_nothing_to_a_login(
     page = client.get(f"/notifications/opt-out/{world.cases['health']}.0", headers=headers)
     assert page.status_code == 404
     assert "غربالگری" not in page.text
+
+
+def test_two_people_of_the_same_roles_each_see_only_the_case_they_recorded(
+    client: Client, world: World
+) -> None:
+    """Every caseworker of an agency shares one compiled list statement (their username is
+    bound, not written in): each still finds the confidential case they recorded, and not the
+    one the other did."""
+    from sqlmodel import select
+
+    from hamyar.core.auth.tokens import new_token
+    from hamyar.core.storage.models import Case, RoleAssignment, User
+    from hamyar.core.workflow import roles as R
+
+    session = world.session
+    twin = User(username="welfare.caseworker.twin", password_hash="!")
+    session.add(twin)
+    session.flush()
+    session.add(RoleAssignment(user_id=twin.id, role=R.CASEWORKER, agency_code="welfare"))  # type: ignore[arg-type]
+    world.tokens[twin.username] = new_token(session, twin, name="test")[0]
+    mine = session.get(Case, world.cases["health"])
+    assert mine is not None
+    mine.created_by = "welfare.caseworker"
+    theirs_id = world.add_case("health-twin", "health.screening", title="پرونده محرمانه دوم")
+    theirs = session.get(Case, theirs_id)
+    assert theirs is not None
+    theirs.created_by = twin.username
+    session.commit()
+    assert session.exec(select(Case.confidential).where(Case.id == theirs_id)).one()
+    for _ in range(2):  # the second round runs on statements the first compiled
+        for user, own, other in (
+            ("welfare.caseworker", world.cases["health"], theirs_id),
+            (twin.username, theirs_id, world.cases["health"]),
+        ):
+            listed = {
+                i["id"]
+                for i in client.get("/api/cases", headers=world.headers(user)).json()["items"]
+            }
+            assert own in listed and other not in listed, user
