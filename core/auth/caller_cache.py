@@ -7,8 +7,14 @@ the work. A request's credentials name the same actor for as long as no one chan
 tables that decide it, so this process keeps the answer for `TTL` seconds, keyed by the
 database and a digest of the credential, and drops every answer the moment a transaction of
 this process that wrote one of those tables commits (a revoked token, a new password, a
-deactivated account, a role or a group membership changed: `AUTH_TABLES`). A change made by
-another process — the CLI, a second web server — reaches this one within `TTL`.
+deactivated account, a role or a group membership changed: `AUTH_TABLES`). Such a commit also
+leaves a mark in a small file of the machine's temporary folder, named after the database
+(`stamp_of`), which every process of the machine checks before it trusts a remembered answer:
+the CLI, the other processes of `hamyar serve --workers N` and the workers' writes count at
+once there too. A process on another machine, or one that cannot write that folder, reaches
+this one within `TTL`. Writes are seen wherever they pass through SQLAlchemy — a session's
+flush, a bulk UPDATE, a statement on a bare connection — but not in hand-written SQL text
+(`text("UPDATE …")`), which no code here uses for these tables.
 
 Only answers that name an actor are kept: an unknown token costs its two queries every time,
 and a stream of made-up tokens cannot fill the memory. An answer never outlives the token or
@@ -17,14 +23,22 @@ session it came from.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
 import time
 from collections import OrderedDict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
+from sqlalchemy.pool import Pool
+from sqlalchemy.sql.dml import UpdateBase
 
 from hamyar.core.auth.actor import Actor
 from hamyar.core.storage.models import (
@@ -64,13 +78,21 @@ class CallerCache:
         self._entries: OrderedDict[Key, tuple[float, Actor]] = OrderedDict()
         self._lock = threading.Lock()
         self._generation = 0
+        self._marks: dict[str, int] = {}
 
     def generation(self) -> int:
         """Taken before reading the database: `put` keeps nothing read before a change."""
         return self._generation
 
     def get(self, key: Key) -> Actor | None:
+        """The actor remembered for `key` (whose first part names the database), unless it
+        expired or any process of this machine changed that database's access since."""
+        mark = _mark(key[0])
         with self._lock:
+            if self._marks.get(key[0], mark) != mark:
+                self._entries.clear()
+                self._generation += 1
+            self._marks[key[0]] = mark
             found = self._entries.get(key)
             if found is None:
                 return None
@@ -103,6 +125,60 @@ class CallerCache:
 callers = CallerCache()
 """The process's cache: the web app's `resolve_actor` reads it."""
 
+STAMPS = Path(tempfile.gettempdir()) / "hamyar-access"
+"""Where each database's mark of access changes lives, one small file per database."""
+_stamps: dict[str, Path] = {}
+
+
+def stamp_of(database_url: str) -> Path:
+    """The file that marks access changes of the database at `database_url`: one byte is
+    appended per change, so its size differs after every one (a file's time may not, within
+    the clock's tick)."""
+    found = _stamps.get(database_url)
+    if found is None:
+        try:
+            canonical = make_url(database_url).render_as_string(hide_password=True)
+        except ArgumentError:  # not a URL: a name of the caller's own
+            canonical = database_url
+        found = STAMPS / hashlib.sha256(canonical.encode()).hexdigest()[:32]
+        _stamps[database_url] = found
+    return found
+
+
+def _mark(database_url: str) -> int:
+    try:
+        return os.stat(stamp_of(database_url)).st_size
+    except OSError:
+        return -1
+
+
+def _announce(database_url: str | None) -> None:
+    """Tell every process of the machine that access to this database changed."""
+    if not database_url:
+        return
+    try:
+        STAMPS.mkdir(mode=0o1777, exist_ok=True)
+        fd = os.open(stamp_of(database_url), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, b".")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # a folder this process may not write: other processes wait out the TTL
+
+
+def _changed(database_url: str | None) -> None:
+    callers.clear()
+    _announce(database_url)
+
+
+def _url_of(session: Session) -> str | None:
+    try:
+        return session.get_bind().engine.url.render_as_string(hide_password=False)
+    except Exception:  # an unbound session writes nowhere
+        return None
+
+
 _CHANGED = "hamyar_auth_changed"
 
 
@@ -117,7 +193,7 @@ def _touches_auth(session: Session) -> bool:
 def _note_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     if _touches_auth(session):
         session.info[_CHANGED] = True
-        callers.clear()
+        _changed(_url_of(session))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -129,7 +205,7 @@ def _note_statement(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in AUTH_TABLES:
         state.session.info[_CHANGED] = True
-        callers.clear()
+        _changed(_url_of(state.session))
 
 
 @event.listens_for(Session, "after_commit")
@@ -137,9 +213,38 @@ def _after_commit(session: Session) -> None:
     # Cleared again once the change is visible: a request that read the old rows between the
     # flush and the commit may have kept them.
     if session.info.pop(_CHANGED, False):
-        callers.clear()
+        _changed(_url_of(session))
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop(_CHANGED, None)
+def _after_rollback(session: Session, previous: SessionTransaction) -> None:
+    # Only the whole transaction's rollback undoes the change: a savepoint rolled back after
+    # it leaves it to commit (and the clear after that commit must still happen).
+    if previous.parent is None:
+        session.info.pop(_CHANGED, None)
+
+
+# Writes made on a Connection outside any Session (`engine.begin()`, `session.connection()`)
+# are seen where every statement passes; the clear after their commit happens when the
+# connection goes back to the pool, which is after it.
+
+
+@event.listens_for(Engine, "before_execute")
+def _note_connection_statement(
+    conn: Connection, clauseelement: Any, _multi: Any, _params: Any, options: Any
+) -> None:
+    if not isinstance(clauseelement, UpdateBase):
+        return
+    if (options or {}).get(BOOKKEEPING) or clauseelement.get_execution_options().get(BOOKKEEPING):
+        return
+    if getattr(clauseelement.table, "name", None) in AUTH_TABLES:
+        url = conn.engine.url.render_as_string(hide_password=False)
+        conn.info[_CHANGED] = url
+        _changed(url)
+
+
+@event.listens_for(Pool, "checkin")
+def _after_connection_use(_dbapi_connection: Any, record: Any) -> None:
+    url = record.info.pop(_CHANGED, None) if record is not None else None
+    if url:
+        _changed(url)

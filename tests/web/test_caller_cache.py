@@ -125,3 +125,68 @@ def test_the_longest_unused_caller_is_forgotten_first() -> None:
     assert cache.get(("db", "token", "b")) is None
     assert cache.get(("db", "token", "a")) is not None
     assert cache.get(("db", "token", "c")) is not None
+
+
+def test_a_savepoint_rolled_back_after_a_change_still_clears_at_commit(world: World) -> None:
+    session = world.session
+    user = session.exec(select(User).where(User.username == "auditor")).one()
+    user.active = False
+    session.add(user)
+    session.flush()
+    try:
+        with session.begin_nested():
+            raise RuntimeError("an inner step fails and is rolled back")
+    except RuntimeError:
+        pass
+    before = callers.generation()
+    session.commit()
+    assert callers.generation() > before, "the commit that deactivated the account clears"
+
+
+def test_a_change_written_on_a_bare_connection_counts_at_once(
+    client: Client, world: World, engine: Engine
+) -> None:
+    from sqlalchemy import update
+
+    headers = world.headers("library.caseworker")
+    world.session.rollback()
+    assert client.get("/api/cases", headers=headers).status_code == 200
+    with engine.begin() as conn:
+        conn.execute(
+            update(User.__table__)  # type: ignore[arg-type]
+            .where(User.__table__.c.username == "library.caseworker")  # type: ignore[attr-defined]
+            .values(active=False)
+        )
+    assert client.get("/api/cases", headers=headers).status_code == 401
+
+
+def test_another_process_deactivating_an_account_counts_at_once_here(
+    client: Client, world: World, engine: Engine
+) -> None:
+    """What the CLI or another web process commits reaches this one through the machine's
+    mark of access changes, not after the cache's lifetime."""
+    import subprocess
+    import sys
+    import time
+
+    headers = world.headers("municipality.caseworker")
+    world.session.rollback()
+    assert client.get("/api/cases", headers=headers).status_code == 200
+    script = (
+        "import sys\n"
+        "from sqlmodel import Session, select\n"
+        "from hamyar.core.application.context import Application\n"
+        "from hamyar.core.storage.database import make_engine\n"
+        "from hamyar.core.storage.models import User\n"
+        "engine = make_engine(sys.argv[1])\n"
+        "with Session(engine) as s:\n"
+        "    u = s.exec(select(User).where(User.username == 'municipality.caseworker')).one()\n"
+        "    u.active = False\n"
+        "    s.add(u)\n"
+        "    s.commit()\n"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", script, url], check=True, timeout=120)
+    assert client.get("/api/cases", headers=headers).status_code == 401
+    assert time.monotonic() - started < 60  # not a wait for the lifetime: the mark said so
