@@ -127,6 +127,8 @@ callers = CallerCache()
 
 STAMPS = Path(tempfile.gettempdir()) / "hamyar-access"
 """Where each database's mark of access changes lives, one small file per database."""
+STAMP_LIMIT = 1 << 20
+"""A mark file is emptied past this size (a megabyte of changes: years of logins)."""
 _stamps: dict[str, Path] = {}
 
 
@@ -161,6 +163,8 @@ def _announce(database_url: str | None) -> None:
         fd = os.open(stamp_of(database_url), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         try:
             os.write(fd, b".")
+            if os.fstat(fd).st_size > STAMP_LIMIT:
+                os.ftruncate(fd, 0)  # a change of size all the same
         finally:
             os.close(fd)
     except OSError:
