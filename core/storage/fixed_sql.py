@@ -53,6 +53,10 @@ class Fixed(ColumnElement[bool]):
         return self.condition._from_objects
 
 
+BOUND_INSIDE = "hamyar_bound_inside"
+"""Compiler flag: the literals are the `Fixed` condition's own, its `Param`s stay bound."""
+
+
 class Param(ColumnElement[Any]):
     """A value inside a `Fixed` condition that is not part of its key (a username: one
     compiled statement serves every user of the same roles): bound on each execution. The
@@ -77,7 +81,8 @@ def param(name: str, value: str) -> tuple[Param, BindParameter[Any]]:
 
 @compiles(Param)
 def _compile_param(element: Param, compiler: SQLCompiler, **kw: Any) -> str:
-    kw.pop("literal_binds", None)
+    if kw.get(BOUND_INSIDE):  # written in only when the whole statement is (an EXPLAIN)
+        kw = {k: v for k, v in kw.items() if k not in ("literal_binds", BOUND_INSIDE)}
     return compiler.process(element.bind, **kw)
 
 
@@ -85,5 +90,6 @@ def _compile_param(element: Param, compiler: SQLCompiler, **kw: Any) -> str:
 def _compile_fixed(element: Fixed, compiler: SQLCompiler, **kw: Any) -> str:
     # Its values are part of what it is (its key), so they are written into the SQL: the
     # statement needs no parameters for them, and no expanding of its IN lists per execution.
-    kw["literal_binds"] = True
+    if not kw.get("literal_binds"):
+        kw = {**kw, "literal_binds": True, BOUND_INSIDE: True}
     return "(" + compiler.process(element.condition, **kw) + ")"
