@@ -36,7 +36,6 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -176,61 +175,13 @@ def _changed(database_url: str | None) -> None:
     _announce(database_url)
 
 
-def _url_of(session: Session) -> str | None:
-    try:
-        return session.get_bind().engine.url.render_as_string(hide_password=False)
-    except Exception:  # an unbound session writes nowhere
-        return None
-
-
 _CHANGED = "hamyar_auth_changed"
 
-
-def _touches_auth(session: Session) -> bool:
-    return any(
-        getattr(obj, "__tablename__", None) in AUTH_TABLES
-        for obj in (*session.new, *session.dirty, *session.deleted)
-    )
-
-
-@event.listens_for(Session, "before_flush")
-def _note_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
-    if _touches_auth(session):
-        session.info[_CHANGED] = True
-        _changed(_url_of(session))
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_statement(state: ORMExecuteState) -> None:
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return
-    if state.execution_options.get(BOOKKEEPING):
-        return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in AUTH_TABLES:
-        state.session.info[_CHANGED] = True
-        _changed(_url_of(state.session))
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    # Cleared again once the change is visible: a request that read the old rows between the
-    # flush and the commit may have kept them.
-    if session.info.pop(_CHANGED, False):
-        _changed(_url_of(session))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous: SessionTransaction) -> None:
-    # Only the whole transaction's rollback undoes the change: a savepoint rolled back after
-    # it leaves it to commit (and the clear after that commit must still happen).
-    if previous.parent is None:
-        session.info.pop(_CHANGED, None)
-
-
-# Writes made on a Connection outside any Session (`engine.begin()`, `session.connection()`)
-# are seen where every statement passes; the clear after their commit happens when the
-# connection goes back to the pool, which is after it.
+# Every write passes through a Connection — a session's flush, a bulk UPDATE, a statement on a
+# bare connection — so that is where they are seen: the answers are dropped when the statement
+# runs, and again when its connection goes back to the pool, which is after its commit (a
+# request that read the old rows in between kept nothing past that). A savepoint rolled back
+# on the way, or a whole transaction, changes nothing here: clearing once too often is free.
 
 
 @event.listens_for(Engine, "before_execute")
