@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from hamyar.core.auth.access import CaseAccess, may_read_comment, may_read_reason
 from hamyar.core.cases.listing import SummaryRow
 from hamyar.core.cases.status import is_overdue
@@ -23,49 +25,34 @@ from hamyar.core.workflow import Transition
 
 
 def case_summary(case: Case, access: CaseAccess, now: datetime) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "tracking_code": case.tracking_code,
-        "service": case.service_code,
-        "agency": case.agency_code,
-        "neighbourhood_id": case.neighbourhood_id,
-        "title": case.title if access.content else None,
-        "state": case.state,
-        "version": case.version,
-        "priority": case.priority,
-        "confidential": case.confidential,
-        "channel": case.channel,
-        "category": case.category,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "due_at": case.due_at,
-        "resolved_at": case.resolved_at,
-        "overdue": is_overdue(case.due_at, case.resolved_at, now, case.state),
-        "redacted": not access.content,
-    }
+    """`summary_of` a loaded case, as a dict its detail adds to."""
+    return msgspec.structs.asdict(summary_of(case, now, access.content))
 
 
-def summary_of(row: SummaryRow, now: datetime) -> CaseSummary:
-    """`case_summary` of a row of `list_summaries`, as the struct msgspec encodes directly."""
+def summary_of(case: SummaryRow | Case, now: datetime, content: bool) -> CaseSummary:
+    """What a list shows of a case (a row of `list_summaries` or a loaded case), its title only
+    when the caller reads its `content`, as the struct msgspec encodes directly."""
+    assert case.id is not None
+    readable = bool(content)  # a row's is the query's answer, 0 or 1 on SQLite
     return CaseSummary(
-        id=row.id,
-        tracking_code=row.tracking_code,
-        service=row.service_code,
-        agency=row.agency_code,
-        neighbourhood_id=row.neighbourhood_id,
-        title=row.title if row.content else None,
-        state=row.state,
-        version=row.version,
-        priority=row.priority,
-        confidential=row.confidential,
-        channel=row.channel,
-        category=row.category,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        due_at=row.due_at,
-        resolved_at=row.resolved_at,
-        overdue=is_overdue(row.due_at, row.resolved_at, now, row.state),
-        redacted=not row.content,
+        id=case.id,
+        tracking_code=case.tracking_code,
+        service=case.service_code,
+        agency=case.agency_code,
+        neighbourhood_id=case.neighbourhood_id,
+        title=case.title if readable else None,
+        state=case.state,
+        version=case.version,
+        priority=case.priority,
+        confidential=case.confidential,
+        channel=case.channel,
+        category=case.category,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        due_at=case.due_at,
+        resolved_at=case.resolved_at,
+        overdue=is_overdue(case.due_at, case.resolved_at, now, case.state),
+        redacted=not readable,
     )
 
 

@@ -77,7 +77,7 @@ class CaseController(Controller):
         page = list_summaries(db, actor, filters, limit=limit, cursor=cursor)
         now = utcnow()
         return {
-            "items": [summary_of(row, now) for row in page.items],
+            "items": [summary_of(row, now, row.content) for row in page.items],
             "next_cursor": page.next_cursor,
         }
 

@@ -79,7 +79,9 @@ class WorklistController(Controller):
             db, actor, [r.id if spec.kind == "case" else r.case_id for r in rows]
         )
         if spec.kind == "case":
-            items: list[Any] = [summary_of(summaries[c.id], now) for c in rows]
+            items: list[Any] = [
+                summary_of(summaries[c.id], now, summaries[c.id].content) for c in rows
+            ]
         else:
             hidden = [t.case_id for t in rows if needs_page_access(t, summaries[t.case_id].content)]
             full = page_access(db, actor, _cases(db, hidden)) if hidden else {}
@@ -89,7 +91,7 @@ class WorklistController(Controller):
                 row = summaries[task.case_id]
                 access = full.get(task.case_id) or listed_access(actor, row.content)
                 view = task_view(task, access, now)
-                view["case"] = summary_of(row, now)
+                view["case"] = summary_of(row, now, row.content)
                 view["may"] = {
                     "claim": O.may_claim(actor, task),
                     "unclaim": O.may_unclaim(actor, task),
