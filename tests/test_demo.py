@@ -141,3 +141,20 @@ def test_a_killed_worker_is_replaced_and_ctrl_c_still_stops_everything(tmp_path:
         for leftover in started:
             with contextlib.suppress(psutil.NoSuchProcess):
                 leftover.kill()
+
+
+def test_the_demo_starts_the_installed_hamyar_from_a_checkout(tmp_path: Path) -> None:
+    """`pip install . && hamyar demo` is run from the repository, whose `hamyar/` folder (the
+    public module alone) would shadow the installed package for `python -m hamyar`: the demo's
+    children must not import it."""
+    from hamyar.core.cli.demo import hamyar_command
+
+    shadow = tmp_path / "hamyar"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("raise ImportError('the checkout, not the install')\n")
+    (shadow / "__main__.py").write_text("raise SystemExit(3)\n")
+    found = subprocess.run(
+        [*hamyar_command(), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert found.returncode == 0, found.stderr
+    assert "demo" in found.stdout

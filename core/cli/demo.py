@@ -35,6 +35,14 @@ DEMO_USERS = ("admin", "coordinator", "auditor")
 AGENCIES = ("library", "municipality", "health", "welfare")
 
 
+def hamyar_command() -> list[str]:
+    """How the demo starts its web app and workers: this Python, running the installed
+    `hamyar`. `-P` keeps the working directory off the path: run from a checkout with
+    `pip install .`, the checkout's own `hamyar/` folder (the public module, without the
+    `core/` it maps) would otherwise be imported instead of the installed package."""
+    return [sys.executable, "-P", "-m", "hamyar"]
+
+
 def _port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -150,7 +158,7 @@ def register(app: typer.Typer) -> None:
             load_demo_data(app)
             app.engine.dispose()
 
-            command = [sys.executable, "-m", "hamyar"]
+            command = hamyar_command()
             web = spawn([*command, "serve", "--host", host, "--port", str(port)], env)
             workers = Supervisor(
                 {
