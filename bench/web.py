@@ -134,7 +134,7 @@ def _prepare(url: str, reuse: bool = False) -> dict[str, Any]:
     engine = make_engine(url)
     if not reuse:
         SQLModel.metadata.drop_all(engine)
-        SQLModel.metadata.create_all(engine)
+    SQLModel.metadata.create_all(engine)  # with `reuse`: the tables added since, if any
     registry = build_plugins().registry
     with Session(engine, expire_on_commit=False) as session:
         sync_registry(session, registry)

@@ -21,6 +21,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
 
+from hamyar.core.cases import task_tally
 from hamyar.core.exceptions import HamyarError
 from hamyar.core.geo import load_places
 from hamyar.core.plugin.registry import Registry
@@ -330,3 +331,58 @@ def test_tasks_of_a_crisis_case_get_its_priority_on_upgrade(empty_database: str)
         found = dict(conn.execute(text("SELECT id, priority FROM task ORDER BY id")).all())
     engine.dispose()
     assert found == {1: 2, 2: 0}
+
+
+def test_the_open_task_tally_counts_the_tasks_already_there_on_upgrade(
+    empty_database: str,
+) -> None:
+    """0018 makes the tally's triggers and counts the open tasks written before them; from then
+    on the triggers keep it."""
+    upgrade(empty_database, "core@0017_task_priority")
+    engine = make_engine(empty_database)
+    meta = sa.MetaData()
+    meta.reflect(engine, only=["agency", "service", "case", "task"])
+    agency, service, case, task = (meta.tables[n] for n in ("agency", "service", "case", "task"))
+    with engine.begin() as conn:
+        conn.execute(agency.insert().values(_row(agency, code="city")))
+        conn.execute(service.insert().values(_row(service, code="city.flood", agency_code="city")))
+        conn.execute(
+            case.insert().values(
+                _row(
+                    case,
+                    id=1,
+                    tracking_code="0000000001",
+                    service_code="city.flood",
+                    data={},
+                    variables={},
+                )
+            )
+        )
+        for task_id, assignee, resolved in (
+            (1, "rana", None),
+            (2, "rana", None),
+            (3, None, None),
+            (4, "rana", utcnow()),
+        ):
+            conn.execute(
+                task.insert().values(
+                    _row(
+                        task,
+                        id=task_id,
+                        case_id=1,
+                        agency_code="city",
+                        service_code="city.flood",
+                        variables={},
+                        assignee=assignee,
+                        resolved_at=resolved,
+                    )
+                )
+            )
+    engine.dispose()
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE task SET assignee = 'rana' WHERE id = 3"))
+    with Session(engine) as session:
+        assert task_tally.held(session, frozenset({"city"})) == {"rana": 3}
+    engine.dispose()

@@ -33,6 +33,9 @@ class WorkerSettings(BaseSettings):
     """Seconds between reconciler passes; with the heartbeat, a killed worker's step runs again
     within about `heartbeat_ttl + reconcile_interval` seconds."""
     relay_interval: float = 0.2
+    tally_interval: float = 5.0
+    """Seconds between folds of the open-task tally (`task_tally.compact`); the counts are
+    exact whenever read, folding only keeps the rows a team's counts sum few."""
     relay_batch: int = 500
     job_batch: int = 20
     """Short steps (routing, automatic transitions) carried by one job when that many wait."""

@@ -39,6 +39,7 @@ from rq.scheduler import RQScheduler
 from sqlalchemy.exc import OperationalError
 
 from hamyar.core.application.setup import prepare_database
+from hamyar.core.cases import task_tally
 from hamyar.core.engine.outbox import QUEUES
 from hamyar.core.storage.broker import get_redis
 from hamyar.workers.config import get_worker_settings
@@ -95,7 +96,8 @@ class Heartbeat(threading.Thread):
 
 
 class Courier(threading.Thread):
-    """Relay, retries and reconcile, beside the worker's job loop; its heartbeat beside it."""
+    """Relay, retries, reconcile and the tally's fold, beside the worker's job loop; its
+    heartbeat beside it."""
 
     retry_interval = 1.0
     """Seconds between looks for retries whose backoff has passed, as RQ's own scheduler."""
@@ -118,7 +120,7 @@ class Courier(threading.Thread):
         super().start()
 
     def run(self) -> None:
-        last_retries = last_reconcile = 0.0
+        last_retries = last_reconcile = last_tally = 0.0
         while not self.stopping.is_set():
             busy = False
             try:
@@ -130,6 +132,9 @@ class Courier(threading.Thread):
                 if now - last_reconcile >= self.settings.reconcile_interval:
                     last_reconcile = now
                     self.reconcile()
+                if now - last_tally >= self.settings.tally_interval:
+                    last_tally = now
+                    self.fold_tally()
             except (RedisError, OperationalError) as exc:  # Redis or the database is away
                 log.warning("courier: %s; trying again shortly", exc)
                 # A Redis that comes back may have come back empty: the first pass that
@@ -171,6 +176,11 @@ class Courier(threading.Thread):
                 self.reconciler.run_once()
             finally:
                 lock.release()
+
+    def fold_tally(self) -> None:
+        """Fold the open-task tally (any worker may; concurrent folds lose nothing)."""
+        with application().unit_of_work() as uow:
+            task_tally.compact(uow.session)
 
     def acquire(self, lock: Lock) -> bool:
         """Take `lock` without waiting, under this courier's name, freeing it first if it is

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hamyar.core.auth import caller_cache  # noqa: F401  (its hooks: every process marks access changes)
+from hamyar.core.cases import task_tally  # noqa: F401  (create_all makes its triggers)
 from hamyar.core.plugin.manager import Plugins, build_plugins
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.database import make_engine, read_only

@@ -26,6 +26,7 @@ from hamyar.core.auth.access import (
     visible_tasks,
 )
 from hamyar.core.auth.actor import Actor
+from hamyar.core.cases import task_tally
 from hamyar.core.cases import worklist_order as order
 from hamyar.core.cases.listing import MAX_LIMIT
 from hamyar.core.cases.ownership import agency_people
@@ -389,17 +390,13 @@ class PersonCount:
 
 
 def by_person(session: Session, spec: WorklistSpec) -> list[PersonCount]:
-    """A team list's open tasks per person — everyone of the team, with none too — and the
-    unassigned ones last."""
+    """A team list's open tasks per person — everyone of the team, with none too, and anyone
+    else still holding some (who has left the agency: their tasks are the first to hand on) —
+    and the unassigned ones last. Read off the tally the database keeps (`task_tally`), not
+    by counting every open task of the agency on each refresh."""
     if not spec.team:
         return []
-    counted = dict(
-        session.execute(
-            select(col(Task.assignee), func.count())
-            .where(spec.condition())
-            .group_by(col(Task.assignee))
-        ).all()
-    )
+    counted = task_tally.held(session, spec.team)
     people: dict[str, str] = {}
     for agency in sorted(spec.team):
         for person in agency_people(session, agency):
@@ -407,6 +404,6 @@ def by_person(session: Session, spec: WorklistSpec) -> list[PersonCount]:
     for username in counted:
         if username is not None:
             people.setdefault(username, "")
-    rows = [PersonCount(u, people[u], int(counted.get(u, 0))) for u in sorted(people)]
-    rows.append(PersonCount(None, "", int(counted.get(None, 0))))
+    rows = [PersonCount(u, people[u], counted.get(u, 0)) for u in sorted(people)]
+    rows.append(PersonCount(None, "", counted.get(None, 0)))
     return rows

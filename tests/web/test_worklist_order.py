@@ -223,3 +223,31 @@ def test_my_tasks_the_queue_and_the_team_follow_ownership(client: Client, crowde
         ).status_code
         == 404
     )  # the team list is for supervisors
+
+
+def test_the_team_counts_those_who_left_exactly(client: Client, world: World) -> None:
+    """Someone who has left the agency still holds open tasks: the supervisor sees them, to hand
+    them on, and every count is exact, past a worklist's "1000+" too."""
+    from sqlalchemy import insert
+
+    template = world.session.get(Task, world.tasks["pothole"])
+    assert template is not None
+    row = {c.name: getattr(template, c.name) for c in Task.__table__.columns if c.name != "id"}  # type: ignore[attr-defined]
+    world.session.execute(
+        insert(Task),
+        [{**row, "assignee": "municipality.left"}] * 1200
+        + [{**row, "assignee": "municipality.caseworker"}] * 2
+        + [{**row, "assignee": "municipality.caseworker", "resolved_at": utcnow()}],
+    )
+    world.session.commit()
+    team = client.get("/api/worklists/team", headers=world.headers("municipality.supervisor"))
+    people = {p["username"]: p["count"] for p in team.json()["people"]}
+    assert people == {
+        "municipality.left": 1200,
+        "municipality.caseworker": 2,
+        "municipality.supervisor": 0,
+        None: 1,  # the pothole itself, still unassigned
+    }
+    page = client.get("/worklists/team", headers=world.headers("municipality.supervisor"))
+    assert page.status_code == 200
+    assert 'data-person="municipality.left"' in page.text

@@ -4,7 +4,7 @@ from hamyar.core.storage.models.agency import Agency, Service
 from hamyar.core.storage.models.attachment import Attachment
 from hamyar.core.storage.models.auth import ApiToken, LoginAttempt, UiSession
 from hamyar.core.storage.models.calendar import CalendarOverride
-from hamyar.core.storage.models.case import Case, HistoryEntry, Task
+from hamyar.core.storage.models.case import Case, HistoryEntry, OpenTaskTally, Task
 from hamyar.core.storage.models.group import GroupMember, GroupRole, UserGroup
 from hamyar.core.storage.models.idempotency import IdempotencyKey
 from hamyar.core.storage.models.note import CaseNote
@@ -42,6 +42,7 @@ __all__ = [
     "Neighbourhood",
     "Notification",
     "NotificationOptOut",
+    "OpenTaskTally",
     "OutboxMessage",
     "Province",
     "ReferralConsent",

@@ -147,3 +147,22 @@ class HistoryEntry(SQLModel, table=True):
     """The object's version after this entry."""
     automatic: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OpenTaskTally(SQLModel, table=True):
+    """Changes to how many open tasks each person (or nobody) holds in each agency: +1 when a
+    task opens or comes to them, -1 when it closes or leaves them.
+
+    Written by triggers on `task` (`hamyar.core.cases.task_tally`), so every statement that
+    touches a task counts, whoever issues it; a worker folds the rows into one per holder every
+    few seconds. A holder's open tasks are the sum of their rows: a supervisor's counts per
+    person read a few rows instead of every open task of the agency.
+    """
+
+    __tablename__ = "open_task_tally"
+    __table_args__ = (Index("ix_open_task_tally_agency", "agency_code", "assignee", "delta"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_code: str = Field(max_length=64)
+    assignee: str | None = Field(default=None, max_length=150)
+    delta: int
