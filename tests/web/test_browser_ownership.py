@@ -181,6 +181,13 @@ OFF_SCREEN = """(row) => Array.from(row.querySelectorAll('td, a, button, select,
   .map((e) => e.outerHTML.slice(0, 80))"""
 
 
+CUT_OFF = """(row) => { const box = row.closest('.table-wrap').getBoundingClientRect();
+  return Array.from(row.querySelectorAll('button, select'))
+    .filter((e) => { const r = e.getBoundingClientRect();
+                     return r.width && (r.left < box.left - 1 || r.right > box.right + 1); })
+    .map((e) => e.outerHTML.slice(0, 80)); }"""
+
+
 def _fits_the_screen(page: Page, task_id: int) -> None:
     """No sideways scrolling, and nothing of the task's row — its deadline above all — out of
     the viewport (in right-to-left, overflow to the left scrolls nowhere: it is just lost)."""
@@ -232,6 +239,14 @@ def test_claim_then_reassign_to_another_caseworker(browser: Browser, owned: Owne
     expect(supervisor.locator(f'[data-person="{SECOND}"] .count')).to_have_text("۱")
     _english(supervisor)
     expect(supervisor.locator("h1")).to_contain_text("My team's tasks")
+    # Every control of a row within the table's box, on a laptop's narrower screen too: the
+    # assign form wraps in its cell rather than push its button out of sight (the English words
+    # are longer than the Persian).
+    supervisor.set_viewport_size({"width": 1024, "height": 900})
+    rows = supervisor.locator("tr[data-task]")
+    expect(rows).to_have_count(2)
+    for n in range(2):
+        assert rows.nth(n).evaluate(CUT_OFF) == []
     _shot(supervisor, "4-team-en-desktop")
 
     # ... who finds it in their own tasks, and on the case page with its new owner.
