@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, text
 from sqlmodel import Session, col
 
 from hamyar.core.auth.access import visible_cases
@@ -59,6 +59,8 @@ NUMBERS = (
     "sla_missed",
 )
 """The counted columns, in the order pages and exports show them."""
+COUNTED = (None, "resolved", "rejected", "duplicate", "overdue", "met", "late")
+"""What `summary` adds up per group: every case (None), how it finished, and its outcome."""
 GROUP_NOUNS = {
     "province": "Province",
     "county": "County",
@@ -150,6 +152,26 @@ def _check_scope(session: Session, scope: Scope) -> None:
             raise InvalidInput(message, [{"field": field, "message": message}])
 
 
+def _scoped(query: Any, group_by: str, scope: Scope, period: Period) -> Any:
+    """`query` on cases joined to their place (as far as the grouping or the scope needs it),
+    narrowed to the scope and to the cases opened in the period."""
+    if group_by in ("province", "county") or scope.province or scope.county:
+        query = (
+            query.outerjoin(Neighbourhood, col(Neighbourhood.id) == col(Case.neighbourhood_id))
+            .outerjoin(County, col(County.id) == col(Neighbourhood.county_id))
+            .outerjoin(Province, col(Province.id) == col(County.province_id))
+        )
+    if scope.province:
+        query = query.where(col(Province.code) == scope.province)
+    if scope.county:
+        query = query.where(col(County.code) == scope.county)
+    if period.start:
+        query = query.where(col(Case.created_at) >= _start_of(period.start))
+    if period.end:
+        query = query.where(col(Case.created_at) < _start_of(period.end + timedelta(days=1)))
+    return query
+
+
 def resolution_time() -> Any:
     """SQL: when the case last entered `resolved` (a closed case was resolved before it was
     closed); the engine's stamp, or its last change, for a case resolved some other way."""
@@ -197,45 +219,58 @@ def summary(
     rejected = state.in_(REJECTED_STATES)
     duplicate = state.in_(DUPLICATE_STATES)
     is_open = ~or_(resolved, rejected, duplicate, col(Case.resolved_at).is_not(None))
-    overdue = and_(is_open, col(Case.due_at) < now)
     has_due = col(Case.due_at).is_not(None)
-    when = resolution_time()
-    met = and_(resolved, has_due, when <= Case.due_at)
-    late = and_(resolved, has_due, when > Case.due_at)
-
-    def total(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    query = (
+    # Each case's outcome against its due time, worked out once per case, and its resolution
+    # time looked up only for a resolved case with a due time (the history, per case).
+    outcome = case(
+        (and_(is_open, col(Case.due_at) < now), "overdue"),
+        (and_(resolved, has_due, resolution_time() <= Case.due_at), "met"),
+        (and_(resolved, has_due), "late"),
+        else_=None,
+    )
+    finished = case((resolved, "resolved"), (rejected, "rejected"), (duplicate, "duplicate"))
+    # Grouped by the case's group, how it finished and its outcome: each expression is worked
+    # out once per case (the database would repeat one per aggregate it appears in), and the
+    # few groups are added up here.
+    query = _scoped(
         select(
-            column,
+            column.label("group_key"),
+            finished.label("finished"),
+            outcome.label("outcome"),
             func.count(),
-            total(resolved),
-            total(rejected),
-            total(duplicate),
-            total(overdue),
-            total(met),
-            total(late),
-            func.count(col(SatisfactionRating.case_id)),
-            func.avg(col(SatisfactionRating.rating)),
         )
         .select_from(Case)
-        .outerjoin(SatisfactionRating, col(SatisfactionRating.case_id) == col(Case.id))
-        .outerjoin(Neighbourhood, col(Neighbourhood.id) == col(Case.neighbourhood_id))
-        .outerjoin(County, col(County.id) == col(Neighbourhood.county_id))
-        .outerjoin(Province, col(Province.id) == col(County.province_id))
         .where(visible_cases(actor))
-        .group_by(column)
+        .group_by(text("group_key"), text("finished"), text("outcome")),
+        group_by,
+        scope,
+        period,
     )
-    if scope.province:
-        query = query.where(col(Province.code) == scope.province)
-    if scope.county:
-        query = query.where(col(County.code) == scope.county)
-    if period.start:
-        query = query.where(col(Case.created_at) >= _start_of(period.start))
-    if period.end:
-        query = query.where(col(Case.created_at) < _start_of(period.end + timedelta(days=1)))
-    raw = list(session.execute(query))
+    sums: dict[Any, dict[str | None, int]] = {}
+    for key, end, result, n in session.execute(query):
+        counted = sums.setdefault(key, {})
+        counted[None] = counted.get(None, 0) + int(n)
+        for name in (end, result):
+            if name is not None:
+                counted[name] = counted.get(name, 0) + int(n)
+    raw = [(key, *(c.get(name, 0) for name in COUNTED)) for key, c in sums.items()]
+
+    # Ratings counted from the ratings' side: one case in many was rated, so the cases rated
+    # are found by their ratings rather than every case probed for one.
+    rated = {
+        key: (int(n), average)
+        for key, n, average in session.execute(
+            _scoped(
+                select(column, func.count(), func.avg(col(SatisfactionRating.rating)))
+                .select_from(SatisfactionRating)
+                .join(Case, col(Case.id) == col(SatisfactionRating.case_id))
+                .where(visible_cases(actor)),
+                group_by,
+                scope,
+                period,
+            ).group_by(column)
+        )
+    }
     labels = _labels(session, registry, group_by, [r[0] for r in raw])
     rows = []
     for (
@@ -247,9 +282,8 @@ def summary(
         n_overdue,
         n_met,
         n_late,
-        n_rated,
-        avg,
     ) in raw:
+        n_rated, avg = rated.get(key, (0, None))
         fallback = NO_GROUP[group_by]
         fa, en = labels.get(key) or (
             (gettext("fa", fallback), fallback) if key is None else (str(key), str(key))
