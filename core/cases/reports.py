@@ -288,7 +288,7 @@ def summary(
         fa, en = labels.get(key) or (
             (gettext("fa", fallback), fallback) if key is None else (str(key), str(key))
         )
-        finished = int(n_resolved) + int(n_rejected) + int(n_duplicate)
+        n_finished = int(n_resolved) + int(n_rejected) + int(n_duplicate)
         rows.append(
             _rated(
                 _row(
@@ -299,7 +299,7 @@ def summary(
                     resolved=int(n_resolved),
                     rejected=int(n_rejected),
                     duplicate=int(n_duplicate),
-                    open=int(count) - finished,
+                    open=int(count) - n_finished,
                     overdue=int(n_overdue),
                     sla_met=int(n_met),
                     sla_missed=int(n_late) + int(n_overdue),
