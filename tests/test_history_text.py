@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from hamyar.core.i18n.history import entry_comment, parameters
 from hamyar.core.storage.models import HistoryEntry
-from hamyar.core.web.ui.error_text import error_text
+from hamyar.core.web.error_text import error_text
 from tests.web.ui_world import build_world, ui_plugins
 
 

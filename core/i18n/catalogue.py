@@ -66,6 +66,8 @@ def gettext(locale: str, msgid: str, **values: Any) -> str:
 
 
 def _value(locale: str, value: Any) -> Any:
+    if isinstance(value, Phrase):  # a message within a message: each language its own
+        return value.in_locale(locale)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return format_number(value, locale)
     return value

@@ -4,6 +4,10 @@ The engine's exceptions carry their HTTP status (`hamyar.core.exceptions`); Lite
 (validation, 404 route, 405, 413 body too large, CSRF) get the same shape. Anything unexpected
 is logged with its traceback and answered with a 500 that says so, never a page of internals.
 Browser page requests get the UI's error page (`hamyar.core.web.ui.error_page`).
+
+The API answers in English, as agency systems have always read it, and in Persian when the
+request's `Accept-Language` prefers it (`api_locale`): every detail and field message then goes
+through `hamyar.core.web.error_text`, so not one English sentence reaches a Persian reader.
 """
 
 from __future__ import annotations
@@ -18,14 +22,8 @@ from sqlalchemy.exc import OperationalError
 
 from hamyar.core.exceptions import HamyarError, InvalidInput, TooManyAttempts
 from hamyar.core.i18n import Phrase, normalize_locale
-from hamyar.core.text.input_limits import (
-    CONTROL_CHARACTER_MESSAGE,
-    ID_DIGITS_MESSAGE,
-    ID_PATTERN,
-    MAX_INT,
-    MIN_INT,
-    OUT_OF_RANGE_MESSAGE,
-)
+from hamyar.core.web import request_errors
+from hamyar.core.web.error_text import error_text
 from hamyar.core.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -53,56 +51,58 @@ def error_response(
             for name, value in (headers or {}).items():
                 page.headers[name] = value
             return page
-    body: dict[str, Any] = {"status_code": status_code, "detail": str(detail)}
+    locale = api_locale(request)
+    body: dict[str, Any] = {
+        "status_code": status_code,
+        "detail": _worded(locale, status_code, detail),
+    }
     if errors:  # plain strings: msgspec does not encode a `Phrase` (a str subclass)
-        body["errors"] = [{k: str(v) for k, v in e.items()} for e in errors]
+        body["errors"] = [
+            {k: _worded(locale, status_code, v) if k == "message" else str(v) for k, v in e.items()}
+            for e in errors
+        ]
     return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
-_LIMIT_MESSAGES = {
-    f"<= {MAX_INT}": OUT_OF_RANGE_MESSAGE,
-    f">= {MIN_INT}": OUT_OF_RANGE_MESSAGE,
-    "matching regex '^[^": CONTROL_CHARACTER_MESSAGE,
-    f"matching regex {ID_PATTERN!r}": ID_DIGITS_MESSAGE,
-}
-"""msgspec's words for a broken limit type (`hamyar.core.web.limits`) → the catalogue's."""
+def _worded(locale: str, status_code: int, text: str) -> str:
+    """An answer's sentence in the API's locale: a `Phrase` in its own words, the engine's
+    English as it is for an English reader and worded (`error_text`) for a Persian one."""
+    if isinstance(text, Phrase) or locale != "en":
+        return str(error_text(locale, status_code, text))
+    return str(text)
 
 
-def _catalogued(message: str) -> str:
-    for said, meant in _LIMIT_MESSAGES.items():
-        if said in message:
-            return meant
-    return message
-
-
-def _validation_errors(extra: Any) -> list[dict[str, str]]:
-    """Litestar's `extra` as `{field, message}`; the body is Litestar's `data` kwarg, so a
-    field named in msgspec's message (`Object missing required field `title``) is preferred."""
-    errors = []
+def _validation_errors(extra: Any) -> list[tuple[str, Phrase]]:
+    """Litestar's `extra` as (field, message in both languages); the body is Litestar's `data`
+    kwarg, so a field named in msgspec's message (`Object missing required field `title``) is
+    preferred."""
+    found = []
     for item in extra if isinstance(extra, list) else []:
         if isinstance(item, dict):
-            message = _catalogued(str(item.get("message", "invalid")))
+            said = str(item.get("message", "invalid"))
             field = str(item.get("key") or item.get("source") or "body")
             if field == "data":
-                named = _FIELD_IN_MESSAGE.search(message)
+                named = _FIELD_IN_MESSAGE.search(said)
                 field = named.group(1) if named else "body"
-            errors.append({"field": field, "message": message})
-    return errors
+            found.append((field, request_errors.field_message(said, field)))
+    return found
 
 
 def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    errors = _validation_errors(exc.extra)
-    if errors:
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    else:  # msgspec could not even decode it
-        detail = f"the request body is not valid JSON ({exc.detail})"
-    return error_response(request, 400, detail, errors)
+    found = _validation_errors(exc.extra)
+    missing = None if found else request_errors.missing_parameter(str(exc.detail))
+    if missing is not None:
+        found = [missing]
+    if not found:  # msgspec could not even decode it
+        return error_response(request, 400, request_errors.body_not_json(str(exc.detail)))
+    errors: list[dict[str, str]] = [{"field": f, "message": m} for f, m in found]
+    return error_response(request, 400, request_errors.joined([m for _, m in found]), errors)
 
 
 def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = exc.detail
     if isinstance(exc.__cause__, SerializationException):
-        detail = f"the request body is not valid JSON ({detail})"
+        detail = request_errors.body_not_json(detail)
     elif exc.status_code == 413:
         detail = "the request body is too large"
     elif exc.status_code == 404 and detail in ("Not Found", ""):
@@ -138,21 +138,12 @@ def api_locale(request: Request[Any, Any, Any]) -> str:
     return min(wanted)[2] if wanted else "en"
 
 
-def _worded(request: Request[Any, Any, Any], text: str) -> str:
-    """A message composed in every language (a form's validation error) in the API's locale;
-    a browser page picks its own wording from the same `Phrase`."""
-    return text.in_locale(api_locale(request)) if isinstance(text, Phrase) else text
-
-
 def handle_hamyar(request: Request[Any, Any, Any], exc: HamyarError) -> Response[Any]:
     errors = exc.errors if isinstance(exc, InvalidInput) else None
     if exc.status_code >= 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
     detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
-    if errors and not _wants_html(request):
-        errors = [{**e, "message": _worded(request, e.get("message", ""))} for e in errors]
-        detail = _worded(request, detail)
     return error_response(request, exc.status_code, detail, errors, headers=headers)
 
 

@@ -111,7 +111,7 @@ def error_page(
 
     if status_code == 401:
         return login_redirect(request, NotAuthenticated(detail))
-    from hamyar.core.web.ui.error_text import error_text
+    from hamyar.core.web.error_text import error_text
     from hamyar.core.web.ui.page import locale_of
 
     actor = request.scope.get("state", {}).get("hamyar_actor")
