@@ -20,7 +20,7 @@ from hamyar.core.auth import caller_cache  # noqa: F401  (its hooks: every proce
 from hamyar.core.cases import task_tally  # noqa: F401  (create_all makes its triggers)
 from hamyar.core.plugin.manager import Plugins, build_plugins
 from hamyar.core.plugin.registry import Registry
-from hamyar.core.storage.database import make_engine, read_only
+from hamyar.core.storage.database import ReadSession, make_engine, read_only
 from hamyar.core.storage.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -72,5 +72,6 @@ class Application:
         return UnitOfWork(self, session)
 
     def read_session(self) -> Session:
-        """A session for reading only: on SQLite it never takes the write lock."""
-        return Session(read_only(self.engine), expire_on_commit=False)
+        """A session for reading only: on SQLite it never takes the write lock; its block ends
+        in a commit, which keeps the connection's prepared statements (`ReadSession`)."""
+        return ReadSession(read_only(self.engine), expire_on_commit=False)

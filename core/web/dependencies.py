@@ -17,7 +17,6 @@ from hamyar.core.application.context import Application
 from hamyar.core.application.unit_of_work import UnitOfWork
 from hamyar.core.auth.actor import Actor
 from hamyar.core.plugin.manager import Plugins
-from hamyar.core.storage.database import read_only
 from hamyar.core.web.auth import current_actor, optional_actor
 
 
@@ -36,10 +35,10 @@ def provide_db(state: State) -> Iterator[Session]:
     Every request reads in SQLite's deferred transactions (`read_only`), so requests run side
     by side instead of each taking the write lock before its handler even starts; a command's
     unit of work takes the lock for its own block only (`begin_writing`) and gives it back
-    when it commits. On PostgreSQL the option means nothing.
+    when it commits. On PostgreSQL the option means nothing. A request that did not fail
+    ends in a commit, so its connection keeps the statements it prepared (`ReadSession`).
     """
-    engine = read_only(provide_app(state).engine)
-    with Session(engine, expire_on_commit=False) as session:
+    with provide_app(state).read_session() as session:
         yield session
 
 
