@@ -138,15 +138,13 @@ class ReadSession(Session):
 
 
 @event.listens_for(ReadSession, "after_flush")
-def _flushed(session: Session, _context: Any) -> None:
-    if isinstance(session, ReadSession):
-        session.flushed_since_commit = True
+def _flushed(session: ReadSession, _context: Any) -> None:
+    session.flushed_since_commit = True
 
 
 @event.listens_for(ReadSession, "after_commit")
-def _committed(session: Session) -> None:
-    if isinstance(session, ReadSession):
-        session.flushed_since_commit = False
+def _committed(session: ReadSession) -> None:
+    session.flushed_since_commit = False
 
 
 def read_only(engine: Engine) -> Engine:

@@ -110,9 +110,7 @@ def _compared(found: re.Match[str], field: str) -> Phrase:
 
 
 def _pattern(found: re.Match[str], field: str) -> Phrase:
-    rule = next(
-        (m for said, m in _PATTERNS.items() if found[0].startswith(f"Expected `str` {said}")), None
-    )
+    rule = next((meant for said, meant in _PATTERNS.items() if said in found[0]), None)
     if rule is None:
         return phrase(INVALID, field=field)
     return phrase(WITH_REASON, field=field, reason=phrase(rule))

@@ -19,19 +19,12 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from hamyar.core.application.context import Application
-from hamyar.core.auth.tokens import new_token
-from hamyar.core.demo_data import add_users, load_places
-from hamyar.core.plugin.manager import build_plugins
-from hamyar.core.storage.models import User
-from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.web import request_errors
 from hamyar.core.web.errors import EXCEPTION_HANDLERS
 from hamyar.core.web.limits import Id, Line
 from hamyar.core.web.request_errors import field_message
-from tests.web.apps import shared_app
+from tests.web.apps import api_as
 
 Client = TestClient[Litestar]
 
@@ -46,15 +39,8 @@ def _latin_left(text: str) -> list[str]:
 
 @pytest.fixture
 def api(engine: Engine, redis_url: str) -> Iterator[tuple[Client, dict[str, str]]]:
-    app = Application.build(plugins=build_plugins(), engine=engine)
-    with app.unit_of_work() as uow:
-        sync_registry(uow.session, app.registry)
-        load_places(uow.session)
-        add_users(uow.session, app.registry)
-        user = uow.session.exec(select(User).where(User.username == "library.caseworker")).one()
-        token = new_token(uow.session, user, name="test")[0]
-    with TestClient(shared_app(app)) as client:
-        yield client, {"Authorization": f"Bearer {token}"}
+    with api_as(engine, "library.caseworker") as (client, headers, _app):
+        yield client, headers
 
 
 VISIT = {"service": "library.mobile_visit", "title": "بازدید", "neighbourhood": "karaj-hesarak"}

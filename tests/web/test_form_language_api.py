@@ -19,27 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from hamyar.core.application.context import Application
-from hamyar.core.auth.tokens import new_token
-from hamyar.core.demo_data import add_users, load_places
-from hamyar.core.plugin.manager import build_plugins
-from hamyar.core.storage.models import Case, User
-from hamyar.core.storage.registry_mirror import sync_registry
-from tests.web.apps import shared_app
+from hamyar.core.storage.models import Case
+from tests.web.apps import api_as
 
 Client = TestClient[Litestar]
 
 
 @pytest.fixture
 def api(engine: Engine, redis_url: str) -> Iterator[tuple[Client, dict[str, str], Application]]:
-    app = Application.build(plugins=build_plugins(), engine=engine)
-    with app.unit_of_work() as uow:
-        sync_registry(uow.session, app.registry)
-        load_places(uow.session)
-        add_users(uow.session, app.registry)
-        user = uow.session.exec(select(User).where(User.username == "library.caseworker")).one()
-        token = new_token(uow.session, user, name="test")[0]
-    with TestClient(shared_app(app)) as client:
-        yield client, {"Authorization": f"Bearer {token}"}, app
+    with api_as(engine, "library.caseworker") as api:
+        yield api
 
 
 def _visit(**data: Any) -> dict[str, Any]:

@@ -20,26 +20,14 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from hamyar.core.application.context import Application
-from hamyar.core.auth.tokens import new_token
-from hamyar.core.demo_data import add_users, load_places
-from hamyar.core.plugin.manager import build_plugins
 from hamyar.core.storage.models import User
-from hamyar.core.storage.registry_mirror import sync_registry
-from tests.web.apps import shared_app
+from tests.web.apps import api_as
 
 Client = TestClient[Litestar]
 
 
 @pytest.fixture
 def api(engine: Engine, redis_url: str) -> Iterator[tuple[Client, dict[str, str], list[str]]]:
-    app = Application.build(plugins=build_plugins(), engine=engine)
-    with app.unit_of_work() as uow:
-        sync_registry(uow.session, app.registry)
-        load_places(uow.session)
-        add_users(uow.session, app.registry)
-        user = uow.session.exec(select(User).where(User.username == "coordinator")).one()
-        token = new_token(uow.session, user, name="test")[0]
     ended: list[str] = []
 
     def committed(_conn: object) -> None:
@@ -51,8 +39,8 @@ def api(engine: Engine, redis_url: str) -> Iterator[tuple[Client, dict[str, str]
     event.listen(engine, "commit", committed)
     event.listen(engine, "rollback", rolled_back)
     try:
-        with TestClient(shared_app(app)) as client:
-            yield client, {"Authorization": f"Bearer {token}"}, ended
+        with api_as(engine, "coordinator") as (client, headers, _app):
+            yield client, headers, ended
     finally:
         event.remove(engine, "commit", committed)
         event.remove(engine, "rollback", rolled_back)
