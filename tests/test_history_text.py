@@ -73,3 +73,7 @@ def test_error_pages_word_the_engines_details_in_the_pages_language() -> None:
         "این کار چنان‌که خواسته شد انجام‌شدنی نبود؛ بازگردید و آنچه نوشتید را بررسی کنید."
     )
     assert error_text("en", 422, "some new English refusal") == "some new English refusal"
+    # an address keeps its own digits, which a reader can type back, and its own direction
+    assert error_text("fa", 404, "no such page or route: /admin/users/12x") == (
+        "صفحه‌ای در نشانی \u200e/admin/users/12x\u200e نیست."
+    )

@@ -62,8 +62,13 @@ def error_text(locale: str, status_code: int, detail: str) -> str:
         found = pattern.match(detail)
         if found:
             values = found.groupdict()
-            if locale == "fa":  # ids keep their digits, in Persian ones, with no separators
-                values = {k: to_persian_digits(v) for k, v in values.items()}
+            if locale == "fa":  # ids keep their digits, in Persian ones, with no separators;
+                # an address stays as typed, between left-to-right marks so the Persian around
+                # it does not carry its leading slash to the other end ("no-such-page/")
+                values = {
+                    k: f"\u200e{v}\u200e" if k == "path" else to_persian_digits(v)
+                    for k, v in values.items()
+                }
             return gettext(locale, msgid, **values)
     if locale == "en":
         return detail
