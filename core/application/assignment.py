@@ -73,7 +73,10 @@ def reassign(
 ) -> tuple[Task, Task]:
     """Move an open task to `service`; returns (the closed task, the task opened)."""
     with uow:
-        task, case, _allowed = access.get_task(uow.session, actor, task_id)
+        # the case is locked first, as every command moving a task locks it (no deadlock
+        # with a caseworker's transition on the same task)
+        moving = access.get_task_to_move(uow.session, actor, task_id)
+        task, case = moving.task, moving.case
         access.require_writer(actor)
         _fresh(version, task.version, "task")
         new, events = reassign_task(

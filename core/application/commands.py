@@ -105,11 +105,13 @@ def take_transition(
     with uow:
         session = uow.session
         target: Case | Task
+        case_tasks = None
         if kind == "case":
             case, _access = access.get_case(session, actor, object_id)
             target = case
         elif kind == "task":
-            target, case, _access = access.get_task(session, actor, object_id)
+            moving = access.get_task_to_move(session, actor, object_id)
+            target, case, case_tasks = moving.task, moving.case, moving.case_tasks
             if case_id is not None and case.id != case_id:
                 raise NotFound(f"case {case_id} has no task {object_id}")
         else:
@@ -130,6 +132,7 @@ def take_transition(
             uow.registry,
             comment=comment,
             expected_version=version,
+            case_tasks=case_tasks,
         )
         uow.announce(events)
     return Transitioned(target=target, case=case, events=events)

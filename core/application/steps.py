@@ -139,7 +139,9 @@ def _load(uow: UnitOfWork, kind: str, object_id: int) -> tuple[Case, Task | None
         task = session.get(Task, object_id)
         if task is None:
             raise NotFound(f"no task {object_id}")
-        case = session.get(Case, task.case_id)
+        # Locked as a caseworker's transition locks it (`access.get_task_to_move`): whoever
+        # finishes a case's last task second counts the case's tasks after the first commits.
+        case = session.get(Case, task.case_id, with_for_update=True)
     elif kind == "case":
         case = session.get(Case, object_id)
     else:

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, exists, false, not_, or_, select, true
 from sqlmodel import Session, col
 
 from hamyar.core.auth.actor import Actor
@@ -287,6 +287,17 @@ def needs_page_access(task: Task, content: bool) -> bool:
     return not content and task.kind == REFERRAL and not task.confidential
 
 
+_CASE_TASKS = select(
+    col(Task.id),
+    col(Task.case_id),
+    col(Task.agency_code),
+    col(Task.workflow_id),
+    col(Task.state),
+    col(Task.assignee),
+    col(Task.workflow_version),
+).where(col(Task.case_id).in_(bindparam("case_ids", expanding=True)))
+
+
 def task_agencies(
     session: Session,
     case_ids: Iterable[int],
@@ -300,17 +311,10 @@ def task_agencies(
     held: dict[int, list[HeldTask]] = {i: [] for i in ids}
     workflows: set[tuple[str, int | None]] = set()
     if ids:
-        for case_id, agency, workflow_id, state, assignee, version in session.execute(
-            select(
-                col(Task.case_id),
-                col(Task.agency_code),
-                col(Task.workflow_id),
-                col(Task.state),
-                col(Task.assignee),
-                col(Task.workflow_version),
-            ).where(col(Task.case_id).in_(ids))
+        for task_id, case_id, agency, workflow_id, state, assignee, version in session.execute(
+            _CASE_TASKS, {"case_ids": ids}
         ):
-            held[case_id].append(HeldTask(agency, workflow_id, state, assignee, version))
+            held[case_id].append(HeldTask(agency, workflow_id, state, assignee, version, task_id))
             workflows.add((workflow_id, version))
         workflows.update(
             versions
@@ -332,35 +336,69 @@ def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAc
     """The case and the actor's access to it; NotFound when it does not exist *for them*."""
     case = session.get(Case, case_id) if is_id(case_id) else None
     if case is not None:
-        access = _access_to(session, actor, case)
+        access, _involvement = _access_to(session, actor, case)
         if access.visible:
             return case, access
     raise NotFound(f"no case {case_id}")
 
 
-def _access_to(session: Session, actor: Actor, case: Case) -> CaseAccess:
+def _access_to(session: Session, actor: Actor, case: Case) -> tuple[CaseAccess, Involvement]:
     assert case.id is not None
     versions = {(case.workflow_id, case.workflow_version)}
-    return case_access(actor, case, task_agencies(session, [case.id], versions=versions)[case.id])
+    involvement = task_agencies(session, [case.id], versions=versions)[case.id]
+    return case_access(actor, case, involvement), involvement
 
 
 def get_task(session: Session, actor: Actor, task_id: int) -> tuple[Task, Case, CaseAccess]:
     """A task, its case and the actor's access to that case; NotFound when not visible. The
     task and its case come in one query (every task read and transition asks)."""
-    found = (
-        session.execute(
-            select(Task, Case)
-            .join(Case, col(Case.id) == col(Task.case_id))
-            .where(col(Task.id) == task_id)
-        ).first()
-        if is_id(task_id)
-        else None
-    )
+    found = _task_in_case(session, actor, task_id, lock=False)
+    return found.task, found.case, found.access
+
+
+@dataclass(frozen=True)
+class TaskToMove:
+    """A task about to move, with its case locked for the transaction and the case's tasks as
+    they stood once the lock was held."""
+
+    task: Task
+    case: Case
+    access: CaseAccess
+    case_tasks: tuple[HeldTask, ...]
+
+
+def get_task_to_move(session: Session, actor: Actor, task_id: int) -> TaskToMove:
+    """`get_task` for a command that moves the task: the case's row is locked first (SELECT …
+    FOR UPDATE on PostgreSQL; SQLite's unit of work already holds the database's write lock).
+
+    Two tasks of one case finishing at once must not each count the other as still open and
+    both leave the case unresolved: the second waits for the first to commit, and reads the
+    case's tasks after it did. Those tasks then also give the counts the case's automatic
+    step needs, without another query.
+    """
+    return _task_in_case(session, actor, task_id, lock=True)
+
+
+_TASK_AND_CASE = (
+    select(Task, Case)
+    .join(Case, col(Case.id) == col(Task.case_id))
+    .where(col(Task.id) == bindparam("task_id"))
+)
+_TASK_AND_LOCKED_CASE = _TASK_AND_CASE.with_for_update(of=Case)
+"""Built once: SQLAlchemy then reuses their cache keys instead of rebuilding the statement on
+every transition (as `_CASE_TASKS`)."""
+
+
+def _task_in_case(session: Session, actor: Actor, task_id: int, *, lock: bool) -> TaskToMove:
+    found = None
+    if is_id(task_id):
+        query = _TASK_AND_LOCKED_CASE if lock else _TASK_AND_CASE
+        found = session.execute(query, {"task_id": task_id}).first()
     if found is not None:
         task, case = found
-        access = _access_to(session, actor, case)
+        access, involvement = _access_to(session, actor, case)
         if access.visible:
-            return task, case, access
+            return TaskToMove(task, case, access, involvement.tasks)
     raise NotFound(f"no task {task_id}")
 
 

@@ -214,6 +214,8 @@ class HeldTask:
     assignee: str | None = None
     workflow_version: int | None = None
     """The version the task runs on: its map is that version's."""
+    id: int | None = None
+    """The task's own id, so a transition can count the case's tasks after its move."""
 
 
 @dataclass(frozen=True)

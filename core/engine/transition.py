@@ -8,6 +8,7 @@ from applying the same step twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, inspect, update
@@ -15,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from hamyar.core.auth.actor import SYSTEM, Actor
+from hamyar.core.auth.permission_map import HeldTask
 from hamyar.core.engine import history, notifications
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.guard_context import (
@@ -68,11 +70,15 @@ def apply_transition(
     *,
     comment: str = "",
     expected_version: int | None = None,
+    case_tasks: Sequence[HeldTask] | None = None,
 ) -> list[TransitionEvent]:
     """Take a USER transition, then every automatic one that follows; return what happened.
 
     Raises StaleVersion (409), TransitionNotAvailable (422), GuardRefused (403) or
     CommentRequired (422) before writing anything. The caller commits, then tells observers.
+    `case_tasks`, for a task: its case's tasks as read with the case locked
+    (`access.get_task_to_move`); the case's automatic step then counts them, with this task in
+    its new state, instead of asking the database again.
     """
     # A stale page is told so first: what it offered may no longer apply to the new state.
     if expected_version is not None and expected_version != target.version:
@@ -108,21 +114,27 @@ def apply_transition(
     if isinstance(target, Task):
         # The case's automatic step (back to triage, resolved) records what caused it.
         cause = f"{target.agency_code}: {comment}" if comment.strip() else ""
-        events += _fire_case_after(session, target, registry, cause)
+        events += _fire_case_after(session, target, registry, cause, case_tasks)
     return events
 
 
 def _fire_case_after(
-    session: Session, task: Task, registry: Registry, comment: str
+    session: Session,
+    task: Task,
+    registry: Registry,
+    comment: str,
+    case_tasks: Sequence[HeldTask] | None = None,
 ) -> list[TransitionEvent]:
     """Fire the case's automatic transitions after one of its tasks moved.
 
     One query reads the case's state and its task counts; the case itself is loaded only
-    when a guard needs more of it or a transition fires.
+    when a guard needs more of it or a transition fires. With the case in the session and its
+    tasks as read under the case's lock, no query at all.
     """
     case = _in_session(session, Case, task.case_id)
     if case is not None:
-        return fire_automatic(session, case, SYSTEM, registry, comment=comment)
+        counts = _counts_after_move(session, task, registry, case_tasks)
+        return _fire_automatic(session, case, SYSTEM, registry, comment=comment, counts=counts)
     rows = session.execute(HEAD_AND_COUNTS, {"case_id": task.case_id}).all()
     if not rows:
         raise AssertionError(f"task {task.id} has no case {task.case_id}")
@@ -145,6 +157,27 @@ def _fire_case_after(
     case = session.get(Case, task.case_id)
     assert case is not None
     return _fire_automatic(session, case, SYSTEM, registry, comment=comment, counts=counts)
+
+
+def _counts_after_move(
+    session: Session, task: Task, registry: Registry, case_tasks: Sequence[HeldTask] | None
+) -> dict[str, int] | None:
+    """The case's task counts from `case_tasks` with `task` in its new state; None (count them
+    when a guard asks) without them, or when they do not hold the task or hold an unsaved one."""
+    if case_tasks is None or not any(held.id == task.id for held in case_tasks):
+        return None
+    if any(isinstance(added, Task) for added in session.new):
+        return None  # a task added in this transaction: only the database knows them all
+    rows = [
+        (
+            held.workflow_id,
+            held.workflow_version,
+            task.state if held.id == task.id else held.state,
+            1,
+        )
+        for held in case_tasks
+    ]
+    return tally(rows, registry, session)
 
 
 def _in_session(session: Session, table: type[Case], object_id: int) -> Case | None:
