@@ -16,6 +16,8 @@ from sqlmodel import Session
 from hamyar.core.storage.models import HistoryEntry, utcnow
 
 _HISTORY = HistoryEntry.__table__  # type: ignore[attr-defined]
+_INSERT = insert(_HISTORY)
+"""Built once, so every change's history row reuses its cache key."""
 
 
 def record(
@@ -40,7 +42,7 @@ def record(
     in the reader's language (`hamyar.core.i18n.history`).
     """
     session.execute(
-        insert(_HISTORY),
+        _INSERT,
         {
             "case_id": case_id,
             "task_id": task_id,

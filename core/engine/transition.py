@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, inspect, update
+from sqlalchemy import Table, Update, bindparam, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -287,11 +287,9 @@ def _move(
         pending = {}
     with session.no_autoflush:
         session.flush()  # other pending rows (a new task) go first; nothing to do when clean
-        table = type(target).__table__  # type: ignore[union-attr]
         result = session.execute(
-            update(table)
-            .where(and_(table.c.id == target.id, table.c.version == target.version))
-            .values(**pending, **values)
+            _versioned_update(type(target).__table__),  # type: ignore[union-attr]
+            {"_id": target.id, "_expected": target.version, **pending, **values},
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleVersion("this item was changed by someone else just now; reload it")
@@ -343,6 +341,21 @@ def _move(
         automatic=automatic,
         at=now,
     )
+
+
+_UPDATES: dict[str, Update] = {}
+
+
+def _versioned_update(table: Table) -> Update:
+    """`UPDATE table SET … WHERE id = :_id AND version = :_expected`, its SET clause the
+    columns named in the parameters. Built once per table, so SQLAlchemy reuses its cache key
+    instead of building and keying a new statement on every move."""
+    statement = _UPDATES.get(table.name)
+    if statement is None:
+        statement = _UPDATES[table.name] = update(table).where(
+            table.c.id == bindparam("_id"), table.c.version == bindparam("_expected")
+        )
+    return statement
 
 
 def _priority(session: Session, target: Target) -> int:
@@ -402,11 +415,9 @@ def apply_correction(
     new = {**values, "version": case.version + 1, "updated_at": now}
     with session.no_autoflush:
         session.flush()
-        table = Case.__table__  # type: ignore[attr-defined]
         result = session.execute(
-            update(table)
-            .where(and_(table.c.id == case.id, table.c.version == case.version))
-            .values(**new)
+            _versioned_update(Case.__table__),  # type: ignore[attr-defined]
+            {"_id": case.id, "_expected": case.version, **new},
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleVersion("this item was changed by someone else just now; reload it")
