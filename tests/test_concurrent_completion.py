@@ -128,3 +128,34 @@ def test_the_last_two_tasks_finished_at_once_resolve_the_case_once(
         ).all()
         assert len(resolved) == 1
         assert "برگزار شد" in resolved[0].comment  # the completion that resolved it says why
+
+
+def test_a_task_finished_counts_its_case_s_tasks_from_the_rows_it_locked(
+    application: Application, joint_case: tuple[int, dict[str, int]]
+) -> None:
+    """The case's automatic step (resolve when no task is open) is decided from the case's
+    tasks the command read under the lock, with the finished task in its new state: no query
+    counts them again, and the decision is the same."""
+    case_id, tasks = joint_case
+    statements: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(application.engine, "before_cursor_execute", note)
+    try:
+        take_transition(
+            application.unit_of_work(), caseworker("health"), "task", tasks["health"], "complete"
+        )
+        with Session(application.engine) as session:
+            case = session.get(Case, case_id)
+            assert case is not None and case.state == "in_progress"  # welfare's is still open
+        take_transition(
+            application.unit_of_work(), caseworker("welfare"), "task", tasks["welfare"], "complete"
+        )
+    finally:
+        event.remove(application.engine, "before_cursor_execute", note)
+    with Session(application.engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.state == "resolved"
+    assert not [s for s in statements if "count(" in s.lower()], statements
