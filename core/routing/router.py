@@ -167,6 +167,9 @@ def proposals_for(
     session: Session, case: Case, registry: Registry, pm: pluggy.PluginManager
 ) -> list[RouteProposal]:
     """Plugin proposals and rule proposals together, best first."""
+    # The session holds loaded rows weakly: kept alive here, the case's neighbourhood is read
+    # once for the plugins' context and the rules' region, not once for each.
+    _place = session.get(Neighbourhood, case.neighbourhood_id) if case.neighbourhood_id else None
     proposals = plugin_proposals(session, case, registry, pm)
     by_service = {p.service: p for p in proposals}
     for rule in rule_proposals(session, case, registry):
