@@ -73,8 +73,7 @@ def reassign(
 ) -> tuple[Task, Task]:
     """Move an open task to `service`; returns (the closed task, the task opened)."""
     with uow:
-        # the case is locked first, as every command moving a task locks it (no deadlock
-        # with a caseworker's transition on the same task)
+        # the case is locked first, as every command changing a task locks it
         moving = access.get_task_to_move(uow.session, actor, task_id)
         task, case = moving.task, moving.case
         access.require_writer(actor)

@@ -128,7 +128,7 @@ def reopen_case(
     """
     with uow:
         session = uow.session
-        case, _allowed = access.get_case(session, actor, case_id)
+        case, _allowed = access.get_case(session, actor, case_id, lock=True)  # before its tasks
         access.require_writer(actor)
         _stale(case, version)
         if REOPEN not in {t.id for t in available_transitions(session, case, actor, uow.registry)}:

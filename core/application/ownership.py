@@ -24,7 +24,8 @@ MAX_REASON = 2000
 
 
 def _task(uow: UnitOfWork, actor: Actor, task_id: int, version: int | None) -> tuple[Task, Case]:
-    task, case, _access = access.get_task(uow.session, actor, task_id)
+    moving = access.get_task_to_move(uow.session, actor, task_id)  # the case first, then the task
+    task, case = moving.task, moving.case
     access.require_writer(actor)
     engine.check_version(task, version)
     return task, case

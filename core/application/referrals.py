@@ -112,7 +112,8 @@ def refer(
     """
     with uow:
         session = uow.session
-        task, case, _allowed = access.get_task(session, actor, task_id)
+        moving = access.get_task_to_move(session, actor, task_id)  # the case, then its tasks
+        task, case = moving.task, moving.case
         access.require_writer(actor)
         if version is not None and version != task.version:
             raise StaleVersion(

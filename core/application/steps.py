@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from hamyar.core.application.unit_of_work import UnitOfWork
+from hamyar.core.auth import access
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.cases.status import task_is_overdue
 from hamyar.core.engine import history
@@ -141,7 +142,9 @@ def _load(uow: UnitOfWork, kind: str, object_id: int) -> tuple[Case, Task | None
             raise NotFound(f"no task {object_id}")
         # Locked as a caseworker's transition locks it (`access.get_task_to_move`): whoever
         # finishes a case's last task second counts the case's tasks after the first commits.
-        case = session.get(Case, task.case_id, with_for_update=True)
+        case = session.get(
+            Case, task.case_id, with_for_update=access.CASE_LOCK, populate_existing=True
+        )
     elif kind == "case":
         case = session.get(Case, object_id)
     else:

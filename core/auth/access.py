@@ -332,9 +332,28 @@ def task_agencies(
     return {i: CaseGrants(tasks=tuple(found), grants=grants) for i, found in held.items()}
 
 
-def get_case(session: Session, actor: Actor, case_id: int) -> tuple[Case, CaseAccess]:
-    """The case and the actor's access to it; NotFound when it does not exist *for them*."""
-    case = session.get(Case, case_id) if is_id(case_id) else None
+CASE_LOCK = {"key_share": True}
+"""How a command that changes a case's tasks locks the case: FOR NO KEY UPDATE on PostgreSQL,
+which two such commands cannot both hold, but which lets rows that point at the case (a history
+entry, a note, a claim's record) be written meanwhile; a plain FOR UPDATE would wait for every
+one of them, and deadlock with a command that changed a task before writing its history."""
+
+
+def get_case(
+    session: Session, actor: Actor, case_id: int, *, lock: bool = False
+) -> tuple[Case, CaseAccess]:
+    """The case and the actor's access to it; NotFound when it does not exist *for them*.
+
+    `lock`, for a command that changes the case's tasks before the case itself (reopening):
+    the case's row is locked first, as `get_task_to_move` locks it, so no two commands take a
+    case and its tasks in opposite orders.
+    """
+    if not is_id(case_id):
+        case = None
+    elif lock:
+        case = session.get(Case, case_id, with_for_update=CASE_LOCK, populate_existing=True)
+    else:
+        case = session.get(Case, case_id)
     if case is not None:
         access, _involvement = _access_to(session, actor, case)
         if access.visible:
@@ -368,8 +387,10 @@ class TaskToMove:
 
 
 def get_task_to_move(session: Session, actor: Actor, task_id: int) -> TaskToMove:
-    """`get_task` for a command that moves the task: the case's row is locked first (SELECT …
-    FOR UPDATE on PostgreSQL; SQLite's unit of work already holds the database's write lock).
+    """`get_task` for a command that changes the task: the case's row is locked first (SELECT
+    … FOR NO KEY UPDATE on PostgreSQL, `CASE_LOCK`; SQLite's unit of work already holds the
+    database's write lock). Every command that changes a task takes it this way, so each takes
+    the case before the task and none deadlocks with another.
 
     Two tasks of one case finishing at once must not each count the other as still open and
     both leave the case unresolved: the second waits for the first to commit, and reads the
@@ -384,9 +405,12 @@ _TASK_AND_CASE = (
     .join(Case, col(Case.id) == col(Task.case_id))
     .where(col(Task.id) == bindparam("task_id"))
 )
-_TASK_AND_LOCKED_CASE = _TASK_AND_CASE.with_for_update(of=Case)
+_TASK_AND_LOCKED_CASE = _TASK_AND_CASE.with_for_update(**CASE_LOCK, of=Case).execution_options(
+    populate_existing=True
+)
 """Built once: SQLAlchemy then reuses their cache keys instead of rebuilding the statement on
-every transition (as `_CASE_TASKS`)."""
+every transition (as `_CASE_TASKS`). The locked read refreshes a task or case the session had
+already loaded, so the command judges the row as it stands once the lock is held."""
 
 
 def _task_in_case(session: Session, actor: Actor, task_id: int, *, lock: bool) -> TaskToMove:

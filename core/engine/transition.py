@@ -77,8 +77,9 @@ def apply_transition(
     Raises StaleVersion (409), TransitionNotAvailable (422), GuardRefused (403) or
     CommentRequired (422) before writing anything. The caller commits, then tells observers.
     `case_tasks`, for a task: its case's tasks as read with the case locked
-    (`access.get_task_to_move`); the case's automatic step then counts them, with this task in
-    its new state, instead of asking the database again.
+    (`access.get_task_to_move`), with no task opened since in this transaction; the case's
+    automatic step then counts them, with this task in its new state, instead of asking the
+    database again.
     """
     # A stale page is told so first: what it offered may no longer apply to the new state.
     if expected_version is not None and expected_version != target.version:
@@ -163,11 +164,14 @@ def _counts_after_move(
     session: Session, task: Task, registry: Registry, case_tasks: Sequence[HeldTask] | None
 ) -> dict[str, int] | None:
     """The case's task counts from `case_tasks` with `task` in its new state; None (count them
-    when a guard asks) without them, or when they do not hold the task or hold an unsaved one."""
+    when a guard asks) without them, or when they do not hold the task.
+
+    Only the moved task changes between the locked read and this count: its own automatic
+    steps move only itself, handlers run later from the outbox, and moving the case moves no
+    task. A caller that opens a task before the move must not pass `case_tasks`.
+    """
     if case_tasks is None or not any(held.id == task.id for held in case_tasks):
         return None
-    if any(isinstance(added, Task) for added in session.new):
-        return None  # a task added in this transaction: only the database knows them all
     rows = [
         (
             held.workflow_id,
@@ -287,11 +291,14 @@ def _move(
         pending = {}
     with session.no_autoflush:
         session.flush()  # other pending rows (a new task) go first; nothing to do when clean
-        result = session.execute(
-            _versioned_update(type(target).__table__),  # type: ignore[union-attr]
-            {"_id": target.id, "_expected": target.version, **pending, **values},
+        changed = _versioned_update(
+            session,
+            type(target).__table__,  # type: ignore[union-attr]
+            target.id,
+            target.version,
+            {**pending, **values},
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise StaleVersion("this item was changed by someone else just now; reload it")
         for key, value in values.items():
             set_committed_value(target, key, value)
@@ -343,19 +350,32 @@ def _move(
     )
 
 
-_UPDATES: dict[str, Update] = {}
+_UPDATES: dict[str, tuple[Update, frozenset[str]]] = {}
 
 
-def _versioned_update(table: Table) -> Update:
-    """`UPDATE table SET … WHERE id = :_id AND version = :_expected`, its SET clause the
-    columns named in the parameters. Built once per table, so SQLAlchemy reuses its cache key
-    instead of building and keying a new statement on every move."""
-    statement = _UPDATES.get(table.name)
-    if statement is None:
-        statement = _UPDATES[table.name] = update(table).where(
+def _versioned_update(
+    session: Session, table: Table, row_id: int | None, version: int, values: dict[str, Any]
+) -> int:
+    """`UPDATE table SET … WHERE id = :_id AND version = :_expected`; the rows it changed
+    (1, or 0 when the row was no longer at `version`).
+
+    The statement is built once per table and its SET clause is the columns named in the
+    parameters, so SQLAlchemy reuses its cache key instead of building and keying a new
+    statement on every move. A name that is not a column would be dropped without a word
+    there, so it is refused here instead.
+    """
+    built = _UPDATES.get(table.name)
+    if built is None:
+        statement = update(table).where(
             table.c.id == bindparam("_id"), table.c.version == bindparam("_expected")
         )
-    return statement
+        built = _UPDATES[table.name] = (statement, frozenset(table.c.keys()))
+    statement, columns = built
+    if not columns.issuperset(values):
+        unknown = ", ".join(sorted(set(values) - columns))
+        raise ValueError(f"{table.name} has no column {unknown}")
+    result = session.execute(statement, {"_id": row_id, "_expected": version, **values})
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _priority(session: Session, target: Target) -> int:
@@ -415,11 +435,14 @@ def apply_correction(
     new = {**values, "version": case.version + 1, "updated_at": now}
     with session.no_autoflush:
         session.flush()
-        result = session.execute(
-            _versioned_update(Case.__table__),  # type: ignore[attr-defined]
-            {"_id": case.id, "_expected": case.version, **new},
+        changed = _versioned_update(
+            session,
+            Case.__table__,  # type: ignore[attr-defined]
+            case.id,
+            case.version,
+            new,
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if changed != 1:
             raise StaleVersion("this item was changed by someone else just now; reload it")
         for key, value in new.items():
             set_committed_value(case, key, value)
