@@ -24,16 +24,14 @@ from hamyar.core.application.commands import take_transition
 from hamyar.core.application.context import Application
 from hamyar.core.application.ownership import claim_task, move_due
 from hamyar.core.auth.actor import Actor
-from hamyar.core.cases.intake import open_case
 from hamyar.core.exceptions import StaleVersion
 from hamyar.core.geo import load_places
 from hamyar.core.routing.router import route_case
-from hamyar.core.storage.models import Case, HistoryEntry, Neighbourhood, Task
+from hamyar.core.storage.models import Case, HistoryEntry, Task
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.workflow import roles as R
 from hamyar.plugins.library.demo import JOINT_FORMS
-
-CLERK = Actor.from_assignments("operator", [(R.COORDINATOR, None)])
+from tests.test_routing import new_case, tasks_of
 
 
 def caseworker(agency: str) -> Actor:
@@ -46,29 +44,18 @@ def joint_case(application: Application) -> Iterator[tuple[int, dict[str, int]]]
     with Session(application.engine, expire_on_commit=False) as session:
         sync_registry(session, application.registry)
         load_places(session)
-        place = session.exec(
-            select(Neighbourhood).where(Neighbourhood.code == "karaj-hesarak")
-        ).one()
-        case = open_case(
+        case = new_case(
             session,
             application.registry,
-            CLERK,
-            service="library.joint_programme",
-            title="برنامه مشترک کانون، سلامت و بهزیستی در حصارک",
-            channel="phone",
-            neighbourhood_id=place.id,
+            "library.joint_programme",
             category="joint_programme",
             data=JOINT_FORMS[0],
+            title="برنامه مشترک کانون، سلامت و بهزیستی در حصارک",
         )
-        session.flush()
         assert case.id is not None
         route_case(session, case.id, application.registry, pm=application.pm)
         session.commit()
-        tasks = {
-            t.agency_code: t.id
-            for t in session.exec(select(Task).where(Task.case_id == case.id))
-            if t.id is not None
-        }
+        tasks = {t.agency_code: t.id for t in tasks_of(session, case) if t.id is not None}
     assert set(tasks) == {"library", "health", "welfare"}
     take_transition(
         application.unit_of_work(), caseworker("library"), "task", tasks["library"], "complete"

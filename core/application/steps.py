@@ -135,20 +135,14 @@ def escalate_overdue(uow: UnitOfWork) -> list[Escalation]:
 
 def _load(uow: UnitOfWork, kind: str, object_id: int) -> tuple[Case, Task | None]:
     session = uow.session
-    task = None
     if kind == "task":
-        task = session.get(Task, object_id)
-        if task is None:
-            raise NotFound(f"no task {object_id}")
-        # Locked as a caseworker's transition locks it (`access.get_task_to_move`): whoever
-        # finishes a case's last task second counts the case's tasks after the first commits.
-        case = session.get(
-            Case, task.case_id, with_for_update=access.CASE_LOCK, populate_existing=True
-        )
-    elif kind == "case":
-        case = session.get(Case, object_id)
-    else:
+        # Locked as a caseworker's transition locks it: whoever finishes a case's last task
+        # second counts the case's tasks after the first commits.
+        moving = access.get_task_to_move(session, SYSTEM, object_id)
+        return moving.case, moving.task
+    if kind != "case":
         raise ValueError(f"kind must be 'case' or 'task', not {kind!r}")
+    case = session.get(Case, object_id)
     if case is None:
         raise NotFound(f"no case for {kind} {object_id}")
-    return case, task
+    return case, None
