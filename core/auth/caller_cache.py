@@ -8,13 +8,10 @@ tables that decide it, so this process keeps the answer for `TTL` seconds, keyed
 database and a digest of the credential, and drops every answer the moment a transaction of
 this process that wrote one of those tables commits (a revoked token, a new password, a
 deactivated account, a role or a group membership changed: `AUTH_TABLES`). Such a commit also
-leaves a mark in a small file of the machine's temporary folder, named after the database
-(`stamp_of`), which every process of the machine checks before it trusts a remembered answer:
-the CLI, the other processes of `hamyar serve --workers N` and the workers' writes count at
-once there too. A process on another machine, or one that cannot write that folder, reaches
-this one within `TTL`. Writes are seen wherever they pass through SQLAlchemy — a session's
-flush, a bulk UPDATE, a statement on a bare connection — but not in hand-written SQL text
-(`text("UPDATE …")`), which no code here uses for these tables.
+marks the database for every process of the machine (`hamyar.core.storage.change_marks`),
+which each checks before it trusts a remembered answer: the CLI, the other processes of
+`hamyar serve --workers N` and the workers' writes count at once there too. A process on
+another machine reaches this one within `TTL`.
 
 Only answers that name an actor are kept: an unknown token costs its two queries every time,
 and a stream of made-up tokens cannot fill the memory. An answer never outlives the token or
@@ -23,23 +20,13 @@ session it came from.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
 from datetime import datetime
-from pathlib import Path
-from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import Pool
-from sqlalchemy.sql.dml import UpdateBase
 
 from hamyar.core.auth.actor import Actor
+from hamyar.core.storage.change_marks import watch
 from hamyar.core.storage.models import (
     ApiToken,
     GroupMember,
@@ -86,7 +73,7 @@ class CallerCache:
     def get(self, key: Key) -> Actor | None:
         """The actor remembered for `key` (whose first part names the database), unless it
         expired or any process of this machine changed that database's access since."""
-        mark = _mark(key[0])
+        mark = access_changes.mark(key[0])
         with self._lock:
             if self._marks.get(key[0], mark) != mark:
                 self._entries.clear()
@@ -124,82 +111,10 @@ class CallerCache:
 callers = CallerCache()
 """The process's cache: the web app's `resolve_actor` reads it."""
 
-STAMPS = Path(tempfile.gettempdir()) / "hamyar-access"
-"""Where each database's mark of access changes lives, one small file per database."""
-STAMP_LIMIT = 1 << 20
-"""A mark file is emptied past this size (a megabyte of changes: years of logins)."""
-_stamps: dict[str, Path] = {}
 
-
-def stamp_of(database_url: str) -> Path:
-    """The file that marks access changes of the database at `database_url`: one byte is
-    appended per change, so its size differs after every one (a file's time may not, within
-    the clock's tick)."""
-    found = _stamps.get(database_url)
-    if found is None:
-        try:
-            canonical = make_url(database_url).render_as_string(hide_password=True)
-        except ArgumentError:  # not a URL: a name of the caller's own
-            canonical = database_url
-        found = STAMPS / hashlib.sha256(canonical.encode()).hexdigest()[:32]
-        _stamps[database_url] = found
-    return found
-
-
-def _mark(database_url: str) -> int:
-    try:
-        return os.stat(stamp_of(database_url)).st_size
-    except OSError:
-        return -1
-
-
-def _announce(database_url: str | None) -> None:
-    """Tell every process of the machine that access to this database changed."""
-    if not database_url:
-        return
-    try:
-        STAMPS.mkdir(mode=0o1777, exist_ok=True)
-        fd = os.open(stamp_of(database_url), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
-        try:
-            os.write(fd, b".")
-            if os.fstat(fd).st_size > STAMP_LIMIT:
-                os.ftruncate(fd, 0)  # a change of size all the same
-        finally:
-            os.close(fd)
-    except OSError:
-        pass  # a folder this process may not write: other processes wait out the TTL
-
-
-def _changed(database_url: str | None) -> None:
+def _forget_callers() -> None:
     callers.clear()
-    _announce(database_url)
 
 
-_CHANGED = "hamyar_auth_changed"
-
-# Every write passes through a Connection — a session's flush, a bulk UPDATE, a statement on a
-# bare connection — so that is where they are seen: the answers are dropped when the statement
-# runs, and again when its connection goes back to the pool, which is after its commit (a
-# request that read the old rows in between kept nothing past that). A savepoint rolled back
-# on the way, or a whole transaction, changes nothing here: clearing once too often is free.
-
-
-@event.listens_for(Engine, "before_execute")
-def _note_connection_statement(
-    conn: Connection, clauseelement: Any, _multi: Any, _params: Any, options: Any
-) -> None:
-    if not isinstance(clauseelement, UpdateBase):
-        return
-    if (options or {}).get(BOOKKEEPING) or clauseelement.get_execution_options().get(BOOKKEEPING):
-        return
-    if getattr(clauseelement.table, "name", None) in AUTH_TABLES:
-        url = conn.engine.url.render_as_string(hide_password=False)
-        conn.info[_CHANGED] = url
-        _changed(url)
-
-
-@event.listens_for(Pool, "checkin")
-def _after_connection_use(_dbapi_connection: Any, record: Any) -> None:
-    url = record.info.pop(_CHANGED, None) if record is not None else None
-    if url:
-        _changed(url)
+access_changes = watch("access", AUTH_TABLES, _forget_callers, skip_option=BOOKKEEPING)
+"""Writes to `AUTH_TABLES`, heard by every process of the machine (`storage.change_marks`)."""
