@@ -20,6 +20,7 @@ from hamyar.core.auth import caller_cache  # noqa: F401  (its hooks: every proce
 from hamyar.core.cases import task_tally  # noqa: F401  (create_all makes its triggers)
 from hamyar.core.plugin.manager import Plugins, build_plugins
 from hamyar.core.plugin.registry import Registry
+from hamyar.core.storage import reference_rows  # noqa: F401  (every process marks their changes)
 from hamyar.core.storage.database import ReadSession, make_engine, read_only
 from hamyar.core.storage.settings import Settings, get_settings
 

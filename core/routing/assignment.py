@@ -25,8 +25,9 @@ from hamyar.core.exceptions import GuardRefused, InvalidInput, TransitionNotAvai
 from hamyar.core.plugin.declarations import ServiceSpec
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import _region, open_task, proposals_for
+from hamyar.core.routing.rules import ActiveRule, active_rules
 from hamyar.core.storage import workflow_versions
-from hamyar.core.storage.models import Case, HistoryEntry, RoutingRule, Task
+from hamyar.core.storage.models import Case, HistoryEntry, Task
 
 ASSIGNABLE_STATES = ("triage", "in_progress")
 """Triage: the case gets its first tasks. In progress: a coordinator adds agencies."""
@@ -69,13 +70,12 @@ def _open_services(session: Session, registry: Registry, case: Case) -> set[str]
     return found
 
 
-def _regional_rules(session: Session, case: Case) -> list[RoutingRule]:
+def _regional_rules(session: Session, case: Case) -> list[ActiveRule]:
     """Active rules whose region contains the case's neighbourhood, whatever their category."""
     region = _region(session, case)
-    rules = session.exec(select(RoutingRule).where(RoutingRule.active == True)).all()  # noqa: E712
     return [
         r
-        for r in rules
+        for r in active_rules(session)
         if all(getattr(r, k) is None or getattr(r, k) == v for k, v in region.items())
         and any(getattr(r, k) is not None for k in region)
     ]

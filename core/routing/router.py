@@ -26,8 +26,7 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.cases.dedupe import find_duplicate, mark_duplicate
@@ -40,13 +39,13 @@ from hamyar.core.exceptions import GuardRefused, InvalidInput, NotFound, Transit
 from hamyar.core.plugin.manager import call_each
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.proposals import RouteProposal, own_agency_route
+from hamyar.core.routing.rules import active_rules
 from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import (
     Case,
     County,
     Neighbourhood,
     Province,
-    RoutingRule,
     Task,
     utcnow,
 )
@@ -96,14 +95,11 @@ def _region(session: Session, case: Case) -> dict[str, str | None]:
 def rule_proposals(session: Session, case: Case, registry: Registry) -> list[RouteProposal]:
     """The active rules matching the case's category and region, as proposals."""
     region = _region(session, case)
-    rows = session.exec(
-        select(RoutingRule)
-        .where(
-            RoutingRule.active == True,  # noqa: E712
-            or_(col(RoutingRule.category) == None, col(RoutingRule.category) == case.category),  # noqa: E711
-        )
-        .order_by(RoutingRule.id)  # type: ignore[arg-type]
-    ).all()
+    rows = [
+        rule
+        for rule in active_rules(session)
+        if rule.category is None or rule.category == case.category
+    ]
     proposals = []
     for rule in rows:
         if any(

@@ -23,8 +23,58 @@ from hamyar.core.geo import district_titles, district_titles_en
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import County, Neighbourhood, Province, RoutingRule, Service
 from hamyar.core.storage.models.routing import RULE_KINDS
+from hamyar.core.storage.reference_rows import reference
 from hamyar.core.storage.registry_mirror import sync_registry
 from hamyar.core.text.collation import sorted_by_name
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRule:
+    """An active routing rule as the router follows it: a plain record, shared by every
+    session of the process (`active_rules`)."""
+
+    id: int
+    category: str | None
+    province_code: str | None
+    county_code: str | None
+    district: str | None
+    service_code: str
+    kind: str
+    note: str
+
+    @property
+    def specificity(self) -> int:
+        """How many conditions the rule sets: a district rule beats a province-wide one."""
+        return sum(
+            v is not None
+            for v in (self.category, self.province_code, self.county_code, self.district)
+        )
+
+
+def _load_active(session: Session) -> tuple[ActiveRule, ...]:
+    rows = session.exec(
+        select(RoutingRule).where(col(RoutingRule.active)).order_by(col(RoutingRule.id))
+    ).all()
+    return tuple(
+        ActiveRule(
+            id=int(r.id or 0),
+            category=r.category,
+            province_code=r.province_code,
+            county_code=r.county_code,
+            district=r.district,
+            service_code=r.service_code,
+            kind=r.kind,
+            note=r.note,
+        )
+        for r in rows
+    )
+
+
+def active_rules(session: Session) -> tuple[ActiveRule, ...]:
+    """The active rules, oldest first. They are reference rows (`storage.reference_rows`): read
+    once per process until any process of the machine adds, changes or removes one."""
+    return reference.read(session, "routing_rules", _load_active)
+
 
 MAX_NOTE = 500
 

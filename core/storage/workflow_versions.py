@@ -11,7 +11,8 @@ on an old version costs one query per process, not one per step.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Protocol
 
 from sqlalchemy import func, update
@@ -22,6 +23,7 @@ from sqlmodel import Session, col, select
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, ServiceWorkflow, Task, WorkflowVersion
 from hamyar.core.storage.permission_rows import forget_grants, sync_permission_maps
+from hamyar.core.storage.reference_rows import reference
 from hamyar.core.workflow.dcworkflow import dump_definition, parse_definition
 from hamyar.core.workflow.definition import WorkflowDefinition, WorkflowError
 
@@ -152,15 +154,23 @@ def definition_or_none(
         return None
 
 
+def _newest_numbers(session: Session) -> Mapping[str, int]:
+    rows = session.execute(
+        sa_select(col(WorkflowVersion.workflow_id), func.max(WorkflowVersion.number)).group_by(
+            col(WorkflowVersion.workflow_id)
+        )
+    )
+    return MappingProxyType({workflow_id: number for workflow_id, number in rows})
+
+
 def newest(
     session: Session, registry: Registry, workflow_id: str
 ) -> tuple[int | None, WorkflowDefinition]:
-    """The version a new case or task takes, read from the database on every opening so a
-    binding or an import made by another process counts at once. (None, the plugin's
-    definition) when the registry was never mirrored into this database."""
-    number = session.exec(
-        select(func.max(WorkflowVersion.number)).where(WorkflowVersion.workflow_id == workflow_id)
-    ).one()
+    """The version a new case or task takes. The numbers are reference rows
+    (`storage.reference_rows`): a version imported by another process of the machine counts at
+    once. (None, the plugin's definition) when the registry was never mirrored into this
+    database."""
+    number = reference.read(session, "newest_versions", _newest_numbers).get(workflow_id)
     if number is None:
         if workflow_id in registry.workflows:
             return None, registry.workflows[workflow_id]
@@ -190,8 +200,16 @@ def running_counts(session: Session, workflow_id: str) -> dict[int | None, tuple
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
+def _bindings(session: Session) -> Mapping[str, str]:
+    rows = session.execute(
+        sa_select(col(ServiceWorkflow.service_code), col(ServiceWorkflow.workflow_id))
+    )
+    return MappingProxyType({service: workflow for service, workflow in rows})
+
+
 def service_workflow_id(session: Session, registry: Registry, service_code: str) -> str:
     """The workflow a new task of the service follows: the administrator's binding, else the
-    plugin's. Read per opening, so a binding made in one process counts in all of them at once."""
-    bound = session.get(ServiceWorkflow, service_code)
-    return bound.workflow_id if bound is not None else registry.service(service_code).workflow
+    plugin's. The bindings are reference rows: one made in any process of the machine counts
+    in all of them at once."""
+    bound = reference.read(session, "service_bindings", _bindings).get(service_code)
+    return bound if bound is not None else registry.service(service_code).workflow

@@ -8,29 +8,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import CalendarOverride
+from hamyar.core.storage.reference_rows import reference
 from hamyar.core.time.working_days import DayOverride, WorkingCalendar
 
 
-def working_calendar(session: Session, registry: Registry, agency: str) -> WorkingCalendar:
-    """The agency's calendar: its Thursday setting plus the admin's override rows."""
-    spec = registry.agencies.get(agency)
-    rows = session.exec(
-        select(CalendarOverride)
-        .where(
-            or_(
-                col(CalendarOverride.agency_code).is_(None),
-                col(CalendarOverride.agency_code) == agency,
-            )
-        )
-        .order_by(CalendarOverride.id)  # type: ignore[arg-type]
-    ).all()
-    overrides = [
+def _overrides(session: Session) -> tuple[DayOverride, ...]:
+    """Every override row, oldest first (later rows win within a scope)."""
+    rows = session.exec(select(CalendarOverride).order_by(col(CalendarOverride.id))).all()
+    return tuple(
         DayOverride(day=r.day, closed=r.closed, name=r.name, agency=r.agency_code) for r in rows
+    )
+
+
+def working_calendar(session: Session, registry: Registry, agency: str) -> WorkingCalendar:
+    """The agency's calendar: its Thursday setting plus the admin's override rows, which are
+    reference rows (`storage.reference_rows`): read once until someone changes them."""
+    spec = registry.agencies.get(agency)
+    overrides = [
+        o
+        for o in reference.read(session, "calendar_overrides", _overrides)
+        if o.agency is None or o.agency == agency
     ]
     return WorkingCalendar(
         thursday_closed=bool(spec and spec.thursday_closed), overrides=overrides, agency=agency

@@ -1,0 +1,97 @@
+"""Reference rows kept in the process: the bindings, versions, calendar and rules every new task
+reads, remembered until someone changes them.
+
+Opening a task reads which workflow its service is bound to, that workflow's newest version,
+its agency's calendar overrides for the due date, and the routing rules; those are four of the
+ten statements that route a case, and each is the same answer thousands of times between two
+changes an administrator makes. So `reference.read(session, name, load)` keeps what `load`
+returned, per database, and forgets it:
+
+- at once, in every process of the machine, when a transaction writes one of
+  `REFERENCE_TABLES` (`hamyar.core.storage.change_marks`: a binding, an imported workflow
+  version, a calendar override, a routing rule — made in the web app, the CLI or a worker);
+- after `TTL` seconds whatever happens, which bounds how long a process on another machine
+  may route by rules changed elsewhere;
+- never while the reading transaction has itself written those tables (then it reads the
+  database, sees its own change, and keeps nothing: it may yet roll back).
+
+What is kept is plain values built by `load` (tuples, dicts, frozen records), never ORM
+objects: they are shared by every thread and session of the process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.engine import URL
+from sqlmodel import Session
+
+from hamyar.core.storage.change_marks import watch
+from hamyar.core.storage.models import (
+    CalendarOverride,
+    RoutingRule,
+    ServiceWorkflow,
+    WorkflowVersion,
+)
+
+T = TypeVar("T")
+
+TTL = 5.0
+"""Seconds a value is kept: how long a change made on another machine may take to count."""
+REFERENCE_TABLES = frozenset(
+    str(model.__tablename__)
+    for model in (ServiceWorkflow, WorkflowVersion, CalendarOverride, RoutingRule)
+)
+
+
+class ReferenceRows:
+    """(database, name) → what `load` read, for `TTL` seconds; thread-safe."""
+
+    def __init__(self, ttl: float = TTL) -> None:
+        self.ttl = ttl
+        self._entries: dict[tuple[URL, str], tuple[float, object]] = {}
+        self._marks: dict[URL, int] = {}
+        self._urls: dict[URL, str] = {}
+        self._lock = threading.Lock()
+        self._generation = 0
+
+    def read(self, session: Session, name: str, load: Callable[[Session], T]) -> T:
+        """What `load(session)` returns, from memory when nothing changed since it last ran."""
+        connection = session.connection()
+        if reference_changes.pending(connection):
+            return load(session)
+        url = connection.engine.url
+        text = self._urls.get(url)
+        if text is None:
+            text = self._urls.setdefault(url, url.render_as_string(hide_password=False))
+        mark = reference_changes.mark(text)
+        now = time.monotonic()
+        with self._lock:
+            if self._marks.get(url, mark) != mark:
+                self._entries.clear()
+                self._generation += 1
+            self._marks[url] = mark
+            found = self._entries.get((url, name))
+            if found is not None and found[0] > now:
+                return found[1]  # type: ignore[return-value]
+            generation = self._generation
+        value = load(session)
+        with self._lock:
+            if generation == self._generation:  # nothing was written while it was read
+                self._entries[(url, name)] = (now + self.ttl, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._generation += 1
+
+
+reference = ReferenceRows()
+"""The process's reference rows."""
+
+reference_changes = watch("reference", REFERENCE_TABLES, reference.clear)
+"""Writes to `REFERENCE_TABLES`, heard by every process of the machine."""
