@@ -21,10 +21,11 @@ from hamyar.core.default_plugins.workflows import CASE_WORKFLOW
 from hamyar.core.engine import history, notifications
 from hamyar.core.engine.outbox import ROUTE_CASE
 from hamyar.core.exceptions import InvalidInput
+from hamyar.core.geo import place
 from hamyar.core.i18n import form_errors, form_schema
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage import workflow_versions
-from hamyar.core.storage.models import Case, Neighbourhood
+from hamyar.core.storage.models import Case
 from hamyar.core.text.folding import search_key
 from hamyar.core.text.input_limits import is_id
 from hamyar.core.text.phone_numbers import phone_key
@@ -92,7 +93,7 @@ def open_case(
     if channel not in CHANNELS:
         errors.append({"field": "channel", "message": f"one of {', '.join(CHANNELS)}"})
     if neighbourhood_id is not None and (
-        not is_id(neighbourhood_id) or session.get(Neighbourhood, neighbourhood_id) is None
+        not is_id(neighbourhood_id) or place(session, neighbourhood_id) is None
     ):
         errors.append({"field": "neighbourhood", "message": "unknown neighbourhood"})
     if errors:

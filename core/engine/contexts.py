@@ -25,6 +25,7 @@ from sqlmodel import Session
 from hamyar.core.auth.actor import SYSTEM
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition
+from hamyar.core.geo import Place, place
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.storage.models import Case, Neighbourhood, Task
 from hamyar.core.time.deadlines import working_calendar
@@ -82,7 +83,7 @@ class NeighbourhoodSnapshot:
     """One of the target neighbourhoods of the provincial social headquarters."""
 
     @classmethod
-    def of(cls, nb: Neighbourhood) -> NeighbourhoodSnapshot:
+    def of(cls, nb: Neighbourhood | Place) -> NeighbourhoodSnapshot:
         assert nb.id is not None
         return cls(
             id=nb.id,
@@ -107,7 +108,7 @@ class RoutingContext:
 
     @classmethod
     def of(cls, session: Session, case: Case, registry: Registry) -> RoutingContext:
-        nb = session.get(Neighbourhood, case.neighbourhood_id) if case.neighbourhood_id else None
+        nb = place(session, case.neighbourhood_id)
         return cls(
             case=CaseSnapshot.of(case),
             neighbourhood=NeighbourhoodSnapshot.of(nb) if nb else None,

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hamyar.core.storage.models import County, Neighbourhood, Province
+from hamyar.core.storage.reference_rows import reference
 from hamyar.core.text.folding import normalize, to_persian_digits
 
 DATA = Path(__file__).with_name("iran.json")
@@ -79,6 +83,57 @@ def district_title(code: str | None) -> str:
     if not code:
         return ""
     return district_titles().get(code, code)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A neighbourhood with the county and province it lies in: what routing reads of where a
+    case happens, shared by every session of the process (`place`)."""
+
+    id: int
+    code: str
+    name_fa: str
+    name_en: str
+    county_id: int
+    district: str | None
+    """The municipal district that owns the neighbourhood."""
+    deprived: bool
+    county_code: str
+    province_code: str
+
+
+def _places(session: Session) -> Mapping[int, Place]:
+    rows = session.exec(
+        select(Neighbourhood, County.code, Province.code)
+        .join(County, col(County.id) == col(Neighbourhood.county_id))
+        .join(Province, col(Province.id) == col(County.province_id))
+    ).all()
+    return MappingProxyType(
+        {
+            int(nb.id): Place(
+                id=int(nb.id),
+                code=nb.code,
+                name_fa=nb.name_fa,
+                name_en=nb.name_en,
+                county_id=nb.county_id,
+                district=nb.district,
+                deprived=nb.deprived,
+                county_code=county,
+                province_code=province,
+            )
+            for nb, county, province in rows
+            if nb.id is not None
+        }
+    )
+
+
+def place(session: Session, neighbourhood_id: int | None) -> Place | None:
+    """The neighbourhood `neighbourhood_id` and where it lies; None for none or an unknown id.
+    Places are reference rows (`storage.reference_rows`): read once per process until any
+    process of the machine adds or changes one."""
+    if neighbourhood_id is None:
+        return None
+    return reference.read(session, "places", _places).get(neighbourhood_id)
 
 
 def load_places(session: Session) -> dict[str, int]:

@@ -36,6 +36,7 @@ from hamyar.core.engine.contexts import RoutingContext
 from hamyar.core.engine.events import TransitionEvent
 from hamyar.core.engine.transition import apply_transition, available_transitions, fire_automatic
 from hamyar.core.exceptions import GuardRefused, InvalidInput, NotFound, TransitionNotAvailable
+from hamyar.core.geo import place
 from hamyar.core.plugin.manager import call_each
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.proposals import RouteProposal, own_agency_route
@@ -43,9 +44,6 @@ from hamyar.core.routing.rules import active_rules
 from hamyar.core.storage import workflow_versions
 from hamyar.core.storage.models import (
     Case,
-    County,
-    Neighbourhood,
-    Province,
     Task,
     utcnow,
 )
@@ -78,18 +76,12 @@ class RoutingResult:
 
 
 def _region(session: Session, case: Case) -> dict[str, str | None]:
-    region: dict[str, str | None] = {"province_code": None, "county_code": None, "district": None}
-    if case.neighbourhood_id is None:
-        return region
-    nb = session.get(Neighbourhood, case.neighbourhood_id)
-    county = session.get(County, nb.county_id) if nb else None
-    province = session.get(Province, county.province_id) if county else None
-    region.update(
-        district=nb.district if nb else None,
-        county_code=county.code if county else None,
-        province_code=province.code if province else None,
-    )
-    return region
+    found = place(session, case.neighbourhood_id)
+    return {
+        "province_code": found.province_code if found else None,
+        "county_code": found.county_code if found else None,
+        "district": found.district if found else None,
+    }
 
 
 def rule_proposals(session: Session, case: Case, registry: Registry) -> list[RouteProposal]:
@@ -163,9 +155,6 @@ def proposals_for(
     session: Session, case: Case, registry: Registry, pm: pluggy.PluginManager
 ) -> list[RouteProposal]:
     """Plugin proposals and rule proposals together, best first."""
-    # The session holds loaded rows weakly: kept alive here, the case's neighbourhood is read
-    # once for the plugins' context and the rules' region, not once for each.
-    _place = session.get(Neighbourhood, case.neighbourhood_id) if case.neighbourhood_id else None
     proposals = plugin_proposals(session, case, registry, pm)
     by_service = {p.service: p for p in proposals}
     for rule in rule_proposals(session, case, registry):

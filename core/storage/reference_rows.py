@@ -2,14 +2,16 @@
 reads, remembered until someone changes them.
 
 Opening a task reads which workflow its service is bound to, that workflow's newest version,
-its agency's calendar overrides for the due date, and the routing rules; those are four of the
-ten statements that route a case, and each is the same answer thousands of times between two
-changes an administrator makes. So `reference.read(session, name, load)` keeps what `load`
+its agency's calendar overrides for the due date, the routing rules, and the case's
+neighbourhood with its county and province; those were seven of the thirteen statements that
+route a case, and each is the same answer thousands of times between two changes an
+administrator makes. So `reference.read(session, name, load)` keeps what `load`
 returned, per database, and forgets it:
 
 - at once, in every process of the machine, when a transaction writes one of
   `REFERENCE_TABLES` (`hamyar.core.storage.change_marks`: a binding, an imported workflow
-  version, a calendar override, a routing rule — made in the web app, the CLI or a worker);
+  version, a calendar override, a routing rule, a place — made in the web app, the CLI or a
+  worker);
 - after `TTL` seconds whatever happens, which bounds how long a process on another machine
   may route by rules changed elsewhere;
 - never while the reading transaction has itself written those tables (then it reads the
@@ -32,6 +34,9 @@ from sqlmodel import Session
 from hamyar.core.storage.change_marks import watch
 from hamyar.core.storage.models import (
     CalendarOverride,
+    County,
+    Neighbourhood,
+    Province,
     RoutingRule,
     ServiceWorkflow,
     WorkflowVersion,
@@ -43,7 +48,15 @@ TTL = 5.0
 """Seconds a value is kept: how long a change made on another machine may take to count."""
 REFERENCE_TABLES = frozenset(
     str(model.__tablename__)
-    for model in (ServiceWorkflow, WorkflowVersion, CalendarOverride, RoutingRule)
+    for model in (
+        ServiceWorkflow,
+        WorkflowVersion,
+        CalendarOverride,
+        RoutingRule,
+        Province,
+        County,
+        Neighbourhood,
+    )
 )
 
 
