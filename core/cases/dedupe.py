@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from difflib import SequenceMatcher
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hamyar.core.auth.actor import SYSTEM, Actor
 from hamyar.core.engine.events import TransitionEvent
@@ -54,25 +54,27 @@ def find_duplicate(
     if spec is None or spec.confidential or case.confidential or case.neighbourhood_id is None:
         return None
     since = case.created_at - timedelta(days=days)
-    query = select(Case).where(
-        Case.id != case.id,
-        Case.service_code == case.service_code,
-        Case.neighbourhood_id == case.neighbourhood_id,
-        Case.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
-        Case.created_at >= since,
-        Case.created_at <= case.created_at,
+    # Only the candidates' titles are compared, so only they are read (`ix_case_repeats`
+    # finds them); the winner, if any, is loaded whole.
+    query = select(col(Case.id), col(Case.title)).where(
+        col(Case.neighbourhood_id) == case.neighbourhood_id,
+        col(Case.service_code) == case.service_code,
+        col(Case.state).in_(OPEN_STATES),
+        col(Case.created_at) >= since,
+        col(Case.created_at) <= case.created_at,
+        col(Case.id) != case.id,
     )
     query = (
-        query.where(Case.category == case.category)
+        query.where(col(Case.category) == case.category)
         if case.category
-        else query.where(Case.category.is_(None))  # type: ignore[union-attr]
+        else query.where(col(Case.category).is_(None))
     )
-    best: tuple[float, Case] | None = None
-    for other in session.exec(query.order_by(Case.id)).all():  # type: ignore[arg-type]
-        score = title_similarity(case.title, other.title)
+    best: tuple[float, int] | None = None
+    for other_id, title in session.exec(query.order_by(col(Case.id))).all():
+        score = title_similarity(case.title, title)
         if score >= threshold and (best is None or score > best[0]):
-            best = (score, other)
-    return best[1] if best else None
+            best = (score, other_id)
+    return session.get(Case, best[1]) if best else None
 
 
 def mark_duplicate(

@@ -24,6 +24,9 @@ class Case(SQLModel, table=True):
         Index("ix_case_agency_state_id", "agency_code", "state", "id"),
         Index("ix_case_service_id", "service_code", "id"),
         Index("ix_case_neighbourhood_id", "neighbourhood_id", "id"),
+        # the open cases a new report may repeat: its neighbourhood and service, the last
+        # two weeks (`cases.dedupe`)
+        Index("ix_case_repeats", "neighbourhood_id", "service_code", "state", "created_at"),
         Index("ix_case_due_at", "due_at"),
         Index("ix_case_workflow_version", "workflow_id", "workflow_version", "state"),
         Index("ix_case_reporter_phone", "reporter_phone"),
