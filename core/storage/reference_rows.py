@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hamyar.core.storage.change_marks import watch
@@ -65,9 +66,10 @@ class ReferenceRows:
 
     def __init__(self, ttl: float = TTL) -> None:
         self.ttl = ttl
-        self._entries: dict[tuple[URL, str], tuple[float, object]] = {}
-        self._marks: dict[URL, int] = {}
-        self._urls: dict[URL, str] = {}
+        self._entries: dict[tuple[str, str], tuple[float, object]] = {}
+        self._marks: dict[str, int] = {}
+        # The database's URL as text, per engine: a URL object renders itself to be hashed.
+        self._urls: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self._generation = 0
 
@@ -76,11 +78,11 @@ class ReferenceRows:
         connection = session.connection()
         if reference_changes.pending(connection):
             return load(session)
-        url = connection.engine.url
-        text = self._urls.get(url)
-        if text is None:
-            text = self._urls.setdefault(url, url.render_as_string(hide_password=False))
-        mark = reference_changes.mark(text)
+        engine = connection.engine
+        url = self._urls.get(engine)
+        if url is None:
+            url = self._urls.setdefault(engine, engine.url.render_as_string(hide_password=False))
+        mark = reference_changes.mark(url)
         now = time.monotonic()
         with self._lock:
             if self._marks.get(url, mark) != mark:
