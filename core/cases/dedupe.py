@@ -11,6 +11,7 @@ Confidential services (health, welfare) are about one family each: never matched
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
 
@@ -31,12 +32,27 @@ NOT_DUPLICATE_OF = "not_duplicate_of"
 """The case variable set when a person undoes a duplicate mark: the case it does not repeat."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Folded:
+    """A title folded once, to be compared with many: its words and its folded text."""
+
+    words: frozenset[str]
+    text: str
+
+    @classmethod
+    def of(cls, title: str) -> _Folded:
+        return cls(frozenset(tokens(title)), normalize(title))
+
+
+def _similarity(a: _Folded, b: _Folded) -> float:
+    either = a.words | b.words
+    jaccard = len(a.words & b.words) / len(either) if either else 0.0
+    return max(jaccard, SequenceMatcher(None, a.text, b.text).ratio())
+
+
 def title_similarity(a: str, b: str) -> float:
     """0-1: the better of word overlap (Jaccard) and character similarity, after folding."""
-    words_a, words_b = set(tokens(a)), set(tokens(b))
-    jaccard = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
-    chars = SequenceMatcher(None, normalize(a), normalize(b)).ratio()
-    return max(jaccard, chars)
+    return _similarity(_Folded.of(a), _Folded.of(b))
 
 
 def find_duplicate(
@@ -70,8 +86,9 @@ def find_duplicate(
         else query.where(col(Case.category).is_(None))
     )
     best: tuple[float, int] | None = None
+    mine = _Folded.of(case.title)
     for other_id, title in session.exec(query.order_by(col(Case.id))).all():
-        score = title_similarity(case.title, title)
+        score = _similarity(mine, _Folded.of(title))
         if score >= threshold and (best is None or score > best[0]):
             best = (score, other_id)
     return session.get(Case, best[1]) if best else None
