@@ -89,7 +89,7 @@ def find_duplicate(
     mine = _Folded.of(case.title)
     for other_id, title in session.exec(query.order_by(col(Case.id))).all():
         score = _similarity(mine, _Folded.of(title))
-        if score >= threshold and (best is None or score > best[0]):
+        if other_id is not None and score >= threshold and (best is None or score > best[0]):
             best = (score, other_id)
     return session.get(Case, best[1]) if best else None
 
