@@ -13,11 +13,12 @@ import pluggy
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from hamyar.core.plugin.registry import Registry
 from hamyar.core.routing.router import route_case
 from hamyar.core.routing.rules import active_rules
+from hamyar.core.storage.database import read_only
 from hamyar.core.storage.models import CalendarOverride, RoutingRule
 from hamyar.core.storage.reference_rows import reference
 from tests.test_routing import _due_day, _tehran, new_case, tasks_of, world
@@ -143,3 +144,30 @@ def test_a_day_closed_by_the_administrator_moves_the_next_due_date(
     after = new_case(session, world, "health.counselling", title=OTHER_TITLE)
     route_case(session, after.id, world, pm=plugin_manager, now=wednesday)  # type: ignore[arg-type]
     assert _due_day(tasks_of(session, after)[0]) == date(2025, 5, 12)
+
+
+def test_a_rule_the_session_added_counts_before_it_is_flushed(
+    session: Session, world: Registry
+) -> None:
+    session.commit()
+    assert active_rules(session) == ()
+    session.add(_rule())
+    assert [r.service_code for r in active_rules(session)] == ["welfare.resilience"]
+    session.rollback()
+    assert active_rules(session) == ()
+
+
+def test_a_transaction_older_than_a_change_keeps_nothing_it_read(
+    engine: Engine, session: Session, world: Registry
+) -> None:
+    """On SQLite a transaction reads the snapshot of its first read: one that began before a
+    rule was committed reads the rules without it, and must not keep that for everyone."""
+    session.commit()
+    with Session(read_only(engine)) as older:
+        older.execute(select(RoutingRule.id)).all()  # its transaction, and snapshot, begin
+        with Session(engine) as admin:
+            admin.add(_rule())
+            admin.commit()
+        active_rules(older)
+        older.rollback()
+    assert [r.service_code for r in active_rules(session)] == ["welfare.resilience"]
