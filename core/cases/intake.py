@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -147,6 +148,26 @@ def open_case(
     return case
 
 
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_skipping_taken(dialect: str) -> Any:
+    """The case INSERT that skips a taken tracking code, built once per dialect with a bound
+    parameter per column: building and keying a new statement for each case cost more than
+    running it."""
+    found = _INSERTS.get(dialect)
+    if found is None:
+        table = Case.__table__  # type: ignore[attr-defined]
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        found = _INSERTS[dialect] = (
+            insert(table)
+            .values({c.key: bindparam(c.key, type_=c.type) for c in table.columns if c.key != "id"})
+            .on_conflict_do_nothing(index_elements=[table.c.tracking_code])
+            .returning(table.c.id)
+        )
+    return found
+
+
 def _insert_unless_taken(session: Session, case: Case) -> bool:
     """Write `case`; False when its tracking code is taken (one in a billion: try another).
 
@@ -163,16 +184,10 @@ def _insert_unless_taken(session: Session, case: Case) -> bool:
         except IntegrityError:
             return False
     table = Case.__table__  # type: ignore[attr-defined]
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     values = {c.key: getattr(case, c.key) for c in table.columns if c.key != "id"}
     with session.no_autoflush:
         session.flush()
-        new_id = session.execute(
-            insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=[table.c.tracking_code])
-            .returning(table.c.id)
-        ).scalar()
+        new_id = session.execute(_insert_skipping_taken(dialect), values).scalar()
     if new_id is None:
         return False
     case.id = new_id
