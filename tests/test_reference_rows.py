@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 
 import pluggy
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -37,18 +35,6 @@ def _kept_long(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep values for an hour, so that only a change, never the lifetime, makes them go."""
     monkeypatch.setattr(reference, "ttl", 3600.0)
     reference.clear()
-
-
-@pytest.fixture
-def statements(engine: Engine) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    yield sent
-    event.remove(engine, "before_cursor_execute", note)
 
 
 def _rule(service: str = "welfare.resilience", category: str = "street_lighting") -> RoutingRule:

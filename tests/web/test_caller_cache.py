@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -19,19 +16,6 @@ from tests.web.conftest import World
 
 Client = TestClient[Litestar]
 AUTH_WORDS = ("api_token", "role_assignment", "group_member", "ui_session", "user_account")
-
-
-@pytest.fixture
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements the engine sends while the test runs."""
-    sent: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    yield sent
-    event.remove(engine, "before_cursor_execute", note)
 
 
 def _about_the_caller(sent: list[str]) -> list[str]:
