@@ -34,7 +34,7 @@ from sqlalchemy.engine import URL, make_url
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from transitions import INSERT_SQL, UPDATE_SQL, drop_database, fresh_database, libpq  # noqa: E402
+from transitions import drop_database, fresh_database, libpq, raw_write  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/hamyar_bench_routing"
 WARM = 30
@@ -127,17 +127,7 @@ def raw_write_ms(url: URL, count: int) -> float:
 
     with psycopg.connect(libpq(url)) as conn:
         lo, hi, case = conn.execute("SELECT min(id), max(id), min(case_id) FROM task").fetchone()
-        update = UPDATE_SQL.format(id="%(id)s")
-        insert = INSERT_SQL.format(case=case, id="%(id)s")
-        chance = random.Random(2)
-
-        def once() -> None:
-            with conn.cursor() as cur:
-                params = {"id": chance.randint(lo, hi)}
-                cur.execute(update, params)
-                cur.execute(insert, params)
-            conn.commit()
-
+        once = raw_write(conn, lo, hi, case, random.Random(2))
         for _ in range(WARM):
             once()
         started = time.perf_counter()

@@ -44,6 +44,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -361,6 +362,22 @@ def pgbench_tps(url: URL, clients: int, seconds: int, lo: int, hi: int, case: in
     return float(found.group(1))
 
 
+def raw_write(conn: Any, lo: int, hi: int, case: int, chance: Any) -> Callable[[], None]:
+    """One transaction of pgbench's UPDATE + INSERT on a task between `lo` and `hi`, through the
+    raw psycopg connection `conn`: the least a write of the engine costs."""
+    update = UPDATE_SQL.format(id="%(id)s")
+    insert = INSERT_SQL.format(case=case, id="%(id)s")
+
+    def once() -> None:
+        with conn.cursor() as cur:
+            params = {"id": chance.randint(lo, hi)}
+            cur.execute(update, params)
+            cur.execute(insert, params)
+        conn.commit()
+
+    return once
+
+
 def raw_client(
     url: URL, work: list[Any], ready: Barrier, go: Barrier, results: Any, index: int
 ) -> None:
@@ -370,17 +387,8 @@ def raw_client(
         import psycopg
 
         seconds, lo, hi, case = work
-        update = UPDATE_SQL.format(id="%(id)s")
-        insert = INSERT_SQL.format(case=case, id="%(id)s")
         with psycopg.connect(libpq(url)) as conn:
-
-            def once() -> None:
-                with conn.cursor() as cur:
-                    params = {"id": random.randint(lo, hi)}
-                    cur.execute(update, params)
-                    cur.execute(insert, params)
-                conn.commit()
-
+            once = raw_write(conn, lo, hi, case, random.Random())
             for _ in range(WARM):
                 once()
             ready.wait()
